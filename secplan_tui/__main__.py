@@ -1,0 +1,5 @@
+"""Run the secplan command with ``python -m secplan_tui``."""
+
+from secplan_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,155 @@
+"""The answers file (``answers import`` / ``answers export``): read, check every entry, and write it back."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from secplan_tui.engine import Flow, check_answer
+from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.loader import YList, YMap, read_yaml
+from secplan_tui.model import AnswerValue, Questionnaire
+from secplan_tui.sanitize import clean_text
+
+ANSWER_FIELDS = ("questionnaire", "version", "answers", "session", "exported", "history", "format")
+
+
+@dataclass
+class AnswerFile:
+    """An answers file, checked against a questionnaire."""
+
+    questionnaire_id: str
+    version: str
+    answers: dict[str, AnswerValue]
+    notes: list[str] = field(default_factory=list)
+    """Things the user should know that are not errors (another version, answers to hidden questions)."""
+
+
+def read_answers(path: str, questionnaire: Questionnaire) -> AnswerFile:
+    """Read an answers file (YAML or JSON) and check every entry against the questionnaire.
+
+    Raises:
+        InvalidInput: listing every invalid entry as ``FILE:LINE: message``; nothing is imported.
+    """
+    data, _raw, problems = read_yaml(path)
+    if problems:
+        raise InvalidInput("Cannot read answers", "\n".join(str(p) for p in problems))
+    if not isinstance(data, YMap):
+        raise InvalidInput("Invalid answers file", f"{path}:1: expected a mapping with 'questionnaire', "
+                           "'version' and 'answers'")
+    errors: list[str] = []
+    for key in data:
+        if key not in ANSWER_FIELDS:
+            errors.append(f"{path}:{data.key_lines.get(key, 1)}: unknown field '{key}'; expected questionnaire, "
+                          "version and answers")
+    qid = data.get("questionnaire")
+    if qid is None:
+        errors.append(f"{path}:{data.line}: missing 'questionnaire' (the questionnaire id, here '{questionnaire.id}')")
+    elif str(qid) != questionnaire.id:
+        errors.append(f"{path}:{data.key_lines.get('questionnaire', 1)}: these answers are for questionnaire "
+                      f"'{clean_text(str(qid))}', but the session uses '{questionnaire.id}'")
+    version = data.get("version")
+    notes: list[str] = []
+    if version is not None and str(version) != questionnaire.version:
+        notes.append(f"the file was written for version {clean_text(str(version))} of '{questionnaire.id}'; "
+                     f"this is version {questionnaire.version}")
+    raw_answers = data.get("answers")
+    answers: dict[str, AnswerValue] = {}
+    if raw_answers is None:
+        errors.append(f"{path}:{data.line}: missing 'answers' (question id: value lines)")
+    elif not isinstance(raw_answers, YMap):
+        errors.append(f"{path}:{data.key_lines.get('answers', 1)}: 'answers' must be a mapping of question id: value")
+    else:
+        ids = [q.id for q in questionnaire.questions()]
+        for key, value in raw_answers.items():
+            line = raw_answers.key_lines.get(key, raw_answers.line)
+            question = questionnaire.question(key)
+            if question is None:
+                near = difflib.get_close_matches(key, ids, n=1)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+                errors.append(f"{path}:{line}: unknown question '{clean_text(key)}'{hint}")
+                continue
+            if value is None:
+                errors.append(f"{path}:{line}: question '{key}' has no value; give one or remove the line")
+                continue
+            plain = list(value) if isinstance(value, YList) else value
+            try:
+                answers[key] = check_answer(question, plain)
+            except InvalidInput as exc:
+                errors.append(f"{path}:{line}: {exc.message}")
+    if errors:
+        count = len(errors)
+        raise InvalidInput(
+            "Invalid answers",
+            "\n".join(errors) + f"\n{count} problem{'s' if count != 1 else ''}; nothing was imported.",
+        )
+    flow = Flow(questionnaire, answers)
+    hidden = [k for k in answers if not flow.is_visible(k)]
+    if hidden:
+        notes.append(f"{len(hidden)} answer{'s' if len(hidden) != 1 else ''} belong to questions hidden by other "
+                     f"answers and stay out of the plan: {', '.join(hidden)}")
+    return AnswerFile(str(qid), str(version or ""), answers, notes)
+
+
+def export_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], fmt: str,
+                   session: Mapping[str, str] | None = None) -> str:
+    """The answers file for a session, in questionnaire order, as YAML or JSON text."""
+    order = {q.id: i for i, q in enumerate(questionnaire.questions())}
+    ordered = dict(sorted(answers.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    doc: dict[str, object] = {"questionnaire": questionnaire.id, "version": questionnaire.version}
+    if session:
+        doc["session"] = dict(session)
+    doc["answers"] = ordered
+    if fmt == "json":
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt != "yaml":
+        raise InvalidInput("Unknown format", f"'{fmt}' is not an answers format; use yaml or json")
+    header = "# secplan answers file: edit the values, then run `secplan answers import SESSION FILE`\n"
+    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def progress_of(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> dict[str, int]:
+    """What the store keeps in a session's metadata for fast listing: answered and visible counts."""
+    answered, total = Flow(questionnaire, answers).counts()
+    return {"answered": answered, "total": total}
+
+
+def write_output(text: str, target: str | None) -> None:
+    """Write text to a file atomically, or to stdout when target is None or ``-``.
+
+    Raises:
+        SecplanError: the file cannot be written; says where and why.
+    """
+    import os
+    import sys
+    import tempfile
+
+    if target in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    assert target is not None  # noqa: S101 - narrowed above
+    path = Path(target)
+    if path.is_dir():
+        raise InvalidInput("Cannot write file", f"{target} is a folder; give a file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except FileNotFoundError:
+        raise SecplanError("Cannot write file", f"folder {folder} does not exist") from None
+    except OSError as exc:
+        raise SecplanError("Cannot write file", f"{target}: {exc.strerror or exc}") from None

@@ -1,0 +1,101 @@
+"""Where questionnaires live, and finding one by id or path."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from secplan_tui.errors import InvalidInput
+from secplan_tui.loader import read_yaml
+from secplan_tui.model import Questionnaire
+from secplan_tui.validate import load_questionnaire
+
+DEFAULT_QUESTIONNAIRE = "starter"
+"""The questionnaire a new session uses when none is named."""
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One questionnaire file found in the questionnaire folders."""
+
+    id: str
+    path: Path
+    title: str
+    version: str
+
+
+def questionnaire_dirs() -> list[Path]:
+    """Folders searched for questionnaires: ``SECPLAN_QUESTIONNAIRES`` (os.pathsep-separated), then the bundled one."""
+    dirs = [Path(p) for p in os.environ.get("SECPLAN_QUESTIONNAIRES", "").split(os.pathsep) if p]
+    dirs.append(BUNDLED_DIR)
+    return dirs
+
+
+def questionnaire_files() -> list[Path]:
+    """Every questionnaire file (``*.yaml`` directly in each folder; sub-folders hold examples, not questionnaires)."""
+    files: list[Path] = []
+    for d in questionnaire_dirs():
+        if d.is_dir():
+            files.extend(sorted(p for p in d.glob("*.y*ml") if p.is_file()))
+    return files
+
+
+def entries() -> list[Entry]:
+    """The questionnaires found, first folder first; a file that cannot be read is left out (validate reports it)."""
+    found: list[Entry] = []
+    seen: set[str] = set()
+    for path in questionnaire_files():
+        data, _raw, problems = read_yaml(path)
+        if problems or not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            continue
+        qid = data["id"]
+        if qid in seen:
+            continue
+        seen.add(qid)
+        found.append(Entry(qid, path, str(data.get("title", "")), str(data.get("version", ""))))
+    return found
+
+
+def find(ref: str | None) -> Path:
+    """The file of a questionnaire given by id or by path.
+
+    Raises:
+        InvalidInput: no such questionnaire; the message lists those available.
+    """
+    ref = ref or DEFAULT_QUESTIONNAIRE
+    candidate = Path(ref)
+    if candidate.suffix in (".yaml", ".yml", ".json") and candidate.exists():
+        return candidate
+    for d in questionnaire_dirs():
+        for suffix in (".yaml", ".yml"):
+            p = d / f"{ref}{suffix}"
+            if p.is_file():
+                return p
+    for entry in entries():
+        if entry.id == ref:
+            return entry.path
+    known = ", ".join(e.id for e in entries()) or "none"
+    raise InvalidInput(
+        "Unknown questionnaire",
+        f"no questionnaire '{ref}' (known: {known}). Give an id from `secplan show` or a path to a .yaml file.",
+    )
+
+
+def load(ref: str | None) -> Questionnaire:
+    """Find and load a questionnaire, with every check run.
+
+    Raises:
+        InvalidInput: unknown, or invalid (QuestionnaireInvalid lists every problem).
+    """
+    path = find(ref)
+    return load_questionnaire(path, _display(path))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,360 @@
+"""The ``secplan`` command: parses arguments, calls the core and the store, and turns errors into one stderr line
+and an exit code (0 success, 1 runtime failure, 2 bad usage or invalid input)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from secplan_tui import __version__
+from secplan_tui.errors import InvalidInput, SecplanError, Severity
+from secplan_tui.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from secplan_tui.model import Questionnaire
+    from secplan_tui.store import SessionMeta, SessionStore
+
+PLAN_FORMATS = ("md", "html", "json")
+PLAN_VIEWS = ("full", "summary", "checklist")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one clear line and a pointer to help, never a wall of usage."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"{self.prog}: error: {message}\nRun `{self.prog} --help` for usage.\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the CLI contract."""
+    parser = _Parser(
+        prog="secplan",
+        description="Guided security planning for small and medium organisations (after ISO 22342:2023).",
+        epilog="SESSION is a session id or an unambiguous name. Exit status: 0 success, 1 failure, 2 bad usage "
+        "or invalid input. Set SECPLAN_DEBUG=1 to see tracebacks.",
+    )
+    parser.add_argument("--data-dir", metavar="DIR", help="workspace folder (default: $SECPLAN_DATA_DIR, "
+                        "else the user data folder)")
+    parser.add_argument("--version", action="version", version=f"secplan {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("new", help="create a session and print its id")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--questionnaire", metavar="ID", help="questionnaire id or file (default: starter)")
+    p.add_argument("--scenario", metavar="ID", help="a teaching scenario")
+    p.add_argument("--json", action="store_true", help="print {id, name, ...} as JSON")
+
+    p = sub.add_parser("list", help="sessions with progress and last update")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("answers", help="import or export a session's answers")
+    asub = p.add_subparsers(dest="answers_command", metavar="import|export", parser_class=_Parser)
+    a = asub.add_parser("import", help="set answers from a YAML or JSON file; all or nothing")
+    a.add_argument("session", metavar="SESSION")
+    a.add_argument("file", metavar="FILE", help="answers file, or - for stdin")
+    a = asub.add_parser("export", help="write a session's answers as YAML or JSON")
+    a.add_argument("session", metavar="SESSION")
+    a.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    a.add_argument("--format", choices=("yaml", "json"), help="default: from the file name, else yaml")
+
+    p = sub.add_parser("plan", help="compile a session's security plan")
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout (default: stdout)")
+    p.add_argument("--format", choices=PLAN_FORMATS, help="default: from the file name, else md")
+    p.add_argument("--view", choices=PLAN_VIEWS, default="full")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="plan date, from which due dates count (default: today)")
+
+    p = sub.add_parser("show", help="the logic table of a questionnaire")
+    p.add_argument("questionnaire", metavar="QUESTIONNAIRE", nargs="?", help="id or file (default: starter)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("validate", help="check questionnaire files; exit 2 on any error")
+    p.add_argument("paths", metavar="PATH", nargs="*", help="files or folders (default: every questionnaire)")
+
+    p = sub.add_parser("delete", help="delete a session")
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args)
+    except SecplanError as exc:
+        _error(f"{exc.title}: {exc.message}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _error("interrupted; every answer confirmed before this point is saved")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`secplan plan x | head`); nothing to report.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        if os.environ.get("SECPLAN_DEBUG") == "1":
+            raise
+        _error(f"internal error: {type(exc).__name__}: {clean_text(str(exc))}. No answer was lost. "
+               "Run again with SECPLAN_DEBUG=1 and report the traceback.")
+        return 1
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"secplan: error: {message}\n")
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "new": cmd_new,
+        "list": cmd_list,
+        "answers": cmd_answers,
+        "plan": cmd_plan,
+        "show": cmd_show,
+        "validate": cmd_validate,
+        "delete": cmd_delete,
+    }
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return commands[args.command](args)
+
+
+def _store(args: argparse.Namespace) -> SessionStore:
+    from secplan_tui.store import Workspace, default_data_dir
+
+    workspace = Workspace(default_data_dir(args.data_dir))
+    for notice in workspace.notices:
+        sys.stderr.write(f"secplan: warning: {notice}\n")
+    return workspace
+
+
+def _questionnaire_for(meta: SessionMeta) -> Questionnaire:
+    from secplan_tui import catalogue
+
+    questionnaire = catalogue.load(meta.questionnaire_id)
+    if meta.questionnaire_version and questionnaire.version != meta.questionnaire_version:
+        sys.stderr.write(
+            f"secplan: note: session '{meta.name}' was started with version {meta.questionnaire_version} of "
+            f"'{meta.questionnaire_id}'; using version {questionnaire.version}. Answers to removed questions are "
+            "kept but not used.\n"
+        )
+    return questionnaire
+
+
+# -- commands -------------------------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Create a session."""
+    from secplan_tui import catalogue
+
+    name = clean_text(args.name).strip()
+    if not name:
+        raise InvalidInput("Invalid name", "the session name is empty; give a name such as 'acme-2026'")
+    if len(name) > 80:
+        raise InvalidInput("Invalid name", "the session name is longer than 80 characters")
+    if args.scenario:
+        raise InvalidInput("Unknown scenario", f"no scenario '{clean_text(args.scenario)}': this version of "
+                           "secplan has no teaching scenarios installed yet")
+    questionnaire = catalogue.load(args.questionnaire)
+    store = _store(args)
+    meta = store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    if args.json:
+        print(json.dumps(_meta_json(meta), sort_keys=True))
+    else:
+        print(meta.id)
+        sys.stderr.write(f"Created session '{meta.name}' ({meta.id}) on questionnaire '{questionnaire.id}' "
+                         f"version {questionnaire.version}.\n")
+    return 0
+
+
+def _meta_json(meta: SessionMeta) -> dict[str, object]:
+    return {
+        "id": meta.id,
+        "name": meta.name,
+        "questionnaire": meta.questionnaire_id,
+        "version": meta.questionnaire_version,
+        "created": meta.created,
+        "updated": meta.updated,
+        "status": meta.status,
+        "answered": meta.answered,
+        "total": meta.total,
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List sessions."""
+    store = _store(args)
+    sessions = store.sessions()
+    if args.json:
+        print(json.dumps([_meta_json(m) for m in sessions], sort_keys=True, indent=2))
+        return 0
+    if not sessions:
+        print("No sessions yet. Start one with: secplan new NAME")
+        return 0
+    rows = [("ID", "NAME", "QUESTIONNAIRE", "PROGRESS", "UPDATED")]
+    for m in sessions:
+        progress = f"{m.answered}/{m.total}" if m.total else "-"
+        rows.append((m.id, clean_text(m.name)[:30], f"{m.questionnaire_id} {m.questionnaire_version}", progress,
+                     m.updated[:16].replace("T", " ")))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_answers(args: argparse.Namespace) -> int:
+    """Import or export answers."""
+    from secplan_tui.answers import export_answers, progress_of, read_answers, write_output
+
+    if args.answers_command is None:
+        raise InvalidInput("Missing command", "use `secplan answers import SESSION FILE` or "
+                           "`secplan answers export SESSION`")
+    store = _store(args)
+    meta = store.resolve(args.session)
+    questionnaire = _questionnaire_for(meta)
+    if args.answers_command == "import":
+        source = args.file
+        if source == "-":
+            import tempfile
+
+            with tempfile.NamedTemporaryFile("wb", suffix=".yaml", delete=False) as fh:
+                fh.write(sys.stdin.buffer.read())
+                source = fh.name
+            try:
+                parsed = read_answers(source, questionnaire)
+            finally:
+                Path(source).unlink(missing_ok=True)
+        else:
+            if not Path(source).exists():
+                raise InvalidInput("File not found", f"{source} does not exist")
+            parsed = read_answers(source, questionnaire)
+        merged = {**store.answers(meta.id), **parsed.answers}
+        store.save_answers(meta.id, parsed.answers, progress=progress_of(questionnaire, merged))
+        for note in parsed.notes:
+            sys.stderr.write(f"secplan: note: {note}\n")
+        sys.stderr.write(f"Imported {len(parsed.answers)} answers into session '{meta.name}' ({meta.id}).\n")
+        return 0
+    fmt = args.format or ("json" if (args.output or "").endswith(".json") else "yaml")
+    text = export_answers(questionnaire, store.answers(meta.id), fmt)
+    write_output(text, args.output)
+    return 0
+
+
+def _plan_date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("Invalid date", f"'{clean_text(text)}' is not a date; write YYYY-MM-DD, "
+                           "e.g. 2026-12-01") from None
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Compile a plan."""
+    from secplan_tui.answers import write_output
+    from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
+
+    plan_date = _plan_date(args.date)
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower() if args.output and args.output != "-" else ""
+        fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
+    store = _store(args)
+    meta = store.resolve(args.session)
+    questionnaire = _questionnaire_for(meta)
+    plan = compile_plan(questionnaire, store.answers(meta.id), plan_date)
+    if fmt == "html":
+        text = render_html(plan, view=args.view)
+    elif fmt == "json":
+        if args.view != "full":
+            raise InvalidInput("Invalid option", "--view applies to md and html; JSON always holds the full plan")
+        text = render_json(plan)
+    else:
+        text = render_markdown(plan, view=args.view)
+    write_output(text, args.output)
+    if args.output not in (None, "-"):
+        sys.stderr.write(f"Wrote the {args.view} plan for '{meta.name}' to {args.output}.\n")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the logic table."""
+    from secplan_tui import catalogue
+    from secplan_tui.show import logic_json, logic_table
+
+    questionnaire = catalogue.load(args.questionnaire)
+    if args.json:
+        print(json.dumps(logic_json(questionnaire), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(logic_table(questionnaire))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate questionnaire files."""
+    from secplan_tui import catalogue
+    from secplan_tui.validate import validate_path
+
+    files: list[tuple[Path, str]] = []
+    if not args.paths:
+        files = [(p, _rel(p)) for p in catalogue.questionnaire_files()]
+        if not files:
+            raise InvalidInput("Nothing to validate", "no questionnaire files found; give a PATH")
+    for raw in args.paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(x for x in p.glob("*.y*ml") if x.is_file())
+            if not found:
+                raise InvalidInput("Nothing to validate", f"no .yaml files in folder {raw}")
+            files.extend((x, str(x)) for x in found)
+        elif not p.exists():
+            raise InvalidInput("File not found", f"{raw} does not exist")
+        else:
+            files.append((p, raw))
+    errors = warnings = 0
+    for path, display in files:
+        for prob in validate_path(path, display):
+            print(clean_text(str(prob)))
+            if prob.severity is Severity.ERROR:
+                errors += 1
+            else:
+                warnings += 1
+    n = len(files)
+    sys.stderr.write(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
+                     f"in {n} file{'s' if n != 1 else ''}.\n")
+    return 2 if errors else 0
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """Delete a session."""
+    store = _store(args)
+    meta = store.resolve(args.session)
+    if not args.yes and sys.stdin.isatty():
+        sys.stderr.write(f"Delete session '{meta.name}' ({meta.id}) with {meta.answered} answers? "
+                         "This cannot be undone. [y/N] ")
+        sys.stderr.flush()
+        reply = sys.stdin.readline().strip().lower()
+        if reply not in ("y", "yes"):
+            sys.stderr.write("Kept the session.\n")
+            return 1
+    store.delete(meta.id)
+    sys.stderr.write(f"Deleted session '{meta.name}' ({meta.id}).\n")
+    return 0

@@ -1,0 +1,286 @@
+"""Frozen dataclasses for a questionnaire and its answers; no I/O and no behaviour beyond lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from secplan_tui.conditions import Condition
+
+DOMAINS: tuple[str, ...] = ("profile", "governance", "people", "information", "cyber", "physical")
+"""The sections' domains, in plan order."""
+
+DOMAIN_TITLES: Mapping[str, str] = {
+    "profile": "Organisation profile",
+    "governance": "Governance",
+    "people": "People",
+    "information": "Information",
+    "cyber": "Cyber security",
+    "physical": "Physical security",
+}
+
+PRIORITY_DAYS: Mapping[str, int] = {"P1": 30, "P2": 90, "P3": 365}
+"""Days from the plan date to an action's due date, by priority."""
+
+EFFORTS: tuple[str, ...] = ("S", "M", "L")
+
+DONT_KNOW = "dont_know"
+NOT_APPLICABLE = "not_applicable"
+SPECIAL_VALUES: tuple[str, ...] = (DONT_KNOW, NOT_APPLICABLE)
+"""Keywords that stand for "don't know" and "not applicable" in answer files and conditions."""
+
+
+class QuestionType(Enum):
+    """The kinds of question, each mapped to a control by the front ends."""
+
+    SINGLE = "single"
+    MULTI = "multi"
+    YESNO = "yesno"
+    NUMBER = "number"
+    TEXT = "text"
+    LONGTEXT = "longtext"
+
+    @property
+    def has_choices(self) -> bool:
+        """Whether answers are choice ids."""
+        return self in (QuestionType.SINGLE, QuestionType.MULTI, QuestionType.YESNO)
+
+
+class Status(Enum):
+    """How far a control is in place, as a choice declares it; drives strengths and maturity."""
+
+    IN_PLACE = "in_place"
+    PARTIAL = "partial"
+    NOT_IN_PLACE = "not_in_place"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record was defined."""
+
+    file: str
+    """The file as the user named it."""
+    line: int
+    """1-based line."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice question."""
+
+    id: str
+    """Stable id, used in answers and conditions."""
+    label: str
+    """What the user sees."""
+    status: Status | None = None
+    """For control questions: how far this choice means the control is in place."""
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """How to find out the answer when the user does not know."""
+
+    ask: str
+    """Role id of who to ask."""
+    how: str
+    """How to find out, in plain steps."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question, with its help text and branching condition."""
+
+    id: str
+    type: QuestionType
+    text: str
+    """The question as asked."""
+    why: str
+    """Why this matters, in plain words."""
+    section: str
+    """Id of the section it belongs to."""
+    hint: str = ""
+    """A hint for learners."""
+    choices: tuple[Choice, ...] = ()
+    when: Condition | None = None
+    """Shown only when this holds (on top of the section's condition)."""
+    dont_know: bool = True
+    """Whether "don't know" is offered."""
+    not_applicable: bool = False
+    """Whether "not applicable" is offered."""
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = True
+    """For numbers: whole numbers only."""
+    unit: str = ""
+    max_length: int | None = None
+    """For text: the longest answer accepted, in characters."""
+    strength: str = ""
+    """For control questions: how the plan states the strength when the control is in place."""
+    discover: Discovery | None = None
+    """For "don't know": who to ask and how to find out."""
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def is_control(self) -> bool:
+        """Whether any choice carries a status, so the question counts toward maturity."""
+        return any(c.status is not None for c in self.choices)
+
+    def choice(self, choice_id: str) -> Choice | None:
+        """The choice with this id, or None."""
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        return None
+
+    def choice_ids(self) -> tuple[str, ...]:
+        """The ids of the choices, in order."""
+        return tuple(c.id for c in self.choices)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of questions in one domain."""
+
+    id: str
+    title: str
+    domain: str
+    """One of DOMAINS."""
+    questions: tuple[Question, ...]
+    intro: str = ""
+    when: Condition | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RoleCase:
+    """A role title that applies when a condition on the profile holds."""
+
+    when: Condition
+    title: str
+
+
+@dataclass(frozen=True)
+class Role:
+    """Who owns an action; the title may depend on the profile (a micro firm has no IT department)."""
+
+    id: str
+    title: str
+    """The title when no case applies."""
+    cases: tuple[RoleCase, ...] = ()
+    """The first case whose condition holds gives the title."""
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One entry in the action library: what the plan asks someone to do, and when it applies."""
+
+    id: str
+    title: str
+    """An imperative title."""
+    how: str
+    """Concrete steps a non-specialist can follow."""
+    why: str
+    domain: str
+    priority: str
+    """P1, P2 or P3."""
+    owner: str
+    """Role id."""
+    effort: str
+    """S, M or L."""
+    when: Condition
+    """The answers that trigger it."""
+    references: tuple[str, ...] = ()
+    """Control identifiers such as ``ISO27001:A.5.2``, ``CSF:GV.RR-02``, ``CIS:14.1``, ``CE:Firewalls``."""
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RiskAdjustment:
+    """A change to a risk's likelihood or impact when a condition on the answers holds."""
+
+    when: Condition
+    likelihood: int = 0
+    impact: int = 0
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A malicious act the plan's risk register rates for this organisation (ISO 22342 5.3)."""
+
+    id: str
+    title: str
+    description: str
+    likelihood: int
+    """Base likelihood, 1 (rare) to 5 (almost certain)."""
+    impact: int
+    """Base impact, 1 (minor) to 5 (severe)."""
+    adjustments: tuple[RiskAdjustment, ...] = ()
+    """Applied in order; the results are clamped to 1..5."""
+    treated_by: tuple[str, ...] = ()
+    """Action ids that reduce this risk."""
+    when: Condition | None = None
+    """The risk is in the register only when this holds."""
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A whole questionnaire: sections of questions, roles and the action library."""
+
+    id: str
+    version: str
+    title: str
+    sections: tuple[Section, ...]
+    actions: tuple[Action, ...]
+    roles: tuple[Role, ...]
+    risks: tuple[Risk, ...] = ()
+    description: str = ""
+    marking: str = "CONFIDENTIAL"
+    """The confidentiality marking printed on plans."""
+    content_hash: str = ""
+    """sha256 of the source bytes, pinned in every session made from it."""
+    location: Location | None = field(default=None, compare=False)
+
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, in order."""
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None."""
+        return self._question_index().get(question_id)
+
+    def section(self, section_id: str) -> Section | None:
+        """The section with this id, or None."""
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        return None
+
+    def role(self, role_id: str) -> Role | None:
+        """The role with this id, or None."""
+        for r in self.roles:
+            if r.id == role_id:
+                return r
+        return None
+
+    def _question_index(self) -> dict[str, Question]:
+        index: dict[str, Question] | None = self.__dict__.get("_qindex")
+        if index is None:
+            index = {q.id: q for q in self.questions()}
+            object.__setattr__(self, "_qindex", index)
+        return index
+
+
+AnswerValue = Union[str, int, float, list[str]]
+"""A stored answer: a choice id, a list of choice ids, a number, a text, or DONT_KNOW / NOT_APPLICABLE."""
+
+Answers = Mapping[str, AnswerValue]
+"""Answers by question id."""
