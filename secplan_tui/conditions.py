@@ -1,20 +1,21 @@
-"""The safe condition language of `when` fields: parse with ``ast`` against a whitelist, evaluate without ``eval``.
+"""The safe condition language of `when` fields: parsed with ``ast`` against a whitelist, never ``eval``-ed.
 
 A condition is a small expression over earlier answers::
 
     profile.headcount == 'micro' and ('email' in profile.cloud or count(profile.cloud) >= 2)
 
-Only comparisons, ``and``/``or``/``not``, string and number literals, lists of literals, dotted question ids and
-the functions ``answered``, ``known`` and ``count`` are accepted. A question with no answer (unanswered or hidden)
-makes every comparison that involves it false.
+Only comparisons, ``and``/``or``/``not``, string and number literals, lists of literals, dotted question
+ids and the functions ``answered``, ``known`` and ``count`` are accepted. A question with no answer
+(unanswered or hidden) makes every comparison that involves it false.
 """
 
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeAlias, cast
 
 from secplan_tui.model import SPECIAL_VALUES, AnswerValue
 
@@ -80,8 +81,8 @@ class Not:
     term: Node
 
 
-Operand = Union[Ref, Literal, ListLit, Call]
-Node = Union[Compare, BoolOp, Not, Call]
+Operand: TypeAlias = Ref | Literal | ListLit | Call
+Node: TypeAlias = Compare | BoolOp | Not | Call
 
 _OPS: dict[type[ast.cmpop], str] = {
     ast.Eq: "==",
@@ -135,7 +136,10 @@ def parse(source: str) -> Condition:
     if "\n" in text or "\r" in text:
         text = " ".join(text.split())
     try:
-        expr = ast.parse(text, mode="eval")
+        # ast.parse warns about things like "invalid escape sequence"; users see our message, not a warning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expr = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
         raise ConditionSyntaxError(f"{exc.msg}{col} in {text!r}") from None
@@ -162,15 +166,23 @@ def _node(n: ast.AST, depth: int) -> Node:
             raise ConditionSyntaxError(
                 f"chained comparisons are not allowed{_where(n)}; join two comparisons with 'and'"
             )
-        op = _OPS.get(type(n.ops[0]))
-        if op is None:
+        cmp_op = _OPS.get(type(n.ops[0]))
+        if cmp_op is None:
             raise ConditionSyntaxError(f"'is' comparisons are not allowed{_where(n)}; use == or !=")
-        return Compare(op, _operand(n.left, depth + 1), _operand(n.comparators[0], depth + 1))
+        left, right = _operand(n.left, depth + 1), _operand(n.comparators[0], depth + 1)
+        for side in (left, right):
+            if isinstance(side, Call) and side.func != "count":
+                raise ConditionSyntaxError(
+                    f"{side.func}(...) is already a condition{_where(n)}; use it without comparing it"
+                )
+        return Compare(cmp_op, left, right)
     if isinstance(n, ast.Call):
         call = _operand(n, depth + 1)
         assert isinstance(call, Call)  # noqa: S101 - _operand returns a Call for ast.Call
         if call.func == "count":
-            raise ConditionSyntaxError(f"count(...) gives a number{_where(n)}; compare it, e.g. count(x) >= 2")
+            raise ConditionSyntaxError(
+                f"count(...) gives a number{_where(n)}; compare it, e.g. count(x) >= 2"
+            )
         return call
     if isinstance(n, ast.Name | ast.Attribute):
         ident = _dotted(n)
@@ -186,7 +198,9 @@ def _operand(n: ast.AST, depth: int) -> Operand:
         raise ConditionSyntaxError("the condition is nested too deeply")
     if isinstance(n, ast.Constant):
         if isinstance(n.value, bool) or not isinstance(n.value, str | int | float):
-            raise ConditionSyntaxError(f"{n.value!r} is not allowed{_where(n)}; use a quoted choice id or a number")
+            raise ConditionSyntaxError(
+                f"{n.value!r} is not allowed{_where(n)}; use a quoted choice id or a number"
+            )
         return Literal(n.value)
     if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub) and isinstance(n.operand, ast.Constant):
         value = n.operand.value
@@ -204,7 +218,10 @@ def _operand(n: ast.AST, depth: int) -> Operand:
         return Ref(_dotted(n))
     if isinstance(n, ast.Call):
         if not isinstance(n.func, ast.Name) or n.func.id not in FUNCTIONS:
-            name = n.func.id if isinstance(n.func, ast.Name) else _describe(n.func)
+            if isinstance(n.func, ast.Name | ast.Attribute):
+                name = n.func.id if isinstance(n.func, ast.Name) else n.func.attr
+            else:
+                name = _describe(n.func).strip("'")
             raise ConditionSyntaxError(
                 f"unknown function '{name}'{_where(n)}; the functions are {', '.join(FUNCTIONS)}"
             )
@@ -222,7 +239,12 @@ def _dotted(n: ast.AST) -> str:
     if not isinstance(n, ast.Name):
         raise ConditionSyntaxError(f"{_describe(n)} is not a question id{_where(n)}")
     parts.append(n.id)
-    return ".".join(reversed(parts))
+    ident = ".".join(reversed(parts))
+    if any(part.startswith("__") for part in parts):
+        raise ConditionSyntaxError(
+            f"'{ident}' is not a question id{_where(n)}; names starting with '__' are refused"
+        )
+    return ident
 
 
 def _describe(n: ast.AST) -> str:
@@ -297,8 +319,6 @@ def _compare(op: str, left: object, right: object) -> bool:
             if isinstance(left, list):
                 return False
             inside = left in right
-            if isinstance(left, str) and left in SPECIAL_VALUES and op == "not in":
-                return False
             return inside if op == "in" else not inside
         return False
     if op in ("==", "!="):
@@ -308,8 +328,9 @@ def _compare(op: str, left: object, right: object) -> bool:
         return equal if op == "==" else not equal
     if not (_is_number(left) and _is_number(right)):
         return False
-    lv = float(left)  # type: ignore[arg-type]
-    rv = float(right)  # type: ignore[arg-type]
+    # Compared as they are: float() of a huge whole number would overflow.
+    lv = cast(float, left)
+    rv = cast(float, right)
     if op == "<":
         return lv < rv
     if op == "<=":

@@ -1,5 +1,5 @@
-"""The questionnaire flow: which questions are visible given the answers, where to go next, progress, and checking
-each value a user gives."""
+"""The questionnaire flow: which questions are visible given the answers, where to go next, progress, and
+checking each value a user gives."""
 
 from __future__ import annotations
 
@@ -188,25 +188,38 @@ def check_answer(question: Question, value: object) -> AnswerValue:
         if isinstance(value, bool) and kind is QuestionType.YESNO:
             value = "yes" if value else "no"
         if not isinstance(value, str):
-            raise InvalidInput("Invalid answer", f"question '{qid}' expects one choice id; {_choices(question)}")
+            raise InvalidInput(
+                "Invalid answer", f"question '{qid}' expects one choice id; {_choices(question)}"
+            )
         choice = value.strip()
         if question.choice(choice) is None:
-            raise InvalidInput("Invalid answer", f"'{clean_text(choice)}' is not a choice of question '{qid}'; "
-                               f"{_choices(question)}")
+            raise InvalidInput(
+                "Invalid answer",
+                f"'{clean_text(choice)}' is not a choice of question '{qid}'; {_choices(question)}",
+            )
         return choice
     if kind is QuestionType.MULTI:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise InvalidInput("Invalid answer", f"question '{qid}' expects a list of choice ids; {_choices(question)}")
+            raise InvalidInput(
+                "Invalid answer", f"question '{qid}' expects a list of choice ids; {_choices(question)}"
+            )
         picked: list[str] = []
         for v in value:
             c = v.strip()
             if question.choice(c) is None:
-                raise InvalidInput("Invalid answer", f"'{clean_text(c)}' is not a choice of question '{qid}'; "
-                                   f"{_choices(question)}")
+                raise InvalidInput(
+                    "Invalid answer",
+                    f"'{clean_text(c)}' is not a choice of question '{qid}'; {_choices(question)}",
+                )
             if c not in picked:
                 picked.append(c)
+        if not picked:
+            raise InvalidInput("Invalid answer", f"question '{qid}': pick at least one choice; {_choices(question)}")
+        alone = [c for c in picked if (ch := question.choice(c)) is not None and ch.exclusive]
+        if alone and len(picked) > 1:
+            raise InvalidInput("Invalid answer", f"question '{qid}': '{alone[0]}' cannot be picked with other choices")
         order = question.choice_ids()
         return sorted(picked, key=order.index)
     if kind is QuestionType.NUMBER:
@@ -222,11 +235,16 @@ def check_answer(question: Question, value: object) -> AnswerValue:
     if not isinstance(value, str):
         raise InvalidInput("Invalid answer", f"question '{qid}' expects text")
     text = clean_text(value, keep_newlines=kind is QuestionType.LONGTEXT).strip()
-    limit = question.max_length or (DEFAULT_LONGTEXT_LENGTH if kind is QuestionType.LONGTEXT else DEFAULT_TEXT_LENGTH)
+    default_limit = DEFAULT_LONGTEXT_LENGTH if kind is QuestionType.LONGTEXT else DEFAULT_TEXT_LENGTH
+    limit = question.max_length or default_limit
     if len(text) > limit:
-        raise InvalidInput("Invalid answer", f"question '{qid}' allows at most {limit} characters ({len(text)} given)")
+        raise InvalidInput(
+            "Invalid answer", f"question '{qid}' allows at most {limit} characters ({len(text)} given)"
+        )
     if not text:
-        raise InvalidInput("Invalid answer", f"question '{qid}': the answer is empty; skip the question instead")
+        raise InvalidInput(
+            "Invalid answer", f"question '{qid}': the answer is empty; skip the question instead"
+        )
     return text
 
 
@@ -235,12 +253,14 @@ def _number(question: Question, value: object) -> int | float:
     if isinstance(value, bool):
         raise InvalidInput("Invalid answer", f"question '{qid}' expects a number")
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
+        typed = value
+        text = typed.strip().replace(",", "").replace("_", "")
         try:
             value = int(text) if text.lstrip("+-").isdigit() else float(text)
         except ValueError:
-            raise InvalidInput("Invalid answer", f"question '{qid}' expects a number, not '{clean_text(value)}'") \
-                from None
+            raise InvalidInput(
+                "Invalid answer", f"question '{qid}' expects a number, not '{clean_text(typed)}'"
+            ) from None
     if not isinstance(value, int | float):
         raise InvalidInput("Invalid answer", f"question '{qid}' expects a number")
     if isinstance(value, float) and not math.isfinite(value):

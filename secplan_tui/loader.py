@@ -1,4 +1,4 @@
-"""Questionnaire files to model objects: safe YAML with line numbers, structure checks, every problem collected."""
+"""Questionnaire files to model objects: safe YAML with line numbers, structure checks, all problems kept."""
 
 from __future__ import annotations
 
@@ -46,6 +46,13 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+_OPENING_TOKENS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSING_TOKENS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 
 
 class YMap(dict[str, Any]):
@@ -89,7 +96,9 @@ class _Abort(Exception):
         self.problem = found
 
 
-def read_yaml(path: str | Path, display: str | None = None) -> tuple[YMap | YList | Any, bytes, list[Problem]]:
+def read_yaml(
+    path: str | Path, display: str | None = None
+) -> tuple[YMap | YList | Any, bytes, list[Problem]]:
     """Read a YAML file safely, keeping lines.
 
     Returns:
@@ -104,7 +113,8 @@ def read_yaml(path: str | Path, display: str | None = None) -> tuple[YMap | YLis
     except OSError as exc:
         return None, b"", [problem(Code.E100, name, 0, reason=exc.strerror or str(exc))]
     if len(data) > MAX_FILE_BYTES:
-        return None, data, [problem(Code.E105, name, 0, size=f"more than {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES)]
+        too_large = problem(Code.E105, name, 0, size=f"more than {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES)
+        return None, data, [too_large]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -126,7 +136,16 @@ def parse_yaml_text(text: str, name: str) -> Any:
         _Abort: with the one problem that stopped parsing.
     """
     try:
+        # Nesting is counted on the tokens, before anything is composed: PyYAML's scanner slows down
+        # quadratically with flow depth and its composer recurses, so `[[[[...` must stop here, at its line.
+        depth = 0
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, _OPENING_TOKENS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Abort(problem(Code.E106, name, token.start_mark.line + 1, limit=MAX_DEPTH))
+            elif isinstance(token, _CLOSING_TOKENS):
+                depth -= 1
             if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
                 raise _Abort(problem(Code.E107, name, token.start_mark.line + 1, name=token.value))
             if isinstance(token, yaml.TagToken):
@@ -147,7 +166,16 @@ def parse_yaml_text(text: str, name: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         reason = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        start = exc.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            # An unclosed quote or bracket is reported where the file ends; say where it was opened.
+            reason = f"{reason} (it starts at line {start.line + 1})"
         raise _Abort(problem(Code.E103, name, line, reason=reason or "cannot parse")) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (NUL, other control characters): point at its line.
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise _Abort(problem(Code.E103, name, line, reason=f"{exc.reason} (U+{char:04X})")) from None
     except yaml.YAMLError as exc:
         raise _Abort(problem(Code.E103, name, 0, reason=str(exc).splitlines()[0])) from None
     except RecursionError:
@@ -158,6 +186,9 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, depth: int) ->
     line = node.start_mark.line + 1
     if depth > MAX_DEPTH:
         raise _Abort(problem(Code.E106, name, line, limit=MAX_DEPTH))
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+        # An unquoted date (`version: 2024-05-01`) is text to us; explicit tags were refused while scanning.
+        return node.value
     if node.tag not in _STANDARD_TAGS:
         raise _Abort(problem(Code.E104, name, line, tag=node.tag))
     if isinstance(node, yaml.MappingNode):
@@ -216,14 +247,15 @@ class _Builder:
     def loc(self, line: int) -> Location:
         return Location(self.name, line)
 
-    # -- field access -----------------------------------------------------------------------------------------
+    # -- field access ----------------------------------------------------------------------------------------
 
     def fields(self, data: YMap, where: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
         for key in data:
             if key not in allowed:
                 near = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"; did you mean '{near[0]}'?" if near else f"; known fields: {', '.join(allowed)}"
-                self.add(Code.E112, data.key_lines.get(key, data.line), where=where, field=key, suggestion=hint)
+                self.add(Code.E112, data.key_lines.get(key, data.line), where=where, field=key,
+                         suggestion=hint)
         for key in required:
             if key not in data or data[key] is None or data[key] == "":
                 self.add(Code.E111, data.key_lines.get(key, data.line), where=where, field=key)
@@ -272,7 +304,8 @@ class _Builder:
 
     def mapping(self, value: object, line: int, where: str) -> YMap | None:
         if not isinstance(value, YMap):
-            self.add(Code.E110, line, where=where, expected="a mapping (key: value lines)", found=_typename(value))
+            self.add(Code.E110, line, where=where, expected="a mapping (key: value lines)",
+                     found=_typename(value))
             return None
         return value
 
@@ -296,7 +329,8 @@ class _Builder:
         line = self.line_of(data, key)
         self.source_map.lines[(record, key)] = line
         if isinstance(value, bool) or not isinstance(value, str):
-            self.add(Code.E124, line, where=where, reason=f"expected a condition in quotes, found {_typename(value)}")
+            self.add(Code.E124, line, where=where,
+                     reason=f"expected a condition in quotes, found {_typename(value)}")
             return None
         try:
             return parse(value)
@@ -314,14 +348,15 @@ class _Builder:
             return default
         return value
 
-    # -- records ----------------------------------------------------------------------------------------------
+    # -- records ---------------------------------------------------------------------------------------------
 
     def questionnaire(self, data: object, digest: str) -> Questionnaire | None:
         if not isinstance(data, YMap):
-            self.add(Code.E110, getattr(data, "line", 1), where="the file", expected="a mapping with id, version, "
-                     "title and sections", found=_typename(data))
+            self.add(Code.E110, getattr(data, "line", 1), where="the file",
+                     expected="a mapping with id, version, title and sections", found=_typename(data))
             return None
-        top = ("id", "version", "title", "description", "marking", "format", "roles", "sections", "actions", "risks")
+        top = ("id", "version", "title", "description", "marking", "format", "roles", "sections", "actions",
+               "risks")
         self.fields(data, "the questionnaire", top, ("id", "version", "title", "sections"))
         qid = self.ident(data, "id", "the questionnaire's 'id'")
         version_raw = data.get("version")
@@ -333,10 +368,13 @@ class _Builder:
         elif version_raw is not None:
             self.add(Code.E110, self.line_of(data, "version"), where="'version'",
                      expected="text in quotes, e.g. \"1.0\"", found=_typename(version_raw))
-        roles = tuple(r for r in (self.role(m, line) for m, line in self.items(data, "roles", "the questionnaire"))
-                      if r is not None)
+        roles = tuple(
+            r for r in (self.role(m, line) for m, line in self.items(data, "roles", "the questionnaire"))
+            if r is not None
+        )
         sections = tuple(
-            s for s in (self.section(m, line) for m, line in self.items(data, "sections", "the questionnaire"))
+            s
+            for s in (self.section(m, line) for m, line in self.items(data, "sections", "the questionnaire"))
             if s is not None
         )
         actions = tuple(
@@ -387,8 +425,9 @@ class _Builder:
         return Section(sid, self.text(data, "title", where), domain, questions,
                        self.text(data, "intro", where), when, self.loc(line))
 
-    QUESTION_FIELDS = ("id", "type", "text", "why", "hint", "choices", "partly", "dont_know", "not_applicable",
-                       "when", "min", "max", "integer", "unit", "max_length", "strength", "discover")
+    QUESTION_FIELDS = ("id", "type", "text", "why", "hint", "choices", "partly", "dont_know",
+                       "not_applicable", "when", "min", "max", "integer", "unit", "max_length", "strength",
+                       "discover")
 
     def question(self, data: YMap, line: int, section: str, domain: str) -> Question | None:
         qid = self.ident(data, "id", "a question's 'id'")
@@ -401,7 +440,8 @@ class _Builder:
         if kind is QuestionType.YESNO:
             if "choices" in data:
                 self.add(Code.E131, self.line_of(data, "choices"), id=qid,
-                         reason="a yesno question has the choices yes/no (and partly); use type single for others")
+                         reason="a yesno question has the choices yes/no (and partly); "
+                                "use type single for others")
             control = domain != "profile"
             choices.append(Choice("yes", "Yes", Status.IN_PLACE if control else None))
             if self.boolean(data, "partly", where, False):
@@ -409,38 +449,48 @@ class _Builder:
             choices.append(Choice("no", "No", Status.NOT_IN_PLACE if control else None))
         elif kind.has_choices:
             if "partly" in data:
-                self.add(Code.E131, self.line_of(data, "partly"), id=qid, reason="'partly' is for yesno questions")
+                self.add(Code.E131, self.line_of(data, "partly"), id=qid,
+                         reason="'partly' is for yesno questions")
             for m, cline in self.items(data, "choices", where):
                 cid = self.ident(m, "id", f"a choice of {where}")
                 cwhere = f"choice '{cid}' of {where}"
-                self.fields(m, cwhere, ("id", "label", "status"), ("id", "label"))
+                self.fields(m, cwhere, ("id", "label", "status", "exclusive"), ("id", "label"))
+                exclusive = self.boolean(m, "exclusive", cwhere, False)
+                if exclusive and kind is not QuestionType.MULTI:
+                    self.add(Code.E131, self.line_of(m, "exclusive"), id=qid,
+                             reason="'exclusive' is for choices of multiple-choice (multi) questions")
                 if cid in SPECIAL_VALUES:
                     self.add(Code.E131, cline, id=qid,
-                             reason=f"'{cid}' is reserved; use dont_know: true / not_applicable: true instead")
+                             reason=f"'{cid}' is reserved; "
+                                    "use dont_know: true / not_applicable: true instead")
                 status_name = m.get("status")
                 status = None
                 if status_name is not None:
                     status = Status(self.choice_of(m, "status", cwhere, tuple(s.value for s in Status),
                                                    "not_in_place"))
                 self.source_map.lines[(f"choice:{qid}", cid)] = cline
-                choices.append(Choice(cid, self.text(m, "label", cwhere), status, self.loc(cline)))
+                choices.append(Choice(cid, self.text(m, "label", cwhere), status, exclusive, self.loc(cline)))
             if "choices" not in data:
                 self.add(Code.E111, line, where=where, field="choices")
         elif "choices" in data:
-            self.add(Code.E131, self.line_of(data, "choices"), id=qid, reason=f"a {type_name} question has no choices")
+            self.add(Code.E131, self.line_of(data, "choices"), id=qid,
+                     reason=f"a {type_name} question has no choices")
         minimum = self.number(data, "min", where)
         maximum = self.number(data, "max", where)
         if kind is not QuestionType.NUMBER:
             for key in ("min", "max", "integer", "unit"):
                 if key in data:
-                    self.add(Code.E131, self.line_of(data, key), id=qid, reason=f"'{key}' is for number questions")
+                    self.add(Code.E131, self.line_of(data, key), id=qid,
+                             reason=f"'{key}' is for number questions")
         elif minimum is not None and maximum is not None and minimum > maximum:
-            self.add(Code.E131, self.line_of(data, "min"), id=qid, reason=f"min {minimum} is more than max {maximum}")
+            self.add(Code.E131, self.line_of(data, "min"), id=qid,
+                     reason=f"min {minimum} is more than max {maximum}")
         max_length_raw = self.number(data, "max_length", where)
         max_length = None
         if max_length_raw is not None:
             if kind not in (QuestionType.TEXT, QuestionType.LONGTEXT):
-                self.add(Code.E131, self.line_of(data, "max_length"), id=qid, reason="'max_length' is for text")
+                self.add(Code.E131, self.line_of(data, "max_length"), id=qid,
+                         reason="'max_length' is for text")
             elif max_length_raw < 1 or not float(max_length_raw).is_integer():
                 self.add(Code.E131, self.line_of(data, "max_length"), id=qid,
                          reason="'max_length' must be a whole number of at least 1")
@@ -448,11 +498,11 @@ class _Builder:
                 max_length = int(max_length_raw)
         discover = None
         if "discover" in data:
-            m = self.mapping(data["discover"], self.line_of(data, "discover"), f"{where} 'discover'")
-            if m is not None:
-                self.fields(m, f"{where} 'discover'", ("ask", "how"), ("ask", "how"))
-                discover = Discovery(self.text(m, "ask", where), self.text(m, "how", where))
-                self.source_map.lines[(f"question:{qid}", "discover.ask")] = self.line_of(m, "ask")
+            found = self.mapping(data["discover"], self.line_of(data, "discover"), f"{where} 'discover'")
+            if found is not None:
+                self.fields(found, f"{where} 'discover'", ("ask", "how"), ("ask", "how"))
+                discover = Discovery(self.text(found, "ask", where), self.text(found, "how", where))
+                self.source_map.lines[(f"question:{qid}", "discover.ask")] = self.line_of(found, "ask")
         for key in ("why", "hint", "strength"):
             if key in data:
                 self.source_map.lines[(f"question:{qid}", key)] = self.line_of(data, key)
@@ -480,9 +530,8 @@ class _Builder:
     def action(self, data: YMap, line: int) -> Action | None:
         aid = self.ident(data, "id", "an action's 'id'")
         where = f"action '{aid}'"
-        self.fields(data, where, ("id", "title", "how", "why", "domain", "priority", "owner", "effort", "when",
-                                  "references"),
-                    ("id", "title", "how", "why", "domain", "priority", "owner", "effort", "when"))
+        required = ("id", "title", "how", "why", "domain", "priority", "owner", "effort", "when")
+        self.fields(data, where, (*required, "references"), required)
         refs: list[str] = []
         raw_refs = data.get("references")
         if raw_refs is not None:

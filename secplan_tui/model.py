@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from secplan_tui.conditions import Condition
@@ -80,6 +80,8 @@ class Choice:
     """What the user sees."""
     status: Status | None = None
     """For control questions: how far this choice means the control is in place."""
+    exclusive: bool = False
+    """For multiple choice: this choice ("none of these") cannot be picked with another."""
     location: Location | None = field(default=None, compare=False)
 
 
@@ -279,7 +281,7 @@ class Questionnaire:
         return index
 
 
-AnswerValue = Union[str, int, float, list[str]]
+AnswerValue: TypeAlias = str | int | float | list[str]
 """A stored answer: a choice id, a list of choice ids, a number, a text, or DONT_KNOW / NOT_APPLICABLE."""
 
 Answers = Mapping[str, AnswerValue]

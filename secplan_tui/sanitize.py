@@ -1,10 +1,10 @@
-"""Cleaning of user text: strip terminal control sequences and control characters before text is stored or shown."""
+"""Cleaning of user text: strip escape sequences and control characters before it is stored or shown."""
 
 from __future__ import annotations
 
 import re
 
-# Whole escape sequences first (so "ESC ] 0 ; title BEL" leaves nothing behind), then any lone control character.
+# Whole escape sequences first (so "ESC ] 0 ; title BEL" leaves nothing behind), then lone control characters.
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL / ST
     r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, PM, APC, SOS ... ST

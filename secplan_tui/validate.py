@@ -1,4 +1,4 @@
-"""Every static check of a questionnaire: ids, conditions, types, reachability, roles, references and help text.
+"""Every static check of a questionnaire: ids, conditions, types, reachability, roles, references, help text.
 
 Problems are collected, never raised one at a time; ``load_questionnaire`` raises only after every check ran.
 """
@@ -32,7 +32,7 @@ class _Use:
     condition: Condition
     line: int
     position: int | None
-    """For section and question conditions: the index of the first question it guards (refs must be before)."""
+    """For section and question conditions: the index of the first question guarded (refs come before it)."""
 
 
 def _suggest(word: str, candidates: list[str]) -> str:
@@ -41,7 +41,7 @@ def _suggest(word: str, candidates: list[str]) -> str:
 
 
 def validate(result: LoadResult) -> list[Problem]:
-    """Run every semantic check on a loaded file; returns all problems, structure problems included, sorted."""
+    """Run every semantic check on a loaded file; returns all problems, structure ones included, sorted."""
     problems = list(result.problems)
     q = result.questionnaire
     if q is not None:
@@ -78,6 +78,8 @@ class _Checker:
         self.position = {qid: i for i, qid in enumerate(self.order)}
         self.questions = {qu.id: qu for qu in questionnaire.questions()}
         self.unreachable: set[str] = set()
+        self.cyclic: set[str] = set()
+        """Questions in a condition cycle, set by check_cycles; reachability leaves them out."""
 
     def add(self, code: Code, line: int, **kwargs: object) -> None:
         self.problems.append(problem(code, self.name, line, **kwargs))
@@ -95,7 +97,7 @@ class _Checker:
         self.check_unused(uses)
         return self.problems
 
-    # -- ids ------------------------------------------------------------------------------------------------------
+    # -- ids -------------------------------------------------------------------------------------------------
 
     def check_ids(self) -> None:
         def dupes(kind: str, items: list[tuple[str, int]]) -> None:
@@ -121,7 +123,7 @@ class _Checker:
             if qu.id and not qu.id.startswith(f"{qu.section}."):
                 self.add(Code.W207, line(qu.location), id=qu.id, section=qu.section)
 
-    # -- conditions -------------------------------------------------------------------------------------------
+    # -- conditions ------------------------------------------------------------------------------------------
 
     def uses(self) -> Iterator[_Use]:
         for section in self.q.sections:
@@ -156,10 +158,10 @@ class _Checker:
             for qid in sorted(use.condition.question_ids()):
                 if qid not in self.questions:
                     bad = True
-                    self.add(Code.E121, use.line, where=use.where, id=qid, suggestion=_suggest(qid, self.order))
-                elif use.position is not None and self.position[qid] >= use.position:
-                    # A reference to the same or a later question: a cycle if the chain comes back, else order.
-                    continue
+                    self.add(Code.E121, use.line, where=use.where, id=qid,
+                             suggestion=_suggest(qid, self.order))
+                # A reference to the same or a later question is a cycle (E125) or an order error (E132):
+                # check_cycles tells them apart.
         return bad
 
     def check_cycles(self, uses: list[_Use]) -> None:
@@ -186,9 +188,13 @@ class _Checker:
                             reported.add(cycle)
                             in_cycle |= cycle
                             q0 = self.questions[start]
-                            line = self.map.line(f"question:{start}", "when", _line(q0.location))
-                            self.add(Code.E125, line, where=f"question '{start}'",
-                                     cycle=" -> ".join([*path, start]))
+                            hop = path[1] if len(path) > 1 else start
+                            record, where = f"question:{start}", f"question '{start}'"
+                            if q0.when is None or hop not in q0.when.question_ids():
+                                # The first step of the cycle comes from the section's condition: point there.
+                                record, where = f"section:{q0.section}", f"section '{q0.section}'"
+                            line = self.map.line(record, "when", _line(q0.location))
+                            self.add(Code.E125, line, where=where, cycle=" -> ".join([*path, start]))
                     elif nxt not in seen and nxt in deps:
                         seen.add(nxt)
                         stack.append((nxt, [*path, nxt]))
@@ -208,7 +214,8 @@ class _Checker:
                 qu = self.questions.get(call.arg.id)
                 if qu is not None and call.func == "count" and qu.type is not QuestionType.MULTI:
                     self.add(Code.E123, use.line, where=use.where,
-                             reason=f"count({qu.id}) needs a multiple-choice question; '{qu.id}' is {qu.type.value}")
+                             reason=f"count({qu.id}) needs a multiple-choice question; "
+                                    f"'{qu.id}' is {qu.type.value}")
 
     def _check_compare(self, use: _Use, cmp: Compare) -> None:
         left, right, op = cmp.left, cmp.right, cmp.op
@@ -230,7 +237,8 @@ class _Checker:
                 if qu is None:
                     return
                 if qu.type is not QuestionType.MULTI:
-                    mismatch(f"'{op} {qu.id}' needs a multiple-choice question; '{qu.id}' is {qu.type.value}; "
+                    mismatch(f"'{op} {qu.id}' needs a multiple-choice question; "
+                             f"'{qu.id}' is {qu.type.value}; "
                              f"write {qu.id} == 'choice' or {qu.id} in ['a', 'b']")
                     return
                 if isinstance(left, Literal):
@@ -282,32 +290,35 @@ class _Checker:
         if ordering:
             mismatch(f"'{op}' needs a number question; '{qu.id}' is {qu.type.value}")
             return
-        if qu.type is QuestionType.MULTI:
+        if qu.type is QuestionType.MULTI and not (isinstance(lit_side.value, str) and lit_side.value in SPECIAL_VALUES):
             mismatch(f"'{qu.id}' is multiple choice; test a choice with '{_show(lit_side)}' in {qu.id}")
             return
         self._check_literal(use, qu, lit_side, allow_special=True)
 
     def _check_literal(self, use: _Use, qu: Question, lit: Literal, allow_special: bool) -> None:
         value = lit.value
+        # 'dont_know' / 'not_applicable' are answers of every type (a number question answered "don't know").
+        if allow_special and isinstance(value, str) and value in SPECIAL_VALUES:
+            offered = qu.dont_know if value == "dont_know" else qu.not_applicable
+            if not offered:
+                self.add(Code.E122, use.line, where=use.where, choice=value, id=qu.id,
+                         suggestion=" (the question does not offer it)")
+            return
         if qu.type.has_choices:
             if not isinstance(value, str):
                 self.add(Code.E123, use.line, where=use.where,
                          reason=f"'{qu.id}' answers with a choice id; {value!r} is a number")
                 return
-            if allow_special and value in SPECIAL_VALUES:
-                if (value == "dont_know" and not qu.dont_know) or (value == "not_applicable" and not qu.not_applicable):
-                    self.add(Code.E122, use.line, where=use.where, choice=value, id=qu.id,
-                             suggestion=" (the question does not offer it)")
-                return
             if qu.choice(value) is None:
+                choices = list(qu.choice_ids())
                 self.add(Code.E122, use.line, where=use.where, choice=value, id=qu.id,
-                         suggestion=_suggest(value, list(qu.choice_ids())) or f"; choices: {', '.join(qu.choice_ids())}")
+                         suggestion=_suggest(value, choices) or f"; choices: {', '.join(choices)}")
         elif qu.type is QuestionType.NUMBER and not isinstance(value, int | float):
             self.add(Code.E123, use.line, where=use.where, reason=f"'{qu.id}' is a number; '{value}' is text")
         elif qu.type in (QuestionType.TEXT, QuestionType.LONGTEXT) and not isinstance(value, str):
             self.add(Code.E123, use.line, where=use.where, reason=f"'{qu.id}' is text; {value!r} is a number")
 
-    # -- roles, references, help ------------------------------------------------------------------------------
+    # -- roles, references, help -----------------------------------------------------------------------------
 
     def check_roles_and_refs(self) -> None:
         role_ids = [r.id for r in self.q.roles]
@@ -369,10 +380,10 @@ class _Checker:
             if qu.type.has_choices and not qu.is_control and qu.id not in used:
                 self.add(Code.W204, _line(qu.location), id=qu.id)
 
-    # -- reachability -----------------------------------------------------------------------------------------
+    # -- reachability ----------------------------------------------------------------------------------------
 
     def check_reachability(self, uses: list[_Use]) -> None:
-        cyclic = getattr(self, "cyclic", set())
+        cyclic = self.cyclic
         for section in self.q.sections:
             for qu in section.questions:
                 if qu.id in cyclic:
@@ -392,9 +403,10 @@ class _Checker:
                 if verdict is False:
                     self.add(Code.E127, use.line, id=use.record.split(":", 1)[1],
                              reason=f"no answers make \"{use.condition.source}\" true")
-            if verdict_always := self._search([use.condition], want_all=True):
-                if verdict_always is True and use.record.split(":")[0] in ("question", "section", "action"):
-                    self.add(Code.W203, use.line, where=use.where)
+            if use.record.split(":")[0] in ("question", "section", "action") and (
+                self._search([use.condition], want_all=True) is True
+            ):
+                self.add(Code.W203, use.line, where=use.where)
 
     def _search(self, conds: list[Condition], want_all: bool = False) -> bool | None:
         """Whether some (or, with want_all, every) consistent set of answers makes all conditions hold.
@@ -438,7 +450,9 @@ class _Checker:
                     return False
         return found_true if not want_all else not found_false
 
-    def _assignments(self, ordered: list[str], domains: dict[str, list[AnswerValue]]) -> Iterator[dict[str, AnswerValue]]:
+    def _assignments(
+        self, ordered: list[str], domains: dict[str, list[AnswerValue]]
+    ) -> Iterator[dict[str, AnswerValue]]:
         def walk(i: int, current: dict[str, AnswerValue]) -> Iterator[dict[str, AnswerValue]]:
             if i == len(ordered):
                 yield current

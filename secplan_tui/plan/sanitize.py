@@ -1,12 +1,13 @@
 """Make any text safe to place in a plan: strip control characters, then escape Markdown for inline use.
 
-Two steps, kept apart so the JSON renderer can use the first without the second:
+Two steps, kept apart so the JSON renderer can use the first without the second (this module owns both, so
+the guarantees the property tests check live in one place):
 
 - :func:`clean_text` removes terminal escape sequences (CSI, OSC, DCS...), every C0 and C1 control character
   except the line break, DEL, bidirectional overrides and lone surrogates. Letters of every script stay.
-- :func:`md_inline` cleans, folds all whitespace (line breaks included) into single spaces, and backslash-escapes
-  what Markdown could read as syntax, so that the text renders as exactly itself inside one paragraph, list item,
-  heading or table cell.
+- :func:`md_inline` cleans, folds all whitespace (line breaks included) into single spaces, and
+  backslash-escapes what Markdown could read as syntax, so that the text renders as exactly itself inside one
+  paragraph, list item, heading or table cell.
 
 What :func:`md_inline` escapes, and why (checked against markdown-it-py's parse tree by the property tests):
 
@@ -16,7 +17,8 @@ What :func:`md_inline` escapes, and why (checked against markdown-it-py's parse 
   cells), ``{`` ``}`` (attribute syntax of common plugins) and ``@`` (e-mail autolinks of GFM viewers);
 - ``:`` before ``//`` and ``.`` after ``www`` (the bare-URL autolinks that GFM viewers such as GitHub add);
 - at the start of the text only: ``-``, ``+`` and ``=`` (list items, setext underlines) and the ``.`` or ``)``
-  after leading digits (ordered lists). Elsewhere these are ordinary prose and stay readable.
+  after leading digits when a space or the end follows (ordered lists). Elsewhere these are ordinary prose and
+  stay readable.
 
 Leading spaces cannot start an indented code block because whitespace is folded and trimmed, and no line break
 survives, so nothing can start a new block.
@@ -25,16 +27,28 @@ survives, so nothing can start a new block.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from secplan_tui.sanitize import clean_text as _clean_core
+# Whole escape sequences first, so "ESC ] 0 ; title BEL" leaves nothing behind; then lone control characters.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL or ST
+    r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, PM, APC, SOS ... ST
+    r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC
+    r"|\x1b[ -/]*[0-~]?"  # any other ESC sequence
+)
+# C0 but the line break, DEL, C1, bidirectional marks, embeddings, overrides and isolates, lone surrogates.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")
+# Anything clean_text would change; text without it is returned as it is (the common case, and fast).
+_SUSPECT = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff\u2028\u2029]")
 
 _ALWAYS = "\\`*_~[]!<>&#|{}@"
 _ESCAPE_TABLE = str.maketrans({c: "\\" + c for c in _ALWAYS})
 _URL_COLON = re.compile(r":(?=//)")
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
-_LEADING_ORDINAL = re.compile(r"^(\d+)([.)])")
-_LEADING_MARK = re.compile(r"^([-+=])")
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_LEADING_ORDINAL = re.compile(r"^([0-9]+)([.)])(?= |$)")
 _CODE_SAFE = re.compile(r"[A-Za-z0-9_.:\- ]+")
 
 
@@ -46,9 +60,15 @@ def clean_text(text: str) -> str:
 
     Returns:
         The text with no C0 or C1 control character other than ``\\n``, no ESC, no DEL, no bidirectional
-        override and no lone surrogate. ``\\r\\n`` and ``\\r`` become ``\\n``; tabs become spaces.
+        control and no lone surrogate. ``\\r\\n``, ``\\r``, U+2028 and U+2029 become ``\\n``; tabs become
+        spaces. Every other character, letters of any script included, stays.
     """
-    return _SURROGATES.sub("", _clean_core(text, keep_newlines=True))
+    if _SUSPECT.search(text) is None:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.replace("\t", " ")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROL.sub("", text)
 
 
 def one_line(text: str) -> str:
@@ -63,12 +83,13 @@ def one_line(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
+@lru_cache(maxsize=8192)
 def md_inline(text: str) -> str:
     """Clean text and escape it for an inline Markdown context (paragraph, list item, heading, table cell).
 
-    The result is one line that renders as exactly the cleaned text with whitespace folded: it cannot start or
-    end a block, open a link, an image, emphasis, a code span, an autolink or HTML, name an entity, or add a table
-    cell.
+    The result is one line that renders as exactly the cleaned text with whitespace folded: it cannot start
+    or end a block, open a link, an image, emphasis, a code span, an autolink or HTML, name an entity, or add
+    a table cell.
 
     Args:
         text: Any text.
@@ -77,10 +98,18 @@ def md_inline(text: str) -> str:
         Escaped Markdown source.
     """
     s = one_line(text).translate(_ESCAPE_TABLE)
-    s = _URL_COLON.sub(r"\\:", s)
-    s = _WWW_DOT.sub(r"\\.", s)
-    s = _LEADING_ORDINAL.sub(r"\1\\\2", s)
-    return _LEADING_MARK.sub(r"\\\1", s)
+    if not s:
+        return s
+    if "://" in s:
+        s = _URL_COLON.sub(r"\\:", s)
+    if "." in s:
+        s = _WWW_DOT.sub(r"\\.", s)
+    first = s[0]
+    if first in "-+=":
+        return "\\" + s
+    if "0" <= first <= "9":
+        s = _LEADING_ORDINAL.sub(r"\1\\\2", s)
+    return s
 
 
 def md_code(text: str) -> str:

@@ -1,0 +1,138 @@
+"""Render a Plan as one self-contained HTML5 page: the Markdown view through markdown-it-py, with print CSS.
+
+markdown-it-py runs with the ``js-default`` preset (raw HTML off, so any ``<`` in the source is shown, not
+obeyed) and tables on. The page has no JavaScript, no external resource and a Content-Security-Policy that
+forbids both.
+Each Markdown block becomes a ``<section>`` so print styles can start every domain on a new page.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+
+from markdown_it import MarkdownIt
+
+from secplan_tui.plan.compile import Plan
+from secplan_tui.plan.markdown import markdown_blocks
+
+PLAN_CSS = """\
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body {
+  margin: 0 auto; max-width: 60rem; padding: 0 1.5rem 3rem;
+  font: 11pt/1.5 "Segoe UI", "Helvetica Neue", Arial, sans-serif; color: #1a1a1a; background: #fff;
+}
+header.marking, footer.marking {
+  text-align: center; font-weight: 700; letter-spacing: .12em; text-transform: uppercase;
+  padding: .35rem 0; color: #8b0000; border-bottom: 2px solid #8b0000;
+}
+footer.marking { border-bottom: 0; border-top: 2px solid #8b0000; margin-top: 2rem; }
+h1 { font-size: 1.9em; margin: 1.2rem 0 .6rem; }
+h2 { font-size: 1.45em; margin-top: 2rem; border-bottom: 1px solid #bbb; padding-bottom: .2rem; }
+h3 { font-size: 1.2em; margin-top: 1.6rem; }
+h4 { font-size: 1.05em; margin-top: 1.3rem; }
+h5 {
+  font-size: 1em; margin: 1.2rem 0 .4rem; padding: .3rem .5rem;
+  background: #eef2f7; border-left: 4px solid #2c5282;
+}
+table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: .95em; }
+th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #e8e8e8; }
+tbody tr:nth-child(even) td { background: #f7f7f7; }
+code { font-family: "Cascadia Mono", Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; }
+pre { background: #f4f4f4; border: 1px solid #ccc; padding: .6rem .8rem; overflow-x: auto; }
+li { margin: .15rem 0; }
+section.marking { display: none; }
+body.view-summary { font-size: 10pt; }
+body.view-summary h2 { margin-top: 1rem; }
+@media print {
+  @page { margin: 18mm 15mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; color: #000; }
+  * { background: transparent !important; box-shadow: none !important; }
+  header.marking { position: fixed; top: 0; left: 0; right: 0; border: 0; padding: 0; }
+  footer.marking { position: fixed; bottom: 0; left: 0; right: 0; border: 0; padding: 0; margin: 0; }
+  main { margin: 1.2rem 0; }
+  section.domain, section.appendix { break-before: page; page-break-before: always; }
+  h1, h2, h3, h4, h5 { break-after: avoid; page-break-after: avoid; }
+  h5 { border-left: 3px solid #000; }
+  table { font-size: 9pt; }
+  th, td { border: 1px solid #000; }
+  thead { display: table-header-group; }
+  tr, pre, li { break-inside: avoid; page-break-inside: avoid; }
+  pre { white-space: pre-wrap; border: 1px solid #000; }
+  body.view-summary { font-size: 9pt; }
+  body.view-summary section.front { break-before: auto; }
+}
+"""
+"""The stylesheet embedded in every HTML plan."""
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'"
+"""Content-Security-Policy of the page: no script, no external resource."""
+
+
+UNUSED_RULES: tuple[str, ...] = (
+    "code",
+    "blockquote",
+    "hr",
+    "reference",
+    "html_block",
+    "lheading",
+    "linkify",
+    "link",
+    "image",
+    "autolink",
+    "html_inline",
+    "entity",
+    "strikethrough",
+    "replacements",
+    "smartquotes",
+)
+"""markdown-it rules the plan never needs. Escaping already stops answers from reaching them; switching them
+off as well means a link, an image or raw HTML cannot appear in the page even if an escape were missed."""
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+    return md.enable("table").disable(list(UNUSED_RULES))
+
+
+def render_html(plan: Plan, view: str = "full") -> str:
+    """Render a plan as a standalone HTML5 document.
+
+    Args:
+        plan: A compiled plan.
+        view: ``full``, ``summary`` or ``checklist``.
+
+    Returns:
+        The HTML text, ending with one newline.
+
+    Raises:
+        InvalidInput: the view is unknown.
+    """
+    md = _renderer()
+    blocks = markdown_blocks(plan, view)
+    body = "\n".join(f'<section class="{escape(b.kind)}">\n{md.render(b.text)}</section>' for b in blocks)
+    meta = plan.metadata
+    marking = escape(meta.marking)
+    title = escape(f"{meta.marking}: {meta.title}" + ("" if view == "full" else f" ({view})"))
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="robots" content="noindex, nofollow">\n'
+        f'<meta name="generator" content="{escape(meta.generated_by)}">\n'
+        f"<title>{title}</title>\n"
+        f"<style>\n{PLAN_CSS}</style>\n"
+        "</head>\n"
+        f'<body class="view-{escape(view)}">\n'
+        f'<header class="marking">{marking}</header>\n'
+        f"<main>\n{body}\n</main>\n"
+        f'<footer class="marking">{marking}</footer>\n'
+        "</body>\n"
+        "</html>\n"
+    )

@@ -1,0 +1,1753 @@
+"""The workspace of sessions: one TinyDB file per session, saved atomically and durably under a lock.
+
+This is the only module in secplan that imports TinyDB. Everything above it talks to the small
+:class:`SessionStore` interface, implemented twice with identical behaviour: :class:`Workspace` (a
+directory on disk) and :class:`MemoryWorkspace` (the in-memory twin used by the tests of everything above
+the store).
+
+A session file ``<id>.json`` is a TinyDB database with four tables, one table per line, keys sorted::
+
+    {"answers":{"1":{"question":"cyber.mfa","value":"partly"}},
+    "history":{"1":{"at":"2025-01-31T09:15:02.123456Z","question":"cyber.mfa","user":"sam","value":"partly"}},
+    "meta":{"1":{"created":"...","format":1,"id":"3f9a0c1e","name":"Acme Ltd",
+                 "progress":{"answered":1,"total":40},"questionnaire_hash":"...","questionnaire_id":"sme",
+                 "questionnaire_version":"1.0","scenario":null,"status":"in_progress","updated":"..."}},
+    "snapshots":{"1":{"at":"...","label":"before review","plan":{...}}}}
+
+(The meta line is shown wrapped here; in the file every table is one line, so the session list reads the
+``meta`` line without parsing the history.)
+
+How a save works (:class:`AtomicJSONStorage`): take the session's lock (``<id>.json.lock``, filelock),
+read the file once, let TinyDB change the tables in memory, serialise, write a temporary file
+``.<id>.json.tmp-<pid>-<random>`` in the same directory, fsync it, ``os.replace`` it over the session
+file and fsync the directory; only then release the lock and return. A kill at any moment leaves either
+the old or the new file, never a torn one; a failed write leaves the old file byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import errno
+import getpass
+import json
+import os
+import re
+import secrets
+import stat
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, TypeGuard, cast
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.model import AnswerValue
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+__all__ = [
+    "COMPLETE",
+    "DEFAULT_LOCK_TIMEOUT",
+    "FORMAT_VERSION",
+    "IN_PROGRESS",
+    "AtomicJSONStorage",
+    "HistoryEntry",
+    "MemoryWorkspace",
+    "SessionMeta",
+    "SessionStatus",
+    "SessionStore",
+    "Snapshot",
+    "UNSET",
+    "Workspace",
+    "default_data_dir",
+]
+
+FORMAT_VERSION: Final = 1
+"""The session file format this code writes; files with a higher ``format`` are refused, never rewritten."""
+
+DEFAULT_LOCK_TIMEOUT: Final = 10.0
+"""Seconds a save waits for another process holding the same session before giving up."""
+
+STALE_TEMP_AGE: Final = 60.0
+"""A temporary file older than this (seconds) is left over from a crash and is swept on start."""
+
+DEAD_WRITER_GRACE: Final = 2.0
+"""A temporary file whose writer pid is gone is swept once it is this old (seconds). A live write keeps its
+temporary file for milliseconds; the grace protects a writer whose pid we cannot see (another pid namespace
+sharing the directory)."""
+
+LOCK_POLL_INTERVAL: Final = 0.005
+"""Seconds between attempts to take a busy lock (filelock's default 50 ms would dominate a contended save)."""
+
+DIR_MODE: Final = 0o700
+FILE_MODE: Final = 0o600
+MAX_NAME_LENGTH: Final = 80
+
+SessionStatus: TypeAlias = Literal["in_progress", "complete"]
+IN_PROGRESS: Final = "in_progress"
+COMPLETE: Final = "complete"
+_STATUSES: Final = (IN_PROGRESS, COMPLETE)
+
+Tables: TypeAlias = dict[str, dict[str, Any]]
+"""A whole TinyDB database: table name -> {doc id (a decimal string) -> document}."""
+
+_TABLES: Final = ("answers", "history", "meta", "snapshots")
+_ID_RE: Final = re.compile(r"[0-9a-f]{8}")
+_SESSION_FILE_RE: Final = re.compile(r"([0-9a-f]{8})\.json")
+_TEMP_FILE_RE: Final = re.compile(r"\.([0-9a-f]{8})\.json\.tmp-(\d+)-([0-9a-f]+)")
+_CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_WORKSPACE_LOCK: Final = ".workspace.lock"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Plain objects handed to callers
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _progress(answered: int = 0, total: int = 0) -> dict[str, int]:
+    # A plain dict, fresh for each meta (so SessionMeta pickles and deep-copies); typed Mapping: read-only.
+    return {"answered": answered, "total": total}
+
+
+@dataclass(frozen=True)
+class SessionMeta:
+    """What the session list shows about one session; a copy of the session file's ``meta`` document."""
+
+    id: str
+    """Short id, 8 lowercase hex characters; also the file name ``<id>.json``."""
+    name: str
+    """The name the user gave; unique in the workspace, compared without regard to case."""
+    questionnaire_id: str
+    questionnaire_version: str
+    """The questionnaire version the session started with (changed only by an explicit upgrade)."""
+    questionnaire_hash: str
+    """sha256 of the questionnaire source the session was made from."""
+    created: str
+    """When the session was created, ISO-8601 UTC (``2025-01-31T09:15:02.123456Z``)."""
+    updated: str
+    """When anything in the session last changed, ISO-8601 UTC."""
+    status: SessionStatus = IN_PROGRESS
+    """``in_progress`` or ``complete``."""
+    progress: Mapping[str, int] = field(default_factory=_progress, hash=False)
+    """``{"answered": int, "total": int}`` as the caller last supplied it (a copy; changing it changes nothing)."""
+    scenario: str | None = None
+    """The training scenario id, for learner sessions."""
+
+    @property
+    def answered(self) -> int:
+        """How many questions were answered, as last reported by the caller."""
+        return self.progress.get("answered", 0)
+
+    @property
+    def total(self) -> int:
+        """How many questions were visible, as last reported by the caller."""
+        return self.progress.get("total", 0)
+
+    @property
+    def label(self) -> str:
+        """The session as messages name it: ``'Acme Ltd' (3f9a0c1e)``."""
+        return f"{_show(self.name)} ({self.id})"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of one answer."""
+
+    question: str
+    value: AnswerValue | None
+    """The new value; None when the answer was cleared."""
+    at: str
+    """When, ISO-8601 UTC."""
+    user: str
+    """Who: the OS user of the process that saved it."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A plan kept in the session, e.g. before a review."""
+
+    id: int
+    """Sequence number within the session, from 1."""
+    label: str
+    at: str
+    """When it was taken, ISO-8601 UTC."""
+    plan: dict[str, Any] = field(hash=False)
+    """The plan as the caller gave it (opaque JSON object); a fresh copy on every read."""
+
+
+class _Unset(Enum):
+    UNSET = "unset"
+
+
+UNSET: Final = _Unset.UNSET
+"""Marks an :meth:`SessionStore.update_meta` argument that is left as it is."""
+
+
+class SessionStore(Protocol):
+    """The sessions of one workspace: what the front ends and the CLI need from the store."""
+
+    notices: list[str]
+    """What the user should be told (a file moved aside, a loose directory mode); callers show, clear it."""
+
+    @property
+    def location(self) -> str:
+        """Where the sessions live, for messages."""
+        ...
+
+    def create(
+        self,
+        name: str,
+        questionnaire_id: str,
+        questionnaire_version: str,
+        questionnaire_hash: str,
+        scenario: str | None = None,
+    ) -> SessionMeta:
+        """Create an empty session; a name already used (ignoring case) is refused with InvalidInput."""
+        ...
+
+    def sessions(self) -> list[SessionMeta]:
+        """Every readable session, the most recently updated first."""
+        ...
+
+    def resolve(self, ref: str) -> SessionMeta:
+        """The session with this id, or else this name (ignoring case); InvalidInput if none or several."""
+        ...
+
+    def meta(self, session_id: str) -> SessionMeta:
+        """The session's metadata, read fresh."""
+        ...
+
+    def answers(self, session_id: str) -> dict[str, AnswerValue]:
+        """The current answers by question id, in the order first answered."""
+        ...
+
+    def history(self, session_id: str) -> list[HistoryEntry]:
+        """Every change of every answer, oldest first."""
+        ...
+
+    def save_answer(
+        self,
+        session_id: str,
+        question_id: str,
+        value: AnswerValue,
+        progress: Mapping[str, int] | None = None,
+    ) -> SessionMeta:
+        """Save one answer, its history entry and the meta update in one durable write; return the meta."""
+        ...
+
+    def clear_answer(
+        self, session_id: str, question_id: str, progress: Mapping[str, int] | None = None
+    ) -> SessionMeta:
+        """Remove one answer (history records None) in one durable write; returns the new meta."""
+        ...
+
+    def save_answers(
+        self,
+        session_id: str,
+        answers: Mapping[str, AnswerValue],
+        progress: Mapping[str, int] | None = None,
+    ) -> SessionMeta:
+        """Save many answers in one durable write, all or nothing; returns the new meta."""
+        ...
+
+    def update_meta(
+        self,
+        session_id: str,
+        *,
+        name: str | _Unset = UNSET,
+        status: SessionStatus | _Unset = UNSET,
+        questionnaire_version: str | _Unset = UNSET,
+        questionnaire_hash: str | _Unset = UNSET,
+        scenario: str | None | _Unset = UNSET,
+        progress: Mapping[str, int] | _Unset = UNSET,
+    ) -> SessionMeta:
+        """Change metadata fields (status, rename, questionnaire upgrade...); returns the new meta."""
+        ...
+
+    def rename(self, session_id: str, name: str) -> SessionMeta:
+        """Give the session a new, unused name."""
+        ...
+
+    def add_snapshot(self, session_id: str, label: str, plan: Mapping[str, Any]) -> Snapshot:
+        """Keep a copy of a plan (any JSON object) in the session."""
+        ...
+
+    def snapshots(self, session_id: str) -> list[Snapshot]:
+        """The kept plans, oldest first."""
+        ...
+
+    def delete(self, session_id: str) -> SessionMeta:
+        """Delete the session and everything in it; returns what it was."""
+        ...
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Small helpers: time, user, validation, text
+# ----------------------------------------------------------------------------------------------------------
+
+
+def default_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The workspace directory: ``--data-dir`` if given, else ``$SECPLAN_DATA_DIR``, else the user data dir.
+
+    Args:
+        explicit: The ``--data-dir`` value, or None when the option was not given.
+
+    Returns:
+        An absolute path (not created here; :class:`Workspace` creates it).
+
+    Raises:
+        InvalidInput: ``--data-dir`` was given an empty string.
+    """
+    if explicit is not None:
+        if not os.fspath(explicit):
+            raise InvalidInput("Bad data directory", "--data-dir was given an empty path; name a directory.")
+        return Path(explicit).expanduser().absolute()
+    env = os.environ.get("SECPLAN_DATA_DIR", "")
+    if env:
+        return Path(env).expanduser().absolute()
+    import platformdirs  # lazy: only needed when neither the option nor the variable is set
+
+    return Path(platformdirs.user_data_dir("secplan", appauthor=False)).absolute()
+
+
+def _new_session_id() -> str:
+    """A short random id, 8 lowercase hex characters: easy to type, and 4 billion of them."""
+    return secrets.token_hex(4)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _os_user() -> str:
+    """The OS user name for history entries, or the numeric uid when the system cannot name it."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        getuid = getattr(os, "getuid", None)
+        return str(getuid()) if getuid is not None else "unknown"
+
+
+def _show(text: str, limit: int = 80) -> str:
+    """Quote user text for a message, with control characters made visible and long text cut."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "'" + _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text) + "'"
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str):
+        raise InvalidInput("Bad session name", f"a session name must be text, not {type(name).__name__}.")
+    cleaned = name.strip()
+    if not cleaned:
+        raise InvalidInput("Bad session name", "the session name is empty; give the session a name.")
+    if _CONTROL_RE.search(cleaned):
+        raise InvalidInput(
+            "Bad session name",
+            f"the session name {_show(cleaned)} contains control characters; use plain text.",
+        )
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidInput(
+            "Bad session name",
+            f"the session name is {len(cleaned)} characters long; keep it to {MAX_NAME_LENGTH} or fewer.",
+        )
+    return cleaned
+
+
+def _check_text(what: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} must be a non-empty string, not {value!r}")
+    return value
+
+
+def _check_question_id(question_id: object) -> str:
+    if not isinstance(question_id, str) or not question_id.strip() or _CONTROL_RE.search(question_id):
+        raise InvalidInput("Bad question id", f"{question_id!r} is not a question id.")
+    return question_id
+
+
+def _valid_value(value: object) -> TypeGuard[AnswerValue]:
+    """Whether a value can be stored as an answer: text, a finite number (not a bool), or a list of texts."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str | int):
+        return True
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _check_value(question_id: str, value: object) -> AnswerValue:
+    if not _valid_value(value):
+        raise InvalidInput(
+            "Bad answer",
+            f"the answer to {_show(question_id)} is {value!r}; an answer is a choice id, a list of choice "
+            "ids, a finite number or a text.",
+        )
+    return list(value) if isinstance(value, list) else value
+
+
+def _check_progress(progress: Mapping[str, int] | None) -> Mapping[str, int] | None:
+    if progress is None:
+        return None
+    try:
+        answered, total = progress["answered"], progress["total"]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"progress must be a mapping with 'answered' and 'total', not {progress!r}"
+        ) from None
+    for number in (answered, total):
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise ValueError(f"progress counts must be non-negative integers, not {progress!r}")
+    return _progress(answered, total)
+
+
+def _same(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The file format: serialising, parsing and checking a session database
+# ----------------------------------------------------------------------------------------------------------
+
+
+class _Unreadable(Exception):
+    """The session file cannot be used: not JSON, not a TinyDB database, or no valid meta."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _TooNew(Exception):
+    """The session file was written by a newer secplan."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+class _Missing(Exception):
+    """The session file does not exist."""
+
+
+class _WriteFailed(Exception):
+    """An OSError during a durable write, with the step and the file it concerned."""
+
+    def __init__(self, step: str, path: Path, error: OSError, *, committed: bool = False) -> None:
+        super().__init__(f"{step} {path}: {error}")
+        self.step = step
+        self.path = path
+        self.error = error
+        self.committed = committed
+        """True when the new file is in place but its directory could not be synced."""
+        self.leftover: Path | None = None
+        """A temporary file that could not be removed."""
+
+
+def _dumps(tables: Tables) -> bytes:
+    """Serialise a database: keys sorted, ASCII only, one table per line, so the layout is stable."""
+    lines = [
+        json.dumps(name)
+        + ":"
+        + json.dumps(tables[name], sort_keys=True, separators=(",", ":"), allow_nan=False)
+        for name in sorted(tables)
+    ]
+    return ("{" + ",\n".join(lines) + "}\n").encode("ascii")
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _meta_from_doc(doc: object, session_id: str) -> SessionMeta:
+    """Check a ``meta`` document and turn it into a SessionMeta."""
+    if not isinstance(doc, dict):
+        raise _Unreadable("its meta document is not an object")
+    fmt = doc.get("format", 1)
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
+        raise _Unreadable(f"its format {fmt!r} is not a version number")
+    if fmt > FORMAT_VERSION:
+        raise _TooNew(fmt)
+    texts = (
+        "id",
+        "name",
+        "questionnaire_id",
+        "questionnaire_version",
+        "questionnaire_hash",
+        "created",
+        "updated",
+    )
+    for key in texts:
+        if not isinstance(doc.get(key), str):
+            raise _Unreadable(f"its meta field '{key}' is missing or not text")
+    if doc["id"] != session_id:
+        raise _Unreadable(f"its meta id {_show(doc['id'])} does not match its file name {session_id}.json")
+    status = doc.get("status")
+    if status not in _STATUSES:
+        raise _Unreadable(f"its status {status!r} is not one of {', '.join(_STATUSES)}")
+    progress = doc.get("progress", {"answered": 0, "total": 0})
+    try:
+        checked = _check_progress(progress)
+    except ValueError:
+        raise _Unreadable(f"its progress {progress!r} is not {{answered, total}}") from None
+    scenario = doc.get("scenario")
+    if scenario is not None and not isinstance(scenario, str):
+        raise _Unreadable("its meta field 'scenario' is not text")
+    return SessionMeta(
+        id=doc["id"],
+        name=doc["name"],
+        questionnaire_id=doc["questionnaire_id"],
+        questionnaire_version=doc["questionnaire_version"],
+        questionnaire_hash=doc["questionnaire_hash"],
+        created=doc["created"],
+        updated=doc["updated"],
+        status=cast(SessionStatus, status),  # checked against _STATUSES above
+        progress=checked or _progress(),
+        scenario=scenario,
+    )
+
+
+def _meta_doc(meta: SessionMeta) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "id": meta.id,
+        "name": meta.name,
+        "questionnaire_id": meta.questionnaire_id,
+        "questionnaire_version": meta.questionnaire_version,
+        "questionnaire_hash": meta.questionnaire_hash,
+        "created": meta.created,
+        "updated": meta.updated,
+        "status": meta.status,
+        "progress": dict(meta.progress),
+        "scenario": meta.scenario,
+    }
+
+
+def _check_tables(data: object, session_id: str) -> Tables:
+    """Check that parsed JSON is a usable session database; raise _Unreadable saying why not.
+
+    Checks the shape of every table, the meta document and the answers: what every load needs. History and
+    snapshot documents are checked where they are read (:func:`_history_entry`, :func:`_snapshot`), so a save
+    does not pay for re-checking a long history it only appends to.
+    """
+    if not isinstance(data, dict):
+        raise _Unreadable(f"its top level is {_json_type(data)}, not an object")
+    for name, table in data.items():
+        if (
+            not isinstance(table, dict)
+            or not _doc_ids_ok(table)
+            or not set(map(type, table.values())) <= {dict}
+        ):
+            raise _Unreadable(f"its table {_show(name)} is not a TinyDB table (numbered documents)")
+    tables: Tables = data
+    meta = tables.get("meta")
+    if not meta:
+        raise _Unreadable("it has no session metadata (table 'meta')")
+    if len(meta) != 1:
+        raise _Unreadable(f"its table 'meta' holds {len(meta)} documents instead of one")
+    _meta_from_doc(next(iter(meta.values())), session_id)
+    answered: set[str] = set()
+    for doc in tables.get("answers", {}).values():
+        question = doc.get("question")
+        if not isinstance(question, str) or not _valid_value(doc.get("value")):
+            raise _Unreadable(f"an answer in it is malformed: {_show(repr(doc))}")
+        if question in answered:
+            raise _Unreadable(f"question {_show(question)} is answered twice in it")
+        answered.add(question)
+    return tables
+
+
+def _doc_ids_ok(table: dict[str, Any]) -> bool:
+    """Whether every key is a decimal doc id (checked on the joined keys: a long history stays cheap)."""
+    joined = "".join(table)
+    return not table or (joined.isascii() and joined.isdigit() and all(table))
+
+
+def _history_entry(doc: dict[str, Any]) -> HistoryEntry:
+    value = doc.get("value")
+    question, at, user = doc.get("question"), doc.get("at"), doc.get("user")
+    if (
+        not isinstance(question, str)
+        or not (value is None or _valid_value(value))
+        or not isinstance(at, str)
+        or not isinstance(user, str)
+    ):
+        raise _Unreadable(f"a history entry in it is malformed: {_show(repr(doc))}")
+    return HistoryEntry(question=question, value=value, at=at, user=user)
+
+
+def _snapshot(doc_id: int, doc: dict[str, Any]) -> Snapshot:
+    label, at, plan = doc.get("label"), doc.get("at"), doc.get("plan")
+    if not isinstance(label, str) or not isinstance(at, str) or not isinstance(plan, dict):
+        raise _Unreadable(f"a snapshot in it is malformed: {_show(repr(doc))}")
+    return Snapshot(id=doc_id, label=label, at=at, plan=plan)
+
+
+def _parse_session(raw: bytes, session_id: str, *, deep: bool = False) -> Tables:
+    """Parse and check a session file; ``deep`` also checks every history entry and snapshot."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise _Unreadable(f"it is not valid JSON ({exc})") from None
+    tables = _check_tables(data, session_id)
+    if deep:
+        for _, doc in _table_docs(tables, "history"):
+            _history_entry(doc)
+        for doc_id, doc in _table_docs(tables, "snapshots"):
+            _snapshot(doc_id, doc)
+    return tables
+
+
+_DECODER: Final = json.JSONDecoder()
+
+
+def _quick_meta(raw: bytes, session_id: str) -> SessionMeta | None:
+    """Read the ``meta`` line of a file in our layout without parsing the rest; None if the layout differs.
+
+    JSON strings cannot hold a raw newline, so in our one-table-per-line layout ``\\n"meta":`` can only start
+    the meta table. A file in any other layout falls back to a full parse.
+    """
+    if not raw.endswith(b"}\n"):
+        return None
+    if raw.startswith(b'{"meta":'):
+        start = 8
+    else:
+        found = raw.find(b'\n"meta":')
+        if found < 0:
+            return None
+        start = found + 8
+    end = raw.find(b"\n", start)
+    if end < 0:
+        return None
+    try:
+        table, _ = _DECODER.raw_decode(raw[start:end].decode("ascii"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(table, dict) or len(table) != 1:
+        return None
+    try:
+        return _meta_from_doc(next(iter(table.values())), session_id)
+    except _Unreadable:
+        return None
+
+
+def _table_docs(tables: Tables, name: str) -> list[tuple[int, dict[str, Any]]]:
+    """A table's documents in doc-id order (JSON sorts the ids as text: "10" before "2")."""
+    return sorted(((int(key), doc) for key, doc in tables.get(name, {}).items()), key=lambda item: item[0])
+
+
+def _meta_of(tables: Tables, session_id: str) -> SessionMeta:
+    return _meta_from_doc(next(iter(tables["meta"].values())), session_id)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Storages: TinyDB's three-method interface, with a transaction that reads once and writes once
+# ----------------------------------------------------------------------------------------------------------
+
+
+class _TransactionalStorage(Storage):
+    """A TinyDB storage that, inside :meth:`transaction`, serves TinyDB from memory and saves once at the end.
+
+    Outside a transaction every ``read`` loads and every ``write`` saves, as TinyDB expects.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: Tables | None = None
+        self._dirty = False
+        self.loaded_meta: dict[str, Any] | None = None
+        """A copy of the meta document as the last transaction loaded it, before any change (for messages)."""
+
+    @abstractmethod
+    def load(self) -> Tables:
+        """The whole database, checked; raises _Missing, _Unreadable, _TooNew or OSError."""
+
+    @abstractmethod
+    def save(self, tables: Tables) -> None:
+        """Replace the whole database durably; raises _WriteFailed."""
+
+    def read(self) -> Tables | None:
+        """TinyDB's read: the in-transaction state, or the stored database (None if there is none yet)."""
+        if self._pending is not None:
+            return self._pending
+        try:
+            return self.load()
+        except _Missing:
+            return None
+
+    def write(self, data: Tables) -> None:
+        """TinyDB's write: kept in memory inside a transaction, saved durably outside one."""
+        if self._pending is not None:
+            self._pending = data
+            self._dirty = True
+        else:
+            self.save(data)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Tables]:
+        """Load once, let TinyDB work in memory, save once if anything was written (not on an exception)."""
+        if self._pending is not None:
+            raise RuntimeError("transactions on one storage do not nest")
+        self._pending = self.load()
+        self.loaded_meta = dict(next(iter(self._pending["meta"].values())))
+        self._dirty = False
+        try:
+            yield self._pending
+            if self._dirty:
+                self.save(self._pending)
+        finally:
+            self._pending = None
+            self._dirty = False
+
+
+class AtomicJSONStorage(_TransactionalStorage):
+    """A TinyDB storage for one session file, with atomic, durable whole-file saves.
+
+    ``save`` writes ``.<name>.tmp-<pid>-<random>`` in the same directory (mode 0600 whatever the umask),
+    fsyncs it, ``os.replace``-s it over the file and fsyncs the directory. On an OSError the temporary file
+    is removed, the old file is left byte-identical, and :class:`_WriteFailed` says which step failed. It
+    takes no lock itself: :class:`Workspace` holds the session's lock around each transaction.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def load(self) -> Tables:
+        """Read and check the whole file."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            raise _Missing() from None
+        return _parse_session(raw, self.path.name.removesuffix(".json"))
+
+    def save(self, tables: Tables) -> None:
+        """Replace the file atomically and durably."""
+        _write_atomic(self.path, _dumps(tables))
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # Some file systems cannot sync a directory at all; there is nothing more to do there.
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` so a crash leaves the old or the new content; return when durable."""
+    directory = path.parent
+    temp = directory / f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temp, flags, FILE_MODE)
+    except OSError as exc:
+        raise _WriteFailed("creating", temp, exc) from exc
+    step = "writing"
+    try:
+        try:
+            os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; the mode must be exactly 0600
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            step = "syncing"
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        step = "replacing"
+        os.replace(temp, path)
+    except BaseException as exc:
+        leftover: Path | None = None
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            leftover = temp  # reported in the message; the next start sweeps it
+        if isinstance(exc, OSError):
+            failure = _WriteFailed(step, path if step == "replacing" else temp, exc)
+            failure.leftover = leftover
+            raise failure from exc
+        raise
+    try:
+        _fsync_dir(directory)
+    except OSError as exc:
+        raise _WriteFailed("syncing the directory", directory, exc, committed=True) from exc
+
+
+class _MemoryFileStorage(_TransactionalStorage):
+    """The in-memory twin of AtomicJSONStorage: the 'file' is the serialised bytes in a dict."""
+
+    def __init__(self, files: dict[str, bytes], session_id: str) -> None:
+        super().__init__()
+        self._files = files
+        self._session_id = session_id
+
+    def load(self) -> Tables:
+        """Parse and check the stored bytes, exactly as from disk."""
+        raw = self._files.get(self._session_id)
+        if raw is None:
+            raise _Missing()
+        return _parse_session(raw, self._session_id)
+
+    def save(self, tables: Tables) -> None:
+        """Serialise exactly as to disk, so both twins accept and refuse the same data."""
+        self._files[self._session_id] = _dumps(tables)
+
+
+def _database(storage: _TransactionalStorage) -> TinyDB:
+    """A fresh TinyDB over the storage: fresh so that no table caches ids or queries across processes."""
+    return TinyDB(storage=lambda: storage)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The shared behaviour of both workspaces
+# ----------------------------------------------------------------------------------------------------------
+
+
+class _StoreBase(ABC):
+    """Everything both workspaces do alike; subclasses supply storage, locking and listing."""
+
+    def __init__(self, clock: Callable[[], datetime] | None, user: Callable[[], str] | None) -> None:
+        self.notices: list[str] = []
+        self._clock = clock or _utcnow
+        self._user_source = user or _os_user
+        self._user_name: str | None = None
+
+    # -- what subclasses provide ---------------------------------------------------------------------------
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the sessions live, for messages."""
+
+    @abstractmethod
+    def _storage(self, session_id: str) -> _TransactionalStorage:
+        """The storage of one session."""
+
+    @abstractmethod
+    def _exists(self, session_id: str) -> bool:
+        """Whether a session with this id is stored (readable or not)."""
+
+    @abstractmethod
+    def _list(self) -> list[SessionMeta]:
+        """Every readable session, unsorted; unreadable ones are reported in ``notices``."""
+
+    @abstractmethod
+    def _session_locked(self, session_id: str, what: str) -> contextlib.AbstractContextManager[None]:
+        """Hold the session against other writers (other processes too)."""
+
+    @abstractmethod
+    def _names_locked(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the workspace while a name is checked and taken."""
+
+    @abstractmethod
+    def _remove(self, session_id: str) -> None:
+        """Delete the stored session (its lock is held); raises OSError."""
+
+    @abstractmethod
+    def _unreadable(self, session_id: str, reason: str) -> SecplanError:
+        """Deal with an unreadable session (move it aside) and return the error to raise."""
+
+    def _forget(self, session_id: str) -> None:  # noqa: B027 - an optional hook, empty by default
+        """Drop anything kept about a deleted session."""
+
+    def _file_of(self, session_id: str) -> str:
+        return f"session {session_id}"
+
+    # -- helpers ------------------------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self._clock()
+
+    def _timestamp(self) -> str:
+        return _iso(self._now())
+
+    def _user(self) -> str:
+        if self._user_name is None:
+            self._user_name = self._user_source()
+        return self._user_name
+
+    def _notice(self, message: str) -> None:
+        if message not in self.notices:
+            self.notices.append(message)
+
+    def _known_id(self, session_id: str) -> str:
+        if (
+            not isinstance(session_id, str)
+            or not _ID_RE.fullmatch(session_id)
+            or not self._exists(session_id)
+        ):
+            raise self._unknown_id(session_id)
+        return session_id
+
+    def _unknown_id(self, session_id: object) -> InvalidInput:
+        shown = _show(session_id) if isinstance(session_id, str) else repr(session_id)
+        return InvalidInput(
+            "Unknown session",
+            f"there is no session with id {shown} in {self.location}. "
+            "Run `secplan list` to see the sessions.",
+        )
+
+    def _too_new(self, session_id: str, found: int) -> SecplanError:
+        return SecplanError(
+            "Session from a newer secplan",
+            f"{self._file_of(session_id)} uses session format {found}, but this secplan reads format "
+            f"{FORMAT_VERSION} at most. Upgrade secplan to open it; the file was left untouched.",
+        )
+
+    def _read_failed(self, session_id: str, error: OSError) -> SecplanError:
+        return SecplanError(
+            "Cannot read session",
+            f"cannot read {self._file_of(session_id)}: {_reason(error)}. Check that the file belongs to you "
+            "and that the disk is healthy, then try again.",
+        )
+
+    def _not_saved(
+        self,
+        session_id: str,
+        meta_doc: dict[str, Any] | None,
+        what: str,
+        failure: _WriteFailed,
+        *,
+        new: bool = False,
+    ) -> SecplanError:
+        label = session_id
+        if meta_doc is not None:
+            with contextlib.suppress(_Unreadable, _TooNew):
+                label = _meta_from_doc(meta_doc, session_id).label
+        where = self._file_of(session_id)
+        if failure.committed:
+            return SecplanError(
+                "Save not confirmed",
+                f"{what} was written to {where} in session {label}, but the directory {failure.path} "
+                f"could not be synced ({_reason(failure.error)}), so it may be lost if the machine crashes "
+                f"now. {_advice(failure.error)}",
+            )
+        outcome = "Nothing was created." if new else f"The session file {where} is unchanged."
+        leftover = (
+            f" The temporary file {failure.leftover} could not be removed; it is swept on the next start."
+            if failure.leftover
+            else ""
+        )
+        return SecplanError(
+            "Not saved",
+            f"{what} was NOT saved in session {label}: {_reason(failure.error)} while {failure.step} "
+            f"{failure.path}. {outcome}{leftover} {_advice(failure.error)}",
+        )
+
+    def _read(self, session_id: str) -> Tables:
+        """Load one session, checked, without the lock (saves replace the file atomically)."""
+        sid = self._known_id(session_id)
+        try:
+            return self._storage(sid).load()
+        except _Missing:
+            raise self._unknown_id(sid) from None
+        except _Unreadable as exc:
+            raise self._unreadable(sid, exc.reason) from None
+        except _TooNew as exc:
+            raise self._too_new(sid, exc.found) from None
+        except OSError as exc:
+            raise self._read_failed(sid, exc) from exc
+
+    @contextlib.contextmanager
+    def _edit(self, session_id: str, what: str) -> Iterator[TinyDB]:
+        """Lock the session, read it fresh, yield a TinyDB over it in memory, save once durably, unlock."""
+        sid = self._known_id(session_id)
+        with self._session_locked(sid, what):
+            storage = self._storage(sid)
+            try:
+                with storage.transaction():
+                    yield _database(storage)
+            except _Missing:
+                raise self._unknown_id(sid) from None
+            except _Unreadable as exc:
+                raise self._unreadable(sid, exc.reason) from None
+            except _TooNew as exc:
+                raise self._too_new(sid, exc.found) from None
+            except _WriteFailed as exc:
+                raise self._not_saved(sid, storage.loaded_meta, what, exc) from exc
+            except OSError as exc:
+                raise self._read_failed(sid, exc) from exc
+
+    @staticmethod
+    def _current_meta(db: TinyDB) -> SessionMeta:
+        docs = db.table("meta").all()
+        return _meta_from_doc(dict(docs[0]), docs[0]["id"])
+
+    @staticmethod
+    def _write_meta(db: TinyDB, meta: SessionMeta) -> None:
+        db.table("meta").update(_meta_doc(meta))
+
+    def _refuse_taken_name(self, name: str, sessions: list[SessionMeta], except_id: str | None) -> None:
+        folded = name.casefold()
+        for other in sessions:
+            if other.id == except_id:
+                continue
+            if other.name.casefold() == folded:
+                raise InvalidInput(
+                    "Name already used",
+                    f"a session named {_show(other.name)} already exists (id {other.id}) in {self.location}. "
+                    f"Choose another name, or open that one with `secplan open {other.id}`.",
+                )
+            if other.id == folded:
+                raise InvalidInput(
+                    "Name already used",
+                    f"{_show(name)} is the id of another session; choose a name that is not a session id.",
+                )
+
+    # -- the public interface (see SessionStore) -------------------------------------------------------------
+
+    def create(
+        self,
+        name: str,
+        questionnaire_id: str,
+        questionnaire_version: str,
+        questionnaire_hash: str,
+        scenario: str | None = None,
+    ) -> SessionMeta:
+        """Create an empty session and return its metadata.
+
+        Raises:
+            InvalidInput: the name is empty, has control characters, is too long, or is already used
+                (ignoring case) by another session.
+            SecplanError: the session file could not be written (nothing is left behind).
+        """
+        name = _check_name(name)
+        _check_text("questionnaire_id", questionnaire_id)
+        _check_text("questionnaire_version", questionnaire_version)
+        if not isinstance(questionnaire_hash, str):
+            raise ValueError(f"questionnaire_hash must be a string, not {questionnaire_hash!r}")
+        if scenario is not None:
+            _check_text("scenario", scenario)
+        with self._names_locked():
+            existing = self._list()
+            self._refuse_taken_name(name, existing, except_id=None)
+            taken = {m.id for m in existing} | {m.name.casefold() for m in existing}
+            session_id = _new_session_id()
+            while session_id in taken or self._exists(session_id):
+                session_id = _new_session_id()
+            now = self._timestamp()
+            meta = SessionMeta(
+                id=session_id,
+                name=name,
+                questionnaire_id=questionnaire_id,
+                questionnaire_version=questionnaire_version,
+                questionnaire_hash=questionnaire_hash,
+                created=now,
+                updated=now,
+                status=IN_PROGRESS,
+                progress=_progress(),
+                scenario=scenario,
+            )
+            tables: Tables = {"answers": {}, "history": {}, "meta": {"1": _meta_doc(meta)}, "snapshots": {}}
+            try:
+                self._storage(session_id).save(tables)
+            except _WriteFailed as exc:
+                raise self._not_saved(session_id, _meta_doc(meta), "The new session", exc, new=True) from exc
+        return meta
+
+    def sessions(self) -> list[SessionMeta]:
+        """Every readable session, the most recently updated first (ties: newest created, then id)."""
+        return sorted(self._list(), key=lambda m: (m.updated, m.created, m.id), reverse=True)
+
+    def resolve(self, ref: str) -> SessionMeta:
+        """Find a session by id (any case) or else by name (ignoring case and surrounding spaces).
+
+        Raises:
+            InvalidInput: no session matches (with a did-you-mean), or several sessions have that name
+                (listing their ids).
+        """
+        key = ref.strip() if isinstance(ref, str) else ""
+        if not key:
+            raise InvalidInput(
+                "No session given", "name a session by its id or its name; see `secplan list`."
+            )
+        metas = self.sessions()
+        for meta in metas:
+            if meta.id == key.lower():
+                return meta
+        folded = key.casefold()
+        named = [meta for meta in metas if meta.name.casefold() == folded]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            ids = "; ".join(f"{m.id} (updated {m.updated})" for m in named)
+            raise InvalidInput(
+                "Ambiguous session",
+                f"{len(named)} sessions are named {_show(key)}: {ids}. Use the id instead, "
+                f"e.g. `secplan open {named[0].id}`, or rename one of them.",
+            )
+        candidates: dict[str, SessionMeta] = {}
+        for meta in metas:
+            candidates.setdefault(meta.name.casefold(), meta)
+            candidates.setdefault(meta.id, meta)
+        close = difflib.get_close_matches(folded, list(candidates), n=3, cutoff=0.6)
+        suggestion = ""
+        if close:
+            shown = ", ".join(dict.fromkeys(candidates[c].label for c in close))
+            suggestion = f" Did you mean {shown}?"
+        raise InvalidInput(
+            "Unknown session",
+            f"there is no session with id or name {_show(key)} in {self.location}.{suggestion} "
+            "Run `secplan list` to see the sessions.",
+        )
+
+    def meta(self, session_id: str) -> SessionMeta:
+        """The session's metadata, read fresh from the store."""
+        return _meta_of(self._read(session_id), session_id)
+
+    def answers(self, session_id: str) -> dict[str, AnswerValue]:
+        """The current answers by question id, in the order the questions were first answered."""
+        tables = self._read(session_id)
+        return {doc["question"]: doc["value"] for _, doc in _table_docs(tables, "answers")}
+
+    def history(self, session_id: str) -> list[HistoryEntry]:
+        """Every change of every answer, oldest first."""
+        tables = self._read(session_id)
+        try:
+            return [_history_entry(doc) for _, doc in _table_docs(tables, "history")]
+        except _Unreadable as exc:
+            raise self._unreadable(session_id, exc.reason) from None
+
+    def _change_answers(
+        self,
+        session_id: str,
+        values: Mapping[str, AnswerValue],
+        clear: tuple[str, ...],
+        progress: Mapping[str, int] | None,
+        what: str,
+    ) -> SessionMeta:
+        """Apply answer changes, their history entries and the meta update in one locked, durable write."""
+        with self._edit(session_id, what) as db:
+            answers, history = db.table("answers"), db.table("history")
+            current = {doc["question"]: doc for doc in answers.all()}
+            now, user = self._timestamp(), self._user()
+            changes: list[dict[str, Any]] = []
+            new_answers: list[dict[str, Any]] = []
+            for question_id, value in values.items():
+                doc = current.get(question_id)
+                if doc is not None and _same(doc["value"], value):
+                    continue
+                if doc is None:
+                    new_answers.append({"question": question_id, "value": value})
+                else:
+                    answers.update({"value": value}, doc_ids=[doc.doc_id])
+                changes.append({"question": question_id, "value": value, "at": now, "user": user})
+            for question_id in clear:
+                doc = current.get(question_id)
+                if doc is not None:
+                    answers.remove(doc_ids=[doc.doc_id])
+                    changes.append({"question": question_id, "value": None, "at": now, "user": user})
+            meta = self._current_meta(db)
+            if not changes and (progress is None or dict(progress) == dict(meta.progress)):
+                return meta  # nothing changed: no write at all
+            if new_answers:
+                answers.insert_multiple(new_answers)
+            if changes:
+                history.insert_multiple(changes)
+            meta = dataclasses.replace(meta, updated=now, progress=dict(progress or meta.progress))
+            self._write_meta(db, meta)
+        return meta
+
+    def save_answer(
+        self,
+        session_id: str,
+        question_id: str,
+        value: AnswerValue,
+        progress: Mapping[str, int] | None = None,
+    ) -> SessionMeta:
+        """Save one answer, its history entry and the meta update in one durable write.
+
+        Saving the value the question already has writes nothing. Returns only once the save is on disk.
+
+        Raises:
+            InvalidInput: unknown session, or a value that is not an answer.
+            SecplanError: the session is busy in another process, or the write failed (the file is unchanged).
+        """
+        question_id = _check_question_id(question_id)
+        checked = _check_value(question_id, value)
+        return self._change_answers(
+            session_id,
+            {question_id: checked},
+            (),
+            _check_progress(progress),
+            f"The answer to {_show(question_id)}",
+        )
+
+    def clear_answer(
+        self, session_id: str, question_id: str, progress: Mapping[str, int] | None = None
+    ) -> SessionMeta:
+        """Remove one answer, recording None in the history, in one durable write (no-op if unanswered)."""
+        question_id = _check_question_id(question_id)
+        return self._change_answers(
+            session_id,
+            {},
+            (question_id,),
+            _check_progress(progress),
+            f"Clearing the answer to {_show(question_id)}",
+        )
+
+    def save_answers(
+        self,
+        session_id: str,
+        answers: Mapping[str, AnswerValue],
+        progress: Mapping[str, int] | None = None,
+    ) -> SessionMeta:
+        """Save many answers in one durable write: all values are checked first, then all saved or none."""
+        checked = {_check_question_id(q): _check_value(q, v) for q, v in answers.items()}
+        count = f"{len(checked)} answer{'s' if len(checked) != 1 else ''}"
+        return self._change_answers(session_id, checked, (), _check_progress(progress), f"The {count}")
+
+    def update_meta(
+        self,
+        session_id: str,
+        *,
+        name: str | _Unset = UNSET,
+        status: SessionStatus | _Unset = UNSET,
+        questionnaire_version: str | _Unset = UNSET,
+        questionnaire_hash: str | _Unset = UNSET,
+        scenario: str | None | _Unset = UNSET,
+        progress: Mapping[str, int] | _Unset = UNSET,
+    ) -> SessionMeta:
+        """Change metadata fields given as keywords; ``updated`` is set to now. Returns the new meta.
+
+        Raises:
+            InvalidInput: a new name that is invalid or already used.
+            ValueError: a status other than ``in_progress``/``complete`` or malformed progress (a caller bug).
+        """
+        changes: dict[str, Any] = {}
+        if not isinstance(name, _Unset):
+            changes["name"] = _check_name(name)
+        if not isinstance(status, _Unset):
+            if status not in _STATUSES:
+                raise ValueError(f"status must be one of {_STATUSES}, not {status!r}")
+            changes["status"] = status
+        if not isinstance(questionnaire_version, _Unset):
+            changes["questionnaire_version"] = _check_text("questionnaire_version", questionnaire_version)
+        if not isinstance(questionnaire_hash, _Unset):
+            if not isinstance(questionnaire_hash, str):
+                raise ValueError(f"questionnaire_hash must be a string, not {questionnaire_hash!r}")
+            changes["questionnaire_hash"] = questionnaire_hash
+        if not isinstance(scenario, _Unset):
+            changes["scenario"] = None if scenario is None else _check_text("scenario", scenario)
+        if not isinstance(progress, _Unset):
+            changes["progress"] = _check_progress(progress)
+        if "name" not in changes:
+            return self._update_meta(session_id, changes)
+        with self._names_locked():
+            self._refuse_taken_name(changes["name"], self._list(), except_id=session_id)
+            return self._update_meta(session_id, changes)
+
+    def _update_meta(self, session_id: str, changes: dict[str, Any]) -> SessionMeta:
+        with self._edit(session_id, "The change to the session's details") as db:
+            meta = self._current_meta(db)
+            if all(getattr(meta, key) == value for key, value in changes.items()):
+                return meta
+            meta = dataclasses.replace(meta, updated=self._timestamp(), **changes)
+            self._write_meta(db, meta)
+        return meta
+
+    def rename(self, session_id: str, name: str) -> SessionMeta:
+        """Give the session a new name, refused if another session uses it (ignoring case)."""
+        return self.update_meta(session_id, name=name)
+
+    def add_snapshot(self, session_id: str, label: str, plan: Mapping[str, Any]) -> Snapshot:
+        """Keep a copy of a plan in the session, in one durable write.
+
+        Raises:
+            ValueError: the plan is not a JSON object of JSON values (a caller bug).
+        """
+        label = _check_text("snapshot label", label)
+        try:
+            copy = json.loads(json.dumps(dict(plan), allow_nan=False))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"a snapshot plan must be a JSON object: {exc}") from None
+        with self._edit(session_id, f"The snapshot {_show(label)}") as db:
+            now = self._timestamp()
+            snapshot_id = db.table("snapshots").insert({"label": label, "at": now, "plan": copy})
+            self._write_meta(db, dataclasses.replace(self._current_meta(db), updated=now))
+        return Snapshot(id=snapshot_id, label=label, at=now, plan=json.loads(json.dumps(copy)))
+
+    def snapshots(self, session_id: str) -> list[Snapshot]:
+        """The kept plans, oldest first."""
+        tables = self._read(session_id)
+        try:
+            return [_snapshot(doc_id, doc) for doc_id, doc in _table_docs(tables, "snapshots")]
+        except _Unreadable as exc:
+            raise self._unreadable(session_id, exc.reason) from None
+
+    def delete(self, session_id: str) -> SessionMeta:
+        """Delete the session file and everything in it (answers, history, snapshots); returns what it was.
+
+        Raises:
+            InvalidInput: unknown session.
+            SecplanError: busy in another process, or the file could not be removed (it is unchanged).
+        """
+        sid = self._known_id(session_id)
+        with self._session_locked(sid, "The deletion"):
+            meta = _meta_of(self._read(sid), sid)
+            try:
+                self._remove(sid)
+            except OSError as exc:
+                raise SecplanError(
+                    "Not deleted",
+                    f"session {meta.label} was NOT deleted: {_reason(exc)} while removing "
+                    f"{self._file_of(sid)}. {_advice(exc)}",
+                ) from exc
+        self._forget(sid)
+        return meta
+
+
+def _reason(error: OSError) -> str:
+    name = errno.errorcode.get(error.errno or 0, "")
+    text = error.strerror or str(error) or type(error).__name__
+    return f"{text.rstrip('.').lower()} ({name})" if name else text
+
+
+def _advice(error: OSError) -> str:
+    code = error.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            "Free some disk space (or ask for a larger quota), then try again; your other answers are safe."
+        )
+    if code == errno.EROFS:
+        return "The file system is read-only; remount it read-write or use --data-dir to pick another place."
+    if code in (errno.EACCES, errno.EPERM):
+        return "Check that the workspace directory and its files belong to you (directory 0700, files 0600)."
+    if code == errno.EIO:
+        return "The disk reported an input/output error: check it (e.g. `dmesg`) and back up the workspace."
+    return "Check the disk and the workspace directory, then try again."
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but is not ours (EPERM), or we cannot tell: keep its file
+    return True
+
+
+def _lock_holder(lock_path: Path) -> int | None:
+    """The pid holding a flock on the file, from Linux's /proc/locks; None when it cannot be told."""
+    try:
+        st = os.stat(lock_path)
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return None
+    exact = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    by_inode: list[int] = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 6 or "->" in parts or parts[1] != "FLOCK":
+            continue  # "->" marks a waiter, not the holder
+        try:
+            pid = int(parts[4])
+        except ValueError:
+            continue
+        if parts[5] == exact:
+            return pid if pid > 0 else None
+        if parts[5].endswith(f":{st.st_ino}"):
+            by_inode.append(pid)
+    return by_inode[0] if len(by_inode) == 1 and by_inode[0] > 0 else None
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The workspace on disk
+# ----------------------------------------------------------------------------------------------------------
+
+
+class Workspace(_StoreBase):
+    """Sessions stored as ``<id>.json`` files in one directory (mode 0700; files 0600).
+
+    Opening a workspace creates the directory if needed, sweeps temporary files left by crashed writers and
+    moves unreadable session files aside to ``<id>.json.corrupt-<YYYYMMDDTHHMMSS>`` (never overwritten, never
+    deleted), telling the user through :attr:`notices`.
+
+    Args:
+        path: The workspace directory (see :func:`default_data_dir`).
+        lock_timeout: Seconds a change waits for another process working on the same session.
+        clock: Returns the current time (timezone-aware); for tests.
+        user: Returns the user name recorded in history; defaults to the OS user.
+
+    Raises:
+        SecplanError: the directory cannot be created or read.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        clock: Callable[[], datetime] | None = None,
+        user: Callable[[], str] | None = None,
+    ) -> None:
+        super().__init__(clock=clock, user=user)
+        self.path = Path(path).expanduser().absolute()
+        """The workspace directory."""
+        self.lock_timeout = lock_timeout
+        self._locks: dict[str, BaseFileLock] = {}
+        self._locks_guard = threading.Lock()
+        self._meta_cache: dict[str, tuple[tuple[int, int, int], SessionMeta]] = {}
+        self._open_directory()
+        self._sweep_temp_files()
+        self._list()
+
+    @property
+    def location(self) -> str:
+        """The workspace directory, for messages."""
+        return str(self.path)
+
+    def session_path(self, session_id: str) -> Path:
+        """The file of a session (whether or not it exists)."""
+        if not _ID_RE.fullmatch(session_id):
+            raise self._unknown_id(session_id)
+        return self.path / f"{session_id}.json"
+
+    def _file_of(self, session_id: str) -> str:
+        return str(self.path / f"{session_id}.json")
+
+    def _lock_path(self, session_id: str) -> Path:
+        return self.path / f"{session_id}.json.lock"
+
+    # -- opening -------------------------------------------------------------------------------------------
+
+    def _open_directory(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.mkdir(self.path, DIR_MODE)
+            except FileExistsError:
+                pass
+            else:
+                os.chmod(self.path, DIR_MODE)  # mkdir's mode is filtered by the umask
+            st = os.stat(self.path)
+        except OSError as exc:
+            raise SecplanError(
+                "Cannot open workspace",
+                f"cannot create or open the workspace directory {self.path}: {_reason(exc)}. "
+                "Pick another with --data-dir DIR or SECPLAN_DATA_DIR, or fix its permissions.",
+            ) from exc
+        if not stat.S_ISDIR(st.st_mode):
+            raise SecplanError(
+                "Cannot open workspace",
+                f"{self.path} is not a directory. Pick another with --data-dir DIR or SECPLAN_DATA_DIR.",
+            )
+        if st.st_mode & 0o077:
+            self._notice(
+                f"The workspace {self.path} can be read by other users "
+                f"(mode {stat.S_IMODE(st.st_mode):04o}). Run `chmod 700 {self.path}` to keep the sessions "
+                "private."
+            )
+
+    def _sweep_temp_files(self) -> None:
+        """Remove temporary files of writes that can no longer finish (crashed writer or too old)."""
+        now = time.time()
+        try:
+            entries = list(os.scandir(self.path))
+        except OSError as exc:
+            raise self._cannot_list(exc) from exc
+        for entry in entries:
+            match = _TEMP_FILE_RE.fullmatch(entry.name)
+            if match is None:
+                continue
+            try:
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+                if age > STALE_TEMP_AGE or (age > DEAD_WRITER_GRACE and not _pid_alive(int(match[2]))):
+                    os.unlink(entry.path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                self._notice(f"Could not remove the leftover temporary file {entry.path}: {_reason(exc)}.")
+
+    def _cannot_list(self, error: OSError) -> SecplanError:
+        return SecplanError(
+            "Cannot read workspace",
+            f"cannot list the workspace directory {self.path}: {_reason(error)}. {_advice(error)}",
+        )
+
+    # -- listing -------------------------------------------------------------------------------------------
+
+    def _list(self) -> list[SessionMeta]:
+        try:
+            entries = list(os.scandir(self.path))
+        except OSError as exc:
+            raise self._cannot_list(exc) from exc
+        metas: list[SessionMeta] = []
+        seen: set[str] = set()
+        for entry in entries:
+            match = _SESSION_FILE_RE.fullmatch(entry.name)
+            if match is None:
+                continue
+            session_id = match[1]
+            seen.add(session_id)
+            try:
+                metas.append(self._listed_meta(session_id, entry.path))
+            except FileNotFoundError:
+                continue  # deleted while we listed
+            except _Unreadable as exc:
+                self._notice(self._unreadable(session_id, exc.reason).message)
+            except _TooNew as exc:
+                self._notice(self._too_new(session_id, exc.found).message)
+            except OSError as exc:
+                self._notice(self._read_failed(session_id, exc).message)
+        for session_id in set(self._meta_cache) - seen:
+            del self._meta_cache[session_id]
+        return metas
+
+    def _listed_meta(self, session_id: str, path: str) -> SessionMeta:
+        """A session's meta for the list: from the cache if the file did not change, else its meta line."""
+        cached = self._meta_cache.get(session_id)
+        st = os.stat(path)
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            raw = handle.read()
+        meta = _quick_meta(raw, session_id) or _meta_of(_parse_session(raw, session_id), session_id)
+        self._meta_cache[session_id] = ((st.st_ino, st.st_size, st.st_mtime_ns), meta)
+        return meta
+
+    def _exists(self, session_id: str) -> bool:
+        return os.path.isfile(self.path / f"{session_id}.json")
+
+    def _storage(self, session_id: str) -> AtomicJSONStorage:
+        return AtomicJSONStorage(self.path / f"{session_id}.json")
+
+    # -- locking -------------------------------------------------------------------------------------------
+
+    def _lock_for(self, session_id: str) -> BaseFileLock:
+        with self._locks_guard:
+            lock = self._locks.get(session_id)
+            if lock is None:
+                lock = _file_lock(self._lock_path(session_id), self.lock_timeout)
+                self._locks[session_id] = lock
+            return lock
+
+    @contextlib.contextmanager
+    def _session_locked(self, session_id: str, what: str) -> Iterator[None]:
+        with self._held(self._lock_for(session_id), self._lock_path(session_id), session_id, what):
+            yield
+
+    @contextlib.contextmanager
+    def _names_locked(self) -> Iterator[None]:
+        path = self.path / _WORKSPACE_LOCK
+        with self._locks_guard:
+            lock = self._locks.get(_WORKSPACE_LOCK)
+            if lock is None:
+                lock = self._locks[_WORKSPACE_LOCK] = _file_lock(path, self.lock_timeout)
+        with self._held(lock, path, None, "The change"):
+            yield
+
+    @contextlib.contextmanager
+    def _held(
+        self, lock: BaseFileLock, path: Path, session_id: str | None, what: str, timeout: float | None = None
+    ) -> Iterator[None]:
+        from filelock import Timeout
+
+        wait = self.lock_timeout if timeout is None else timeout
+        try:
+            lock.acquire(timeout=wait, poll_interval=LOCK_POLL_INTERVAL)
+        except Timeout:  # a TimeoutError, hence an OSError: catch it first
+            raise self._busy(path, session_id, what, wait) from None
+        except OSError as exc:
+            subject = "the workspace" if session_id is None else f"session {self._label(session_id)}"
+            raise SecplanError(
+                "Not saved",
+                f"{what} was NOT saved in {subject}: cannot take the lock {path}: {_reason(exc)}. "
+                f"Nothing was changed. {_advice(exc)}",
+            ) from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _label(self, session_id: str) -> str:
+        """The session as messages name it, best effort: just the id if its file cannot be read now."""
+        try:
+            return self._listed_meta(session_id, str(self.path / f"{session_id}.json")).label
+        except (OSError, _Unreadable, _TooNew):
+            return session_id
+
+    def _busy(self, lock_path: Path, session_id: str | None, what: str, waited: float) -> SecplanError:
+        holder = _lock_holder(lock_path)
+        pid = f" (pid {holder})" if holder is not None else ""
+        if session_id is None:
+            subject = f"the workspace {self.path} is busy in another process{pid}"
+        else:
+            subject = f"session {self._label(session_id)} is busy in another process{pid}"
+        return SecplanError(
+            "Session busy",
+            f"{subject}: it kept the lock {lock_path} for more than {waited:g} s. {what} was NOT saved. "
+            "Try again in a moment, or close the other secplan using it.",
+        )
+
+    # -- unreadable files, deletion --------------------------------------------------------------------------
+
+    def _unreadable(self, session_id: str, reason: str) -> SecplanError:
+        """Move an unreadable session file aside (under its lock, after checking again) and say so."""
+        path = self.path / f"{session_id}.json"
+        try:
+            with self._held(
+                self._lock_for(session_id),
+                self._lock_path(session_id),
+                session_id,
+                "Moving the unreadable file aside",
+                timeout=min(self.lock_timeout, 2.0),
+            ):
+                try:
+                    _parse_session(path.read_bytes(), session_id, deep=True)
+                except FileNotFoundError:
+                    return self._unknown_id(session_id)
+                except _Unreadable as exc:
+                    reason = exc.reason
+                else:
+                    return SecplanError(
+                        "Session changed",
+                        f"{path} could not be read a moment ago but reads now; try again.",
+                    )
+                aside = _move_aside(path, self._now())
+        except (OSError, SecplanError) as exc:
+            why = _reason(exc) if isinstance(exc, OSError) else exc.message
+            return SecplanError(
+                "Session file unreadable",
+                f"{path} cannot be read: {reason}. It could not be moved aside ({why}); move it out of "
+                f"{self.path} yourself (nothing was deleted).",
+            )
+        self._meta_cache.pop(session_id, None)
+        error = SecplanError(
+            "Session file unreadable",
+            f"{path} could not be read: {reason}. It was moved aside to {aside} and is no longer listed; "
+            f"nothing was deleted. Restore it from a backup, or repair the moved file and rename it back "
+            f"to {path.name}.",
+        )
+        self._notice(error.message)
+        return error
+
+    def _remove(self, session_id: str) -> None:
+        os.unlink(self.path / f"{session_id}.json")
+        _fsync_dir(self.path)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._lock_path(session_id))
+
+    def _forget(self, session_id: str) -> None:
+        self._meta_cache.pop(session_id, None)
+        with self._locks_guard:
+            self._locks.pop(session_id, None)
+
+
+def _file_lock(path: Path, timeout: float) -> BaseFileLock:
+    # filelock is imported here, not at the top: it costs ~40 ms, and listing sessions needs no lock.
+    from filelock import FileLock
+
+    return FileLock(path, timeout=timeout, mode=FILE_MODE)
+
+
+def _move_aside(path: Path, now: datetime) -> Path:
+    """Rename ``path`` to ``<name>.corrupt-<YYYYMMDDTHHMMSS>[-N]`` without ever replacing an existing file."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+    for attempt in range(1000):
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}" + (f"-{attempt}" if attempt else ""))
+        try:
+            os.link(path, aside)  # fails if `aside` exists, unlike rename
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.EXDEV):
+                raise
+            if os.path.lexists(aside):  # no hard links here: check, then rename (we hold the session lock)
+                continue
+            os.rename(path, aside)
+        else:
+            os.unlink(path)
+        _fsync_dir(path.parent)
+        return aside
+    raise FileExistsError(errno.EEXIST, "too many files already moved aside", str(path))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The in-memory twin
+# ----------------------------------------------------------------------------------------------------------
+
+
+class MemoryWorkspace(_StoreBase):
+    """The in-memory twin of :class:`Workspace`: the same behaviour and errors, no disk.
+
+    Sessions are kept serialised exactly as on disk and parsed on every read, so both twins accept, refuse and
+    return the same data. For tests of everything above the store.
+
+    Args:
+        clock: Returns the current time (timezone-aware); for tests.
+        user: Returns the user name recorded in history; defaults to the OS user.
+    """
+
+    def __init__(
+        self, *, clock: Callable[[], datetime] | None = None, user: Callable[[], str] | None = None
+    ) -> None:
+        super().__init__(clock=clock, user=user)
+        self.files: dict[str, bytes] = {}
+        """The serialised session databases by id (what the disk twin keeps in ``<id>.json``)."""
+        self._lock = threading.RLock()
+
+    @property
+    def location(self) -> str:
+        """A label for messages."""
+        return "the in-memory workspace"
+
+    def _storage(self, session_id: str) -> _MemoryFileStorage:
+        return _MemoryFileStorage(self.files, session_id)
+
+    def _exists(self, session_id: str) -> bool:
+        return session_id in self.files
+
+    def _list(self) -> list[SessionMeta]:
+        metas = []
+        for session_id, raw in list(self.files.items()):
+            try:
+                metas.append(_meta_of(_parse_session(raw, session_id), session_id))
+            except _Unreadable as exc:
+                self._notice(self._unreadable(session_id, exc.reason).message)
+            except _TooNew as exc:
+                self._notice(self._too_new(session_id, exc.found).message)
+        return metas
+
+    @contextlib.contextmanager
+    def _session_locked(self, session_id: str, what: str) -> Iterator[None]:
+        with self._lock:
+            yield
+
+    def _names_locked(self) -> contextlib.AbstractContextManager[None]:
+        return self._session_locked("", "")
+
+    def _remove(self, session_id: str) -> None:
+        del self.files[session_id]
+
+    def _unreadable(self, session_id: str, reason: str) -> SecplanError:
+        return SecplanError("Session unreadable", f"session {session_id} cannot be read: {reason}.")

@@ -1,0 +1,136 @@
+"""secplan's benchmark: prints a Markdown table of the figures DESIGN.md promises.
+
+Run with ``.venv/bin/python tests/bench/bench.py`` (``--quick`` for fewer repetitions). This is a measurement, not
+a test: nothing here asserts a time. The targets are printed beside each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from secplan_tui import catalogue  # noqa: E402
+from secplan_tui.answers import progress_of, read_answers  # noqa: E402
+from secplan_tui.plan import compile_plan, render_html, render_markdown  # noqa: E402
+from secplan_tui.store import Workspace  # noqa: E402
+from secplan_tui.validate import validate_path  # noqa: E402
+
+EXAMPLE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The pct-th percentile (nearest rank) of values."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds of each of ``repeat`` calls."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def bench_saves(stored: int, saves: int, base: Path) -> tuple[float, float]:
+    """p50 and p95 of a durable answer save with ``stored`` sessions in the workspace."""
+    questionnaire = catalogue.load("starter")
+    answers = read_answers(str(EXAMPLE), questionnaire).answers
+    folder = base / f"saves-{stored}"
+    ws = Workspace(folder)
+    for i in range(stored - 1):
+        meta = ws.create(f"filler-{i}", questionnaire.id, questionnaire.version, questionnaire.content_hash)
+        if i % 10 == 0:
+            ws.save_answers(meta.id, answers, progress=progress_of(questionnaire, answers))
+    target = ws.create("target", questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    items = list(answers.items())
+    times: list[float] = []
+    given: dict[str, object] = {}
+    for i in range(saves):
+        qid, value = items[i % len(items)]
+        given[qid] = value
+        start = time.perf_counter()
+        ws.save_answer(target.id, qid, value, progress={"answered": len(given), "total": len(items)})
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), percentile(times, 95)
+
+
+def bench_list(sessions: int, base: Path, repeat: int) -> tuple[float, float]:
+    """Median wall time of ``secplan list`` (a new process) and of the in-process listing, with N sessions."""
+    questionnaire = catalogue.load("starter")
+    answers = read_answers(str(EXAMPLE), questionnaire).answers
+    folder = base / f"list-{sessions}"
+    ws = Workspace(folder)
+    progress = progress_of(questionnaire, answers)
+    for i in range(sessions):
+        meta = ws.create(f"org-{i:04d}", questionnaire.id, questionnaire.version, questionnaire.content_hash)
+        ws.save_answers(meta.id, answers, progress=progress)
+    cli = [sys.executable, "-m", "secplan_tui", "--data-dir", str(folder), "list"]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    subprocess.run(cli, check=True, capture_output=True, env=env, cwd=ROOT)  # warm the OS cache
+    walls = timed(lambda: subprocess.run(cli, check=True, capture_output=True, env=env, cwd=ROOT), repeat)
+    inproc = timed(lambda: Workspace(folder).sessions(), repeat)
+    return statistics.median(walls), statistics.median(inproc)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    saves = 200 if args.quick else 1000
+    repeat = 5 if args.quick else 20
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="secplan-bench-") as tmp:
+        base = Path(tmp)
+        results = {}
+        for stored in (1, 100, 1000):
+            p50, p95 = bench_saves(stored, saves, base)
+            results[stored] = p95
+            rows.append((f"durable save, {stored:,} session{'s' if stored > 1 else ''} stored",
+                         f"p50 {p50:.2f} ms, p95 {p95:.2f} ms", "p95 <= 5 ms"))
+        ratio = results[1000] / results[1] if results[1] else float("nan")
+        rows.append(("save p95, 1,000 vs 1 session", f"{ratio:.2f}x", "<= 1.5x"))
+
+        questionnaire = catalogue.load("starter")
+        answers = read_answers(str(EXAMPLE), questionnaire).answers
+        day = dt.date(2026, 12, 1)
+        md = timed(lambda: render_markdown(compile_plan(questionnaire, answers, day)), repeat * 5)
+        html = timed(lambda: render_html(compile_plan(questionnaire, answers, day)), repeat * 5)
+        rows.append((f"compile to Markdown ({len(questionnaire.questions())} questions, "
+                     f"{len(questionnaire.actions)} actions)", f"median {statistics.median(md):.2f} ms, "
+                     f"max {max(md):.2f} ms", "<= 50 ms"))
+        rows.append(("compile to HTML", f"median {statistics.median(html):.2f} ms, max {max(html):.2f} ms",
+                     "<= 50 ms"))
+        starter = catalogue.find("starter")
+        val = timed(lambda: validate_path(starter), repeat)
+        rows.append(("validate starter.yaml", f"median {statistics.median(val):.1f} ms", "-"))
+        wall, inproc = bench_list(1000, base, 5 if args.quick else 10)
+        rows.append(("`secplan list`, 1,000 sessions (new process)", f"median {wall:.0f} ms", "<= 300 ms"))
+        rows.append(("listing 1,000 sessions in process", f"median {inproc:.0f} ms", "-"))
+
+    print(f"secplan benchmark, {dt.date.today().isoformat()}, Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs")
+    print()
+    print("| measure | result | target |")
+    print("|---|---|---|")
+    for name, result, target in rows:
+        print(f"| {name} | {result} | {target} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

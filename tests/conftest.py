@@ -1,0 +1,30 @@
+"""Shared test fixtures: loading a questionnaire written inline in a test."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+# The tests run against the checkout, installed or not (`.venv/bin/pytest` does not put the root on sys.path).
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from secplan_tui.model import Questionnaire  # noqa: E402
+from secplan_tui.validate import load_questionnaire  # noqa: E402
+
+
+@pytest.fixture
+def load_yaml(tmp_path: Path) -> Callable[[str], Questionnaire]:
+    """Write dedented YAML text to a file in tmp_path and load it with every check (raises if invalid)."""
+
+    def load(text: str) -> Questionnaire:
+        path = tmp_path / "inline.yaml"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return load_questionnaire(path)
+
+    return load

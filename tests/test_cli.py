@@ -1,0 +1,239 @@
+"""The `secplan` command: the CLI contract of DESIGN.md, its exit codes and its error messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from secplan_tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFICE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
+MICRO = ROOT / "questionnaires" / "examples" / "starter-micro.yaml"
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run the CLI in process against a fresh workspace; returns (status, stdout, stderr)."""
+    data = tmp_path / "ws"
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            status = main(["--data-dir", str(data), *args])
+        except SystemExit as exc:  # argparse
+            status = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return _run
+
+
+def test_new_prints_id_and_json(run) -> None:  # type: ignore[no-untyped-def]
+    """`new` prints the id; `new --json` prints at least id and name."""
+    status, out, _ = run("new", "first")
+    assert status == 0 and len(out.strip()) >= 6
+    status, out, _ = run("new", "second", "--json")
+    doc = json.loads(out)
+    assert status == 0 and doc["name"] == "second" and doc["id"]
+
+
+def test_duplicate_name_refused(run) -> None:  # type: ignore[no-untyped-def]
+    """A second session with the same name is refused with exit 2 and a message naming it."""
+    run("new", "acme")
+    status, _, err = run("new", "acme")
+    assert status == 2 and "acme" in err
+
+
+def test_list_json_shows_progress(run) -> None:  # type: ignore[no-untyped-def]
+    """`list --json` shows each session with answered and total counts after an import."""
+    run("new", "office")
+    run("answers", "import", "office", str(OFFICE))
+    status, out, _ = run("list", "--json")
+    rows = json.loads(out)
+    assert status == 0 and rows[0]["name"] == "office"
+    assert rows[0]["answered"] == rows[0]["total"] > 0
+
+
+def test_export_import_round_trip_gives_identical_plan(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Export then import into a new session gives a byte-identical plan in every format."""
+    run("new", "one")
+    run("answers", "import", "one", str(OFFICE))
+    exported = tmp_path / "one.yaml"
+    assert run("answers", "export", "one", "-o", str(exported))[0] == 0
+    run("new", "two")
+    assert run("answers", "import", "two", str(exported))[0] == 0
+    for fmt in ("md", "html", "json"):
+        a = run("plan", "one", "--date", "2026-12-01", "--format", fmt)
+        b = run("plan", "two", "--date", "2026-12-01", "--format", fmt)
+        assert a[0] == b[0] == 0
+        assert a[1] == b[1] and len(a[1]) > 1000
+
+
+def test_export_json_round_trip(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A JSON export imports back to the same answers."""
+    run("new", "one")
+    run("answers", "import", "one", str(MICRO))
+    _, yaml_before, _ = run("answers", "export", "one")
+    target = tmp_path / "a.json"
+    run("answers", "export", "one", "-o", str(target))
+    assert json.loads(target.read_text())["questionnaire"] == "starter"
+    run("new", "two")
+    assert run("answers", "import", "two", str(target))[0] == 0
+    assert run("answers", "export", "two")[1] == yaml_before
+
+
+def test_import_is_all_or_nothing_and_reports_every_entry(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An answers file with several bad entries imports nothing and names each one with its line."""
+    run("new", "x")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "questionnaire: starter\nversion: '1.0'\nanswers:\n"
+        "  profile.org_name: Fine Ltd\n"
+        "  profile.headcount: huge\n"
+        "  profile.peopel: 4\n"
+        "  profile.people: -3\n"
+    )
+    status, _, err = run("answers", "import", "x", str(bad))
+    assert status == 2
+    assert f"{bad}:5:" in err and "huge" in err
+    assert f"{bad}:6:" in err and "did you mean 'profile.people'" in err
+    assert f"{bad}:7:" in err
+    assert "nothing was imported" in err
+    _, out, _ = run("answers", "export", "x")
+    assert "Fine Ltd" not in out
+
+
+def test_import_wrong_questionnaire(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Answers written for another questionnaire are refused with a message naming both."""
+    run("new", "x")
+    bad = tmp_path / "other.yaml"
+    bad.write_text("questionnaire: other\nversion: '1'\nanswers: {}\n")
+    status, _, err = run("answers", "import", "x", str(bad))
+    assert status == 2 and "'other'" in err and "'starter'" in err
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00bad", b"answers: [unclosed\n", b"!!python/object:os.system x\n"])
+def test_import_broken_file_is_a_clear_error(run, tmp_path: Path, content: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Empty, non-UTF-8, broken and tagged answer files give exit 2 and a message naming the file."""
+    run("new", "x")
+    bad = tmp_path / "broken.yaml"
+    bad.write_bytes(content)
+    status, _, err = run("answers", "import", "x", str(bad))
+    assert status == 2 and "broken.yaml" in err and "Traceback" not in err
+
+
+def test_plan_views_and_formats(run) -> None:  # type: ignore[no-untyped-def]
+    """`plan` gives Markdown, HTML and JSON and the three views."""
+    run("new", "o")
+    run("answers", "import", "o", str(OFFICE))
+    _, md, _ = run("plan", "o", "--date", "2026-12-01")
+    assert md.startswith("**CONFIDENTIAL**") or "CONFIDENTIAL" in md.splitlines()[0]
+    _, html, _ = run("plan", "o", "--format", "html", "--date", "2026-12-01")
+    assert html.lstrip().lower().startswith("<!doctype html>") and "<script" not in html.lower()
+    _, js, _ = run("plan", "o", "--format", "json", "--date", "2026-12-01")
+    assert json.loads(js)["format"] == "secplan-plan"
+    _, checklist, _ = run("plan", "o", "--view", "checklist", "--date", "2026-12-01")
+    assert "- [ ] " in checklist
+    _, summary, _ = run("plan", "o", "--view", "summary", "--date", "2026-12-01")
+    assert len(summary) < len(md) / 2
+
+
+def test_plan_to_file_infers_format(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`plan -o FILE.html` writes HTML to the file and nothing to stdout."""
+    run("new", "o")
+    target = tmp_path / "plan.html"
+    status, out, err = run("plan", "o", "-o", str(target))
+    assert status == 0 and out == "" and "plan.html" in err
+    assert target.read_text().lstrip().lower().startswith("<!doctype html>")
+
+
+def test_bad_date_and_unknown_session(run) -> None:  # type: ignore[no-untyped-def]
+    """A bad date and an unknown session each give exit 2 and say what to do."""
+    run("new", "office")
+    status, _, err = run("plan", "office", "--date", "2026-13-45")
+    assert status == 2 and "YYYY-MM-DD" in err
+    status, _, err = run("plan", "ofice")
+    assert status == 2 and "office" in err
+
+
+def test_ambiguous_name(run) -> None:  # type: ignore[no-untyped-def]
+    """A name that matches two sessions is refused, naming the candidates."""
+    run("new", "Acme")
+    run("new", "acme")
+    status, _, err = run("plan", "ACME")
+    assert status == 2
+
+
+def test_show_json_contract(run) -> None:  # type: ignore[no-untyped-def]
+    """`show --json` has the fields the CLI contract promises."""
+    status, out, _ = run("show", "--json")
+    doc = json.loads(out)
+    assert status == 0 and doc["id"] == "starter" and doc["version"]
+    question = doc["sections"][0]["questions"][0]
+    assert {"id", "type", "text", "choices", "when"} <= set(question)
+    action = doc["actions"][0]
+    assert {"id", "title", "domain", "priority", "owner", "when", "references"} <= set(action)
+
+
+def test_show_text_lists_conditions(run) -> None:  # type: ignore[no-untyped-def]
+    """`show` prints every question id with its conditions and triggered actions."""
+    status, out, _ = run("show")
+    assert status == 0 and "profile.org_name" in out and "when:" in out and "triggers:" in out
+
+
+def test_validate_default_is_clean_and_errors_exit_2(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`validate` passes the bundled questionnaires and exits 2 with FILE:LINE on a broken one."""
+    status, out, err = run("validate")
+    assert status == 0 and "0 errors" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: '1'\ntitle: X\nsections:\n  - id: s\n    title: S\n    domain: cyberr\n"
+                   "    questions: []\n")
+    status, out, _ = run("validate", str(bad))
+    assert status == 2 and f"{bad}:7: E114" in out
+
+
+def test_delete(run) -> None:  # type: ignore[no-untyped-def]
+    """`delete` removes the session; the name is then unknown."""
+    run("new", "gone")
+    assert run("delete", "gone")[0] == 0
+    assert run("plan", "gone")[0] == 2
+
+
+def test_usage_errors_exit_2(run) -> None:  # type: ignore[no-untyped-def]
+    """Unknown commands, options and missing arguments exit 2."""
+    assert run("frobnicate")[0] == 2
+    assert run("plan")[0] == 2
+    assert run("plan", "x", "--format", "pdf")[0] == 2
+
+
+def test_no_traceback_without_debug(tmp_path: Path) -> None:
+    """An unreadable data dir gives one clear line, not a traceback, in a real process."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    env = {**os.environ, "SECPLAN_DEBUG": ""}
+    proc = subprocess.run([sys.executable, "-m", "secplan_tui", "--data-dir", str(blocker / "ws"), "list"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    assert proc.returncode in (1, 2)
+    assert "Traceback" not in proc.stderr and proc.stderr.startswith("secplan: error:")
+    assert str(blocker) in proc.stderr
+
+
+def test_version() -> None:
+    """`--version` prints the version and exits 0."""
+    proc = subprocess.run([sys.executable, "-m", "secplan_tui", "--version"], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert proc.returncode == 0 and proc.stdout.startswith("secplan ")
+
+
+def test_hostile_session_name_is_cleaned(run) -> None:  # type: ignore[no-untyped-def]
+    """A session name with escape sequences is stored and listed without them."""
+    status, out, _ = run("new", "evil\x1b]0;owned\x07name", "--json")
+    assert status == 0 and "\x1b" not in out
+    _, listing, _ = run("list")
+    assert "\x1b" not in listing and "evilname" in listing
