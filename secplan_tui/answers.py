@@ -38,7 +38,10 @@ def read_answers(path: str, questionnaire: Questionnaire) -> AnswerFile:
     """
     data, _raw, problems = read_yaml(path)
     if problems:
-        raise InvalidInput("Cannot read answers", "\n".join(str(p) for p in problems))
+        raise InvalidInput(
+            "Cannot read answers",
+            "\n".join(f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}" for p in problems),
+        )
     if not isinstance(data, YMap):
         raise InvalidInput("Invalid answers file", f"{path}:1: expected a mapping with 'questionnaire', "
                            "'version' and 'answers'")
@@ -91,8 +94,9 @@ def read_answers(path: str, questionnaire: Questionnaire) -> AnswerFile:
     flow = Flow(questionnaire, answers)
     hidden = [k for k in answers if not flow.is_visible(k)]
     if hidden:
-        notes.append(f"{len(hidden)} answer{'s' if len(hidden) != 1 else ''} belong to questions hidden by other "
-                     f"answers and stay out of the plan: {', '.join(hidden)}")
+        verb = "belongs to a question" if len(hidden) == 1 else "belong to questions"
+        notes.append(f"{len(hidden)} answer{'s' if len(hidden) != 1 else ''} {verb} hidden by other answers and "
+                     f"stay{'s' if len(hidden) == 1 else ''} out of the plan until shown: {', '.join(hidden)}")
     return AnswerFile(str(qid), str(version or ""), answers, notes)
 
 

@@ -167,7 +167,10 @@ def cmd_new(args: argparse.Namespace) -> int:
                            "secplan has no teaching scenarios installed yet")
     questionnaire = catalogue.load(args.questionnaire)
     store = _store(args)
+    from secplan_tui.answers import progress_of
+
     meta = store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    meta = store.update_meta(meta.id, progress=progress_of(questionnaire, {}))
     if args.json:
         print(json.dumps(_meta_json(meta), sort_keys=True))
     else:

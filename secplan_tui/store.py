@@ -139,7 +139,7 @@ class SessionMeta:
     status: SessionStatus = IN_PROGRESS
     """``in_progress`` or ``complete``."""
     progress: Mapping[str, int] = field(default_factory=_progress, hash=False)
-    """``{"answered": int, "total": int}`` as the caller last supplied it (a copy; changing it changes nothing)."""
+    """``{"answered": int, "total": int}`` as the caller last supplied it (a copy: changes go nowhere)."""
     scenario: str | None = None
     """The training scenario id, for learner sessions."""
 

@@ -118,7 +118,10 @@ def test_import_wrong_questionnaire(run, tmp_path: Path) -> None:  # type: ignor
     assert status == 2 and "'other'" in err and "'starter'" in err
 
 
-@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00bad", b"answers: [unclosed\n", b"!!python/object:os.system x\n"])
+BROKEN_FILES = [b"", b"\xff\xfe\x00bad", b"answers: [unclosed\n", b"!!python/object:os.system x\n"]
+
+
+@pytest.mark.parametrize("content", BROKEN_FILES)
 def test_import_broken_file_is_a_clear_error(run, tmp_path: Path, content: bytes) -> None:  # type: ignore[no-untyped-def]
     """Empty, non-UTF-8, broken and tagged answer files give exit 2 and a message naming the file."""
     run("new", "x")
@@ -162,12 +165,12 @@ def test_bad_date_and_unknown_session(run) -> None:  # type: ignore[no-untyped-d
     assert status == 2 and "office" in err
 
 
-def test_ambiguous_name(run) -> None:  # type: ignore[no-untyped-def]
-    """A name that matches two sessions is refused, naming the candidates."""
+def test_names_are_case_insensitive(run) -> None:  # type: ignore[no-untyped-def]
+    """A name differing only in case is refused at `new` and resolves to the same session."""
     run("new", "Acme")
-    run("new", "acme")
-    status, _, err = run("plan", "ACME")
-    assert status == 2
+    status, _, err = run("new", "acme")
+    assert status == 2 and "Acme" in err
+    assert run("plan", "ACME", "--date", "2026-12-01")[0] == 0
 
 
 def test_show_json_contract(run) -> None:  # type: ignore[no-untyped-def]

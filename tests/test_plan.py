@@ -31,7 +31,7 @@ from secplan_tui.model import (
     Status,
 )
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
-from secplan_tui.plan.compile import GENERIC_DISCOVERY_HOW, Plan, risk_rating
+from secplan_tui.plan.compile import GENERIC_DISCOVERY_HOW, Plan, answer_text, risk_rating
 from secplan_tui.plan.markdown import markdown_blocks
 from secplan_tui.plan.sanitize import clean_text, md_code, md_inline
 
@@ -504,6 +504,43 @@ def test_organisation_name_and_metadata() -> None:
     assert render_markdown(plan).startswith("**CONFIDENTIAL**\n\n# Security plan: Acme Ltd\n")
 
 
+def test_roles_found_by_title_when_ids_differ() -> None:
+    """With unusual role ids, the director and security owner are found by title, never a mere "owner"."""
+    base = make_questionnaire()
+    roles = (Role("boss", "Managing director"), Role("sec", "Security owner"), Role("it", "IT lead"))
+    q = Questionnaire(base.id, base.version, base.title, base.sections, base.actions, roles, base.risks)
+    plan = compile_plan(q, with_answers(information__backup="dont_know"), DAY)
+    assert [d.recipient for d in plan.metadata.distribution] == [
+        "Managing director",
+        "Security owner",
+        "Other reader (need to know only)",
+    ]
+    assert plan.discovery[0].ask == "sec"
+    duties = {r.id: r.accountability for r in plan.roles}
+    assert "accepts residual risk" in duties["boss"] and "Keeps this plan" in duties["sec"]
+
+
+def test_answer_text_resolves_labels_numbers_and_specials() -> None:
+    """Answers show choice labels (joined for several), numbers with units, and words for the special values."""
+    multi = Question(
+        id="profile.cloud",
+        type=QuestionType.MULTI,
+        text="Which services?",
+        why="w",
+        section="profile",
+        choices=(Choice("email", "Email"), Choice("files", "File sharing")),
+    )
+    number = Question(
+        id="profile.staff", type=QuestionType.NUMBER, text="Staff?", why="w", section="profile", unit="people"
+    )
+    assert answer_text(multi, ["email", "files"]) == "Email, File sharing"
+    assert answer_text(multi, []) == "none selected"
+    assert answer_text(number, 12) == "12 people" and answer_text(number, 12.0) == "12 people"
+    assert answer_text(number, 2.5) == "2.5 people"
+    assert answer_text(multi, "dont_know") == "Don't know"
+    assert answer_text(number, "not_applicable") == "Not applicable"
+
+
 def test_answers_appendix_lists_visible_questions_with_not_answered() -> None:
     """The appendix lists every visible question by section, unanswered ones as "not answered"."""
     answers = dict(BASE)
@@ -594,9 +631,9 @@ def test_full_view_action_detail() -> None:
     block = md[md.index("##### P1 · Do mfa") :]
     block = block[: block.index("#####", 5)] if "#####" in block[5:] else block
     for expected in (
-        "- **Owner:** IT lead",
-        "- **Due:** 2025-03-31 (first 30 days)",
-        "- **Effort:** S, small",
+        "**Owner:** IT lead · ",
+        "**Due:** 2025-03-31 (first 30 days)",
+        "**Effort:** S, small",
         "`act.mfa`",
         "`CIS:6.3`, `CE:User access control`",
         "**Why it matters:** It helps.",

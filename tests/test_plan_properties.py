@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -235,7 +235,7 @@ def _inline_texts(tokens: list[Token]) -> list[str]:
     return texts
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plain_tokens(question_id: str, view: str) -> list[Token]:
     """The parsed plan when the question's answer is PLAIN (the same for every example, so computed once)."""
     return COMMONMARK.parse(_render({**BASE, question_id: PLAIN}, view))
@@ -395,3 +395,28 @@ def test_md_inline_is_one_text_run_everywhere(raw: str) -> None:
                 assert texts == [f"Answer: {expected}"], (name, source)
             else:
                 assert texts == [expected], (name, source)
+
+
+no_escapes = st.text().filter(lambda s: not any(c in s for c in "\x1b\x9b\x9d"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    no_escapes,
+    st.sampled_from(
+        [
+            "\x1b]0;owned\x07",
+            "\x1b]8;;http://e.com\x1b\\",
+            "\x1b[2J",
+            "\x1b[1;31m",
+            "\x9b0m",
+            "\x1bP1$r\x1b\\",
+            "\x1b(B",
+        ]
+    ),
+    no_escapes,
+)
+def test_clean_text_removes_whole_escape_sequences(before: str, sequence: str, after: str) -> None:
+    """A terminal escape sequence between two texts vanishes whole: nothing of its parameters is left."""
+    assert clean_text(before + sequence + after) == clean_text(before + after)
+    assert not CONTROL.search(clean_text(before + sequence + after).replace("\n", ""))

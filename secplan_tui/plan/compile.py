@@ -7,6 +7,7 @@ the clock or a random source, so the same inputs always give the same Plan.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -185,8 +186,11 @@ class Metadata:
     generated_by: str
     """The program that compiled the plan."""
     questionnaire_id: str
+    """Id of the questionnaire the answers belong to."""
     questionnaire_version: str
+    """Its version."""
     questionnaire_title: str
+    """Its title."""
     questionnaire_hash: str
     """sha256 of the questionnaire file, or "" when built in memory."""
     answered: int
@@ -204,6 +208,7 @@ class Fact:
     """A question and its answer as shown to a reader (choice labels resolved)."""
 
     question_id: str
+    """The question's id."""
     question: str
     """The question text."""
     answer: str
@@ -227,7 +232,9 @@ class PlannedAction:
     """An action of the library that the answers trigger, with its owner and due date."""
 
     id: str
+    """The action's id in the library."""
     title: str
+    """What to do, in one line."""
     domain: str
     """One of CONTROL_DOMAINS."""
     priority: str
@@ -243,6 +250,7 @@ class PlannedAction:
     how: str
     """What to do; line breaks kept (numbered steps are common)."""
     why: str
+    """Why it matters; line breaks kept."""
     references: tuple[str, ...]
     """Control identifiers such as ``ISO27001:A.8.5``."""
     triggers: tuple[Fact, ...]
@@ -256,6 +264,7 @@ class RoleEntry:
     """A role, its title for this profile, and what it is accountable for (ISO 22342 5.2.6)."""
 
     id: str
+    """The role's id."""
     title: str
     """The first role case that holds, else the role's own title."""
     accountability: str
@@ -271,10 +280,15 @@ class RiskEntry:
     """A malicious act in the risk register (ISO 22342 5.3.3-5.3.5)."""
 
     id: str
+    """The risk's id."""
     title: str
+    """The malicious act, in a few words."""
     description: str
+    """One line on how it happens."""
     base_likelihood: int
+    """Likelihood from the questionnaire, 1 (rare) to 5 (almost certain)."""
     base_impact: int
+    """Impact from the questionnaire, 1 (minor) to 5 (severe)."""
     likelihood: int
     """After the adjustments whose condition holds, clamped to 1..5 after each."""
     impact: int
@@ -294,12 +308,17 @@ class Maturity:
     """How far a domain's controls are in place, from the visible control questions."""
 
     domain: str
+    """One of CONTROL_DOMAINS."""
     title: str
+    """The domain's title."""
     controls: int
     """Visible control questions in the domain."""
     in_place: int
+    """Controls answered with an in-place choice (count 1)."""
     partial: int
+    """Controls answered with a partial choice (count 1/2)."""
     not_in_place: int
+    """Controls answered with a not-in-place choice (count 0)."""
     not_applicable: int
     """Left out of the score."""
     dont_know: int
@@ -333,10 +352,13 @@ class DomainPlan:
     """One domain's part of the security controls (ISO 22342 5.4)."""
 
     domain: str
+    """One of CONTROL_DOMAINS."""
     title: str
+    """The domain's title (model.DOMAIN_TITLES)."""
     clause: str
     """ISO 22342 clause(s) the section answers."""
     maturity: Maturity
+    """How far the domain's controls are in place."""
     strengths: tuple[Fact, ...]
     """Controls in place: ``question`` is the strength sentence (or the question), ``answer`` the answer."""
     partial: tuple[Fact, ...]
@@ -352,6 +374,7 @@ class RoadmapPhase:
     key: str
     """``30_days``, ``90_days`` or ``12_months``."""
     title: str
+    """"First 30 days", "Within 90 days" or "Within 12 months"."""
     priority: str
     """The priority whose actions fall in this phase."""
     due: date
@@ -365,8 +388,11 @@ class ThemedSection:
     """A short fixed section (training, incident response, process...) with the plan's related actions."""
 
     key: str
+    """``training``, ``incident_response``, ``selection`` or ``implementation``."""
     title: str
+    """The section's heading text."""
     clause: str
+    """The ISO 22342 clause(s) it answers."""
     paragraphs: tuple[str, ...]
     """Generic guidance, the same for every organisation."""
     actions: tuple[str, ...]
@@ -378,9 +404,11 @@ class Review:
     """Monitoring and review (ISO 22342 5.5.4, 5.2.10, 5.2.11)."""
 
     next_review: date
+    """Plan date + 365 days."""
     triggers: tuple[str, ...]
     """Events that call for an earlier review."""
     paragraphs: tuple[str, ...]
+    """How progress is reported and the plan reviewed."""
     actions: tuple[str, ...]
     """Ids of related actions in the plan (monitoring, logging, oversight)."""
 
@@ -390,7 +418,9 @@ class DiscoveryTask:
     """A "don't know" answer turned into a task: find out, by asking someone, before the next compile."""
 
     question_id: str
+    """The question answered "don't know"."""
     question: str
+    """Its text."""
     section: str
     """The title of the question's section."""
     ask: str
@@ -413,7 +443,9 @@ class AnswerRow:
     """One visible question in the answers appendix."""
 
     question_id: str
+    """The question's id."""
     question: str
+    """Its text."""
     answer: str
     """The answer for display, or "not answered"."""
     value: str | int | float | tuple[str, ...] | None
@@ -425,8 +457,11 @@ class AnswerSection:
     """The answers appendix for one section with visible questions."""
 
     section_id: str
+    """The section's id."""
     title: str
+    """The section's title."""
     rows: tuple[AnswerRow, ...]
+    """Its visible questions, in order."""
 
 
 @dataclass(frozen=True)
@@ -446,23 +481,35 @@ class Plan:
     """A compiled security plan: every part the renderers need, in order."""
 
     metadata: Metadata
+    """Document control (marking, versions, dates, distribution)."""
     profile: Profile
+    """Organisation profile and scope (ISO 22342 5.2.3)."""
     objectives: tuple[str, ...]
+    """Objectives derived from the plan's content (5.2.2)."""
     roles: tuple[RoleEntry, ...]
+    """Every role with its title for this profile, in questionnaire order (5.2.6)."""
     risks: tuple[RiskEntry, ...]
     """By score (highest first), then impact, then questionnaire order."""
     domains: tuple[DomainPlan, ...]
     """One per CONTROL_DOMAINS entry, always all five."""
     roadmap: tuple[RoadmapPhase, ...]
+    """P1, P2 and P3 time boxes (5.4.6)."""
     training: ThemedSection
+    """Training and awareness (5.4.3)."""
     incident_response: ThemedSection
+    """Incident response and continuity (5.4.5)."""
     selection: ThemedSection
+    """Selection of controls (5.5.2)."""
     implementation: ThemedSection
+    """Implementation, testing and evaluation (5.5.3)."""
     review: Review
+    """Monitoring and review (5.5.4, 5.2.10, 5.2.11)."""
     discovery: tuple[DiscoveryTask, ...]
     """In questionnaire order."""
     answers: tuple[AnswerSection, ...]
+    """The answers appendix, by section; hidden questions left out."""
     references: tuple[ReferenceEntry, ...]
+    """The control references appendix, by catalogue then number."""
 
     def actions(self) -> tuple[PlannedAction, ...]:
         """Every action in the plan, by priority then library order."""
@@ -583,6 +630,8 @@ def _clean_value(value: AnswerValue) -> str | int | float | tuple[str, ...]:
         return tuple(one_line(str(v)) for v in value)
     if isinstance(value, str):
         return clean_text(value).strip()
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)  # JSON has no NaN or infinity; the engine refuses them, but be safe
     return value
 
 
@@ -611,7 +660,7 @@ class _Compiler:
         self.domain_of_section = {s.id: s.domain for s in questionnaire.sections}
         self.section_title = {s.id: one_line(s.title) for s in questionnaire.sections}
         self.role_titles = {r.id: self._role_title(r) for r in questionnaire.roles}
-        self.director = self._find_role(DIRECTOR_ROLE_IDS, ("director", "owner", "chief executive"))
+        self.director = self._find_role(DIRECTOR_ROLE_IDS, ("director", "chief executive", "managing"))
         self.security_owner = self._find_role(SECURITY_OWNER_ROLE_IDS, ("security",))
 
     # -- lookups -------------------------------------------------------------------------------------------
@@ -640,7 +689,7 @@ class _Compiler:
         """The question and its effective answer for display."""
         value = self.effective.get(question.id)
         shown = NOT_ANSWERED if value is None else answer_text(question, value)
-        return Fact(question.id, one_line(question.text), shown)
+        return Fact(one_line(question.id), one_line(question.text), shown)
 
     def status(self, question: Question) -> Status | str | None:
         """The control status of a visible control question's answer: a Status, DONT_KNOW, NOT_APPLICABLE or
@@ -834,15 +883,17 @@ class _Compiler:
         )
         triggers = tuple(self.fact(q) for q in (self.q.question(i) for i in qids) if q is not None)
         domain = action.domain if action.domain in CONTROL_DOMAINS else "governance"
+        # The loader only lets P1-P3 through; an action built in code with anything else is planned as P3.
+        priority = action.priority if action.priority in PRIORITY_DAYS else "P3"
         return PlannedAction(
             id=one_line(action.id),
             title=one_line(action.title),
             domain=domain,
-            priority=action.priority,
-            owner=action.owner,
+            priority=priority,
+            owner=one_line(action.owner),
             owner_title=self.title_of(action.owner),
-            due=self.plan_date + timedelta(days=PRIORITY_DAYS.get(action.priority, PRIORITY_DAYS["P3"])),
-            effort=action.effort,
+            due=self.plan_date + timedelta(days=PRIORITY_DAYS[priority]),
+            effort=one_line(action.effort),
             how=clean_text(action.how).strip(),
             why=clean_text(action.why).strip(),
             references=tuple(one_line(r) for r in action.references),
@@ -868,11 +919,11 @@ class _Compiler:
                 duty = "Carries out the actions below and reports when each is done."
             entries.append(
                 RoleEntry(
-                    id=role.id,
+                    id=one_line(role.id),
                     title=self.role_titles[role.id],
                     accountability=duty,
-                    actions=tuple(a.id for a in actions if a.owner == role.id),
-                    discovery=tuple(t.question_id for t in discovery if t.ask == role.id),
+                    actions=tuple(a.id for a in actions if a.owner == one_line(role.id)),
+                    discovery=tuple(t.question_id for t in discovery if t.ask == one_line(role.id)),
                 )
             )
         return tuple(entries)
@@ -928,7 +979,7 @@ class _Compiler:
             elif status is Status.IN_PLACE:
                 counts["in"] += 1
                 fact = self.fact(q)
-                strengths.append(Fact(q.id, one_line(q.strength) or fact.question, fact.answer))
+                strengths.append(Fact(fact.question_id, one_line(q.strength) or fact.question, fact.answer))
             elif status is Status.PARTIAL:
                 counts["partial"] += 1
                 partial.append(self.fact(q))
@@ -1092,10 +1143,10 @@ class _Compiler:
             how = clean_text(q.discover.how).strip() if q.discover is not None else ""
             tasks.append(
                 DiscoveryTask(
-                    question_id=q.id,
+                    question_id=one_line(q.id),
                     question=one_line(q.text),
                     section=self.section_title.get(q.section, q.section),
-                    ask=ask,
+                    ask=one_line(ask),
                     ask_title=ask_title,
                     how=one_line(how) or GENERIC_DISCOVERY_HOW,
                     due=self.plan_date + timedelta(days=DISCOVERY_DAYS),
@@ -1114,14 +1165,14 @@ class _Compiler:
                 value = self.effective.get(q.id)
                 rows.append(
                     AnswerRow(
-                        question_id=q.id,
+                        question_id=one_line(q.id),
                         question=one_line(q.text),
                         answer=NOT_ANSWERED if value is None else answer_text(q, value),
                         value=None if value is None else _clean_value(value),
                     )
                 )
             if rows:
-                result.append(AnswerSection(section.id, one_line(section.title), tuple(rows)))
+                result.append(AnswerSection(one_line(section.id), one_line(section.title), tuple(rows)))
         return tuple(result)
 
     def references(self, actions: tuple[PlannedAction, ...]) -> tuple[ReferenceEntry, ...]:

@@ -291,9 +291,13 @@ class _Holder:
     """The roles that share one title for this profile (in a micro firm, the owner wears most hats)."""
 
     title: str
+    """The shared title."""
     duties: list[str]
+    """Each distinct accountability sentence, in role order."""
     actions: list[str]
+    """Ids of the actions the roles own, in plan order."""
     discovery: int
+    """How many discovery tasks name these roles."""
 
 
 def _role_holders(plan: Plan) -> list[_Holder]:
@@ -505,18 +509,15 @@ def _domain(plan: Plan, d: DomainPlan, number: int) -> Block:
 def _action(a: PlannedAction) -> str:
     refs = ", ".join(md_code(r) for r in a.references) or "none"
     effort = EFFORT_LABELS.get(a.effort, "")
-    parts = [
-        f"##### {a.priority} · {md_inline(a.title)}",
-        "\n".join(
-            [
-                f"- **Owner:** {md_inline(a.owner_title)}",
-                f"- **Due:** {a.due.isoformat()} ({PRIORITY_LABELS.get(a.priority, '')})",
-                f"- **Effort:** {md_inline(a.effort)}" + (f", {effort}" if effort else ""),
-                f"- **Action id:** {md_code(a.id)}",
-                f"- **References:** {refs}",
-            ]
-        ),
+    fields = [
+        f"**Owner:** {md_inline(a.owner_title)}",
+        f"**Due:** {a.due.isoformat()} ({PRIORITY_LABELS.get(a.priority, '')})",
+        f"**Effort:** {md_inline(a.effort)}" + (f", {effort}" if effort else ""),
+        f"**Action id:** {md_code(a.id)}",
+        f"**References:** {refs}",
     ]
+    # One paragraph rather than a list: easier to scan in print, and far fewer tokens for the HTML renderer.
+    parts = [f"##### {a.priority} · {md_inline(a.title)}", " · ".join(fields)]
     if a.why:
         parts.append(f"**Why it matters:** {md_inline(a.why)}")
     if a.how:

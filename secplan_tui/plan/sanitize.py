@@ -29,20 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Whole escape sequences first, so "ESC ] 0 ; title BEL" leaves nothing behind; then lone control characters.
-_ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL or ST
-    r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, PM, APC, SOS ... ST
-    r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
-    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
-    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC
-    r"|\x1b[ -/]*[0-~]?"  # any other ESC sequence
-)
-# C0 but the line break, DEL, C1, bidirectional marks, embeddings, overrides and isolates, lone surrogates.
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")
-# Anything clean_text would change; text without it is returned as it is (the common case, and fast).
-_SUSPECT = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff\u2028\u2029]")
+from secplan_tui.sanitize import clean_text as _clean_text
 
 _ALWAYS = "\\`*_~[]!<>&#|{}@"
 _ESCAPE_TABLE = str.maketrans({c: "\\" + c for c in _ALWAYS})
@@ -53,22 +40,8 @@ _CODE_SAFE = re.compile(r"[A-Za-z0-9_.:\- ]+")
 
 
 def clean_text(text: str) -> str:
-    """Remove escape sequences and control characters, keeping line breaks.
-
-    Args:
-        text: Any text: an answer, an organisation name, a questionnaire string.
-
-    Returns:
-        The text with no C0 or C1 control character other than ``\\n``, no ESC, no DEL, no bidirectional
-        control and no lone surrogate. ``\\r\\n``, ``\\r``, U+2028 and U+2029 become ``\\n``; tabs become
-        spaces. Every other character, letters of any script included, stays.
-    """
-    if _SUSPECT.search(text) is None:
-        return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = text.replace("\t", " ")
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    """Remove escape sequences and control characters, keeping line breaks (see :mod:`secplan_tui.sanitize`)."""
+    return _clean_text(text, keep_newlines=True)
 
 
 def one_line(text: str) -> str:
