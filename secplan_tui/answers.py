@@ -117,6 +117,28 @@ def export_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerVal
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
 
+def version_notes(
+    session_name: str, started_version: str, started_hash: str, questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+) -> list[str]:
+    """What a user should know when a session is opened with a questionnaire other than the one it started with.
+
+    Old answers are kept; new questions show as unanswered; answers to removed questions are listed, not dropped.
+    """
+    notes: list[str] = []
+    if started_version and started_version != questionnaire.version:
+        notes.append(f"session '{session_name}' was started with version {started_version} of '{questionnaire.id}'; "
+                     f"using version {questionnaire.version}. New questions show as unanswered.")
+    elif started_hash and questionnaire.content_hash and started_hash != questionnaire.content_hash:
+        notes.append(f"the questionnaire '{questionnaire.id}' version {questionnaire.version} has changed since "
+                     f"session '{session_name}' was started (same version, different content).")
+    removed = sorted(k for k in answers if questionnaire.question(k) is None)
+    if removed:
+        notes.append(f"{len(removed)} stored answer{'s' if len(removed) != 1 else ''} belong to questions this version "
+                     f"no longer has; they are kept but not used: {', '.join(removed)}")
+    return notes
+
+
 def progress_of(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> dict[str, int]:
     """What the store keeps in a session's metadata for fast listing: answered and visible counts."""
     answered, total = Flow(questionnaire, answers).counts()

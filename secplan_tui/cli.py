@@ -137,16 +137,14 @@ def _store(args: argparse.Namespace) -> SessionStore:
     return workspace
 
 
-def _questionnaire_for(meta: SessionMeta) -> Questionnaire:
+def _questionnaire_for(store: SessionStore, meta: SessionMeta) -> Questionnaire:
     from secplan_tui import catalogue
+    from secplan_tui.answers import version_notes
 
     questionnaire = catalogue.load(meta.questionnaire_id)
-    if meta.questionnaire_version and questionnaire.version != meta.questionnaire_version:
-        sys.stderr.write(
-            f"secplan: note: session '{meta.name}' was started with version {meta.questionnaire_version} of "
-            f"'{meta.questionnaire_id}'; using version {questionnaire.version}. Answers to removed questions are "
-            "kept but not used.\n"
-        )
+    for note in version_notes(meta.name, meta.questionnaire_version, meta.questionnaire_hash, questionnaire,
+                              store.answers(meta.id)):
+        sys.stderr.write(f"secplan: note: {note}\n")
     return questionnaire
 
 
@@ -224,7 +222,7 @@ def cmd_answers(args: argparse.Namespace) -> int:
                            "`secplan answers export SESSION`")
     store = _store(args)
     meta = store.resolve(args.session)
-    questionnaire = _questionnaire_for(meta)
+    questionnaire = _questionnaire_for(store, meta)
     if args.answers_command == "import":
         source = args.file
         if source == "-":
@@ -242,7 +240,11 @@ def cmd_answers(args: argparse.Namespace) -> int:
                 raise InvalidInput("File not found", f"{source} does not exist")
             parsed = read_answers(source, questionnaire)
         merged = {**store.answers(meta.id), **parsed.answers}
-        store.save_answers(meta.id, parsed.answers, progress=progress_of(questionnaire, merged))
+        progress = progress_of(questionnaire, merged)
+        store.save_answers(meta.id, parsed.answers, progress=progress)
+        complete = progress["answered"] >= progress["total"]
+        if complete != (meta.status == "complete"):
+            store.update_meta(meta.id, status="complete" if complete else "in_progress")
         for note in parsed.notes:
             sys.stderr.write(f"secplan: note: {note}\n")
         sys.stderr.write(f"Imported {len(parsed.answers)} answers into session '{meta.name}' ({meta.id}).\n")
@@ -275,7 +277,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
     store = _store(args)
     meta = store.resolve(args.session)
-    questionnaire = _questionnaire_for(meta)
+    questionnaire = _questionnaire_for(store, meta)
     plan = compile_plan(questionnaire, store.answers(meta.id), plan_date)
     if fmt == "html":
         text = render_html(plan, view=args.view)

@@ -240,3 +240,19 @@ def test_hostile_session_name_is_cleaned(run) -> None:  # type: ignore[no-untype
     assert status == 0 and "\x1b" not in out
     _, listing, _ = run("list")
     assert "\x1b" not in listing and "evilname" in listing
+
+
+def test_older_version_session_keeps_removed_answers(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A session started on another version gets a note, and answers to removed questions are listed, not lost."""
+    from secplan_tui.store import Workspace
+
+    run("new", "old")
+    run("answers", "import", "old", str(MICRO))
+    ws = Workspace(tmp_path / "ws")
+    meta = ws.resolve("old")
+    ws.update_meta(meta.id, questionnaire_version="0.9")
+    ws.save_answer(meta.id, "profile.retired_question", "yes")
+    status, out, err = run("plan", "old", "--date", "2026-12-01")
+    assert status == 0 and "version 0.9" in err and "profile.retired_question" in err
+    _, exported, _ = run("answers", "export", "old")
+    assert "profile.retired_question" in exported
