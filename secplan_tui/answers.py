@@ -16,6 +16,9 @@ from secplan_tui.loader import YList, YMap, read_yaml
 from secplan_tui.model import AnswerValue, Questionnaire
 from secplan_tui.sanitize import clean_text
 
+MAX_REPORTED = 50
+"""Invalid entries listed one per line before the rest are counted."""
+
 ANSWER_FIELDS = ("questionnaire", "version", "answers", "session", "exported", "history", "format")
 
 
@@ -87,9 +90,12 @@ def read_answers(path: str, questionnaire: Questionnaire) -> AnswerFile:
                 errors.append(f"{path}:{line}: {exc.message}")
     if errors:
         count = len(errors)
+        shown = errors[:MAX_REPORTED]
+        if count > MAX_REPORTED:
+            shown.append(f"... and {count - MAX_REPORTED} more")
         raise InvalidInput(
             "Invalid answers",
-            "\n".join(errors) + f"\n{count} problem{'s' if count != 1 else ''}; nothing was imported.",
+            "\n".join(shown) + f"\n{count} problem{'s' if count != 1 else ''}; nothing was imported.",
         )
     flow = Flow(questionnaire, answers)
     hidden = [k for k in answers if not flow.is_visible(k)]
