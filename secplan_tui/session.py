@@ -1,0 +1,98 @@
+"""One session being answered: checks each value, saves it the moment it is given, and keeps the flow current.
+
+The TUI and plain mode both drive a session through this class, so they save, validate and count progress the
+same way. It talks to any ``SessionStore`` (the disk workspace or its memory twin) and imports no TinyDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from secplan_tui.answers import progress_of
+from secplan_tui.engine import Flow, check_answer
+from secplan_tui.errors import InvalidInput
+from secplan_tui.model import AnswerValue, Question, Questionnaire
+
+if TYPE_CHECKING:
+    from secplan_tui.store import SessionMeta, SessionStore
+
+
+class SessionController:
+    """A session's answers and flow, with every change saved durably before it is reported done.
+
+    Args:
+        store: Where sessions live.
+        session_id: The session's id.
+        questionnaire: The questionnaire the session answers.
+    """
+
+    def __init__(self, store: SessionStore, session_id: str, questionnaire: Questionnaire) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.questionnaire = questionnaire
+        self.meta: SessionMeta = store.meta(session_id)
+        self._answers: dict[str, AnswerValue] = store.answers(session_id)
+        self.flow = Flow(questionnaire, self._answers)
+
+    @property
+    def answers(self) -> Mapping[str, AnswerValue]:
+        """Every stored answer, hidden ones included."""
+        return dict(self._answers)
+
+    def reload(self) -> None:
+        """Read the answers again from the store (another process may have changed them)."""
+        self.meta = self.store.meta(self.session_id)
+        self._answers = self.store.answers(self.session_id)
+        self.flow = Flow(self.questionnaire, self._answers)
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id.
+
+        Raises:
+            InvalidInput: no such question in this questionnaire.
+        """
+        question = self.questionnaire.question(question_id)
+        if question is None:
+            raise InvalidInput("Unknown question", f"no question '{question_id}' in '{self.questionnaire.id}'")
+        return question
+
+    def answer(self, question_id: str, value: object) -> AnswerValue:
+        """Check a value and save it durably; returns the stored form.
+
+        Raises:
+            InvalidInput: the value does not fit the question (nothing is saved).
+            SecplanError: the save failed (the old answer stays; the message says why and where).
+        """
+        stored = check_answer(self.question(question_id), value)
+        answers = {**self._answers, question_id: stored}
+        self._save(answers, question_id, stored)
+        return stored
+
+    def clear(self, question_id: str) -> None:
+        """Remove an answer (the question becomes unanswered), saved durably."""
+        if question_id not in self._answers:
+            return
+        answers = {k: v for k, v in self._answers.items() if k != question_id}
+        progress = progress_of(self.questionnaire, answers)
+        self.meta = self.store.clear_answer(self.session_id, question_id, progress=progress)
+        self._answers = answers
+        self.flow = Flow(self.questionnaire, answers)
+        self._update_status(progress)
+
+    def _save(self, answers: dict[str, AnswerValue], question_id: str, stored: AnswerValue) -> None:
+        progress = progress_of(self.questionnaire, answers)
+        self.meta = self.store.save_answer(self.session_id, question_id, stored, progress=progress)
+        # Only after the store returned: the answer is on disk.
+        self._answers = answers
+        self.flow = Flow(self.questionnaire, answers)
+        self._update_status(progress)
+
+    def _update_status(self, progress: Mapping[str, int]) -> None:
+        complete = progress["answered"] >= progress["total"] > 0
+        if complete != (self.meta.status == "complete"):
+            self.meta = self.store.update_meta(self.session_id, status="complete" if complete else "in_progress")
+
+    def resume_point(self) -> Question | None:
+        """Where to carry on: the first visible unanswered question, or None when all are answered."""
+        return self.flow.first_unanswered()

@@ -1,0 +1,105 @@
+"""SessionController: the one path by which the front ends check and save answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secplan_tui import catalogue
+from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.model import Questionnaire
+from secplan_tui.session import SessionController
+from secplan_tui.store import MemoryWorkspace, SessionStore, Workspace
+
+
+@pytest.fixture(params=["memory", "disk"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> SessionStore:
+    """Both stores: the memory twin and a disk workspace."""
+    return MemoryWorkspace() if request.param == "memory" else Workspace(tmp_path / "ws")
+
+
+@pytest.fixture(scope="module")
+def starter() -> Questionnaire:
+    """The bundled starter questionnaire."""
+    return catalogue.load("starter")
+
+
+def controller(store: SessionStore, q: Questionnaire) -> SessionController:
+    meta = store.create("acme", q.id, q.version, q.content_hash)
+    return SessionController(store, meta.id, q)
+
+
+def test_answer_is_checked_saved_and_counted(store: SessionStore, starter: Questionnaire) -> None:
+    """A valid answer is stored at once and the session's progress moves."""
+    c = controller(store, starter)
+    assert c.answer("profile.org_name", "  Acme\x1b[2J Ltd ") == "Acme Ltd"
+    assert store.answers(c.session_id) == {"profile.org_name": "Acme Ltd"}
+    meta = store.meta(c.session_id)
+    assert meta.answered == 1 and meta.total == c.flow.counts()[1]
+
+
+def test_invalid_answer_saves_nothing(store: SessionStore, starter: Questionnaire) -> None:
+    """An invalid value raises InvalidInput naming the question, and the store is unchanged."""
+    c = controller(store, starter)
+    with pytest.raises(InvalidInput, match="profile.headcount"):
+        c.answer("profile.headcount", "enormous")
+    assert store.answers(c.session_id) == {}
+
+
+def test_branch_closes_but_answer_is_kept(store: SessionStore, starter: Questionnaire) -> None:
+    """Changing an earlier answer hides a later question; its answer stays stored but leaves the flow."""
+    c = controller(store, starter)
+    c.answer("profile.premises", "office")
+    c.answer("profile.remote", "yes")
+    assert c.flow.is_visible("profile.remote")
+    c.answer("profile.premises", "home")
+    assert not c.flow.is_visible("profile.remote")
+    assert store.answers(c.session_id)["profile.remote"] == "yes"
+    assert "profile.remote" not in c.flow.effective_answers()
+
+
+def test_clear_and_resume(store: SessionStore, starter: Questionnaire) -> None:
+    """Clearing an answer makes its question the resume point again."""
+    c = controller(store, starter)
+    first = c.resume_point()
+    assert first is not None
+    c.answer(first.id, "Acme")
+    assert c.resume_point() != first
+    c.clear(first.id)
+    assert c.resume_point() == first and store.answers(c.session_id) == {}
+
+
+def test_complete_status(store: SessionStore, starter: Questionnaire) -> None:
+    """Answering every visible question marks the session complete; clearing one reopens it."""
+    c = controller(store, starter)
+    while (q := c.resume_point()) is not None:
+        if q.dont_know:
+            value: object = "dont_know"
+        elif q.type.value == "multi":
+            value = [q.choices[0].id]
+        elif q.choices:
+            value = q.choices[0].id
+        elif q.type.value == "number":
+            value = q.minimum or 1
+        else:
+            value = "x"
+        c.answer(q.id, value)
+    assert store.meta(c.session_id).status == "complete"
+    c.clear("profile.org_name")
+    assert store.meta(c.session_id).status == "in_progress"
+
+
+def test_failed_save_keeps_old_state(starter: Questionnaire, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the disk refuses a save, the controller raises and keeps its previous answers."""
+    ws = Workspace(tmp_path / "ws")
+    c = controller(ws, starter)
+    c.answer("profile.org_name", "Acme")
+
+    def broken(*_a: object, **_k: object) -> object:
+        raise SecplanError("Answer not saved", "disk full")
+
+    monkeypatch.setattr(ws, "save_answer", broken)
+    with pytest.raises(SecplanError):
+        c.answer("profile.org_name", "Other")
+    assert c.answers["profile.org_name"] == "Acme"
