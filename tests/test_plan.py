@@ -763,6 +763,9 @@ def test_html_is_a_safe_standalone_document() -> None:
         "em",
         "code",
         "pre",
+            "svg",
+            "rect",
+            "text",
     }
 
 
@@ -954,3 +957,25 @@ def test_plan_package_imports_no_terminal_or_storage_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_html_draws_maturity_as_inline_svg() -> None:
+    """The HTML plan shows maturity per domain as an inline SVG bar chart with text labels and no script."""
+    import datetime as dt
+    import re
+
+    from secplan_tui import catalogue
+    from secplan_tui.answers import read_answers
+    from secplan_tui.plan import compile_plan, render_html
+
+    q = catalogue.load("starter")
+    answers = read_answers(str(ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"), q).answers
+    plan = compile_plan(q, answers, dt.date(2026, 12, 1))
+    html = render_html(plan)
+    svg = re.search(r"<svg class=\"maturity\".*?</svg>", html, re.S)
+    assert svg is not None and "<script" not in svg.group(0)
+    for domain in plan.domains:
+        assert f">{domain.maturity.title}</text>" in svg.group(0)
+        if domain.maturity.percent is not None:
+            assert f">{domain.maturity.percent}%</text>" in svg.group(0)
+    assert "language-text" not in html

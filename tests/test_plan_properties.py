@@ -343,6 +343,9 @@ def test_html_and_json_outputs_stay_safe(raw: str) -> None:
         "li",
         "strong",
         "em",
+        "svg",
+        "rect",
+        "text",
         "code",
         "pre",
     }

@@ -14,7 +14,7 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from secplan_tui.plan.compile import Plan
-from secplan_tui.plan.markdown import markdown_blocks
+from secplan_tui.plan.markdown import markdown_blocks, maturity_chart
 
 PLAN_CSS = """\
 :root { color-scheme: light; }
@@ -41,6 +41,10 @@ th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertica
 th { background: #e8e8e8; }
 tbody tr:nth-child(even) td { background: #f7f7f7; }
 code { font-family: "Cascadia Mono", Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; }
+svg.maturity { display: block; max-width: 40rem; margin: .6rem 0 1rem; }
+svg.maturity .track { fill: #e6e6e6; }
+svg.maturity .bar { fill: #2c5282; }
+svg.maturity text { font: 13px "Segoe UI", Arial, sans-serif; fill: #1a1a1a; }
 pre { background: #f4f4f4; border: 1px solid #ccc; padding: .6rem .8rem; overflow-x: auto; }
 li { margin: .15rem 0; }
 section.marking { display: none; }
@@ -58,6 +62,8 @@ body.view-summary h2 { margin-top: 1rem; }
   h5 { border-left: 3px solid #000; }
   table { font-size: 9pt; }
   th, td { border: 1px solid #000; }
+  svg.maturity .track { fill: #fff !important; stroke: #000; }
+  svg.maturity .bar { fill: #555 !important; }
   thead { display: table-header-group; }
   tr, pre, li { break-inside: avoid; page-break-inside: avoid; }
   pre { white-space: pre-wrap; border: 1px solid #000; }
@@ -114,6 +120,9 @@ def render_html(plan: Plan, view: str = "full") -> str:
     md = _renderer()
     blocks = markdown_blocks(plan, view)
     body = "\n".join(f'<section class="{escape(b.kind)}">\n{md.render(b.text)}</section>' for b in blocks)
+    if plan.domains:
+        # The text bar chart of the Markdown becomes a drawn one; the maturity table beside it stays.
+        body = body.replace(md.render(maturity_chart(plan)), maturity_svg(plan))
     meta = plan.metadata
     marking = escape(meta.marking)
     title = escape(f"{meta.marking}: {meta.title}" + ("" if view == "full" else f" ({view})"))
@@ -136,3 +145,34 @@ def render_html(plan: Plan, view: str = "full") -> str:
         "</body>\n"
         "</html>\n"
     )
+
+
+def maturity_svg(plan: Plan) -> str:
+    """An inline SVG bar chart of maturity per domain: no script, labels as text, readable in black and white.
+
+    Domain titles are fixed strings from the model; they are escaped all the same.
+    """
+    row, label_w, bar_w, pct_w = 26, 150, 300, 60
+    height = row * len(plan.domains) + 8
+    width = label_w + bar_w + pct_w
+    summary = "; ".join(
+        f"{d.maturity.title} {'n/a' if d.maturity.percent is None else str(d.maturity.percent) + '%'}"
+        for d in plan.domains
+    )
+    parts = [
+        f'<svg class="maturity" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape("Maturity per domain: " + summary)}">',
+        f"<title>{escape('Maturity per domain: ' + summary)}</title>",
+    ]
+    for i, d in enumerate(plan.domains):
+        y = 4 + i * row
+        percent = d.maturity.percent
+        parts.append(f'<text x="0" y="{y + 15}">{escape(d.maturity.title)}</text>')
+        parts.append(f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="16"/>')
+        if percent is not None:
+            filled = round(bar_w * percent / 100)
+            parts.append(f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{filled}" height="16"/>')
+        text = "n/a" if percent is None else f"{percent}%"
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}">{text}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"

@@ -127,7 +127,7 @@ def _bar(maturity: Maturity, width: int) -> str:
     return f"{label}  {'#' * filled}{'-' * (BAR_WIDTH - filled)}  {percent:>3}%"
 
 
-def _maturity_chart(plan: Plan) -> str:
+def maturity_chart(plan: Plan) -> str:
     """A bar per domain in a fenced code block. Domain titles are fixed strings, never user text."""
     width = max(len(d.maturity.title) for d in plan.domains)
     bars = [_bar(d.maturity, width) for d in plan.domains]
@@ -609,7 +609,7 @@ def _process(plan: Plan) -> Block:
             "out."
         ),
         _maturity_table(plan),
-        _maturity_chart(plan),
+        maturity_chart(plan),
     ]
     return Block("part", "\n\n".join(parts))
 
@@ -711,7 +711,7 @@ def _summary(plan: Plan) -> list[Block]:
         _table(
             ["Domain", "Score"], ([md_inline(d.title), _percent(d.maturity.percent)] for d in plan.domains)
         ),
-        _maturity_chart(plan),
+        maturity_chart(plan),
     ]
     return [_marking(plan), Block("front", "\n\n".join(parts))]
 
