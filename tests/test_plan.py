@@ -134,9 +134,7 @@ def make_questionnaire(extra_actions: tuple[Action, ...] = ()) -> Questionnaire:
                 (Choice("provider", "An IT company"), Choice("inhouse", "Our own staff")),
             ),
             yesno("profile.remote", "Do people work remotely?", control=False),
-            text_q(
-                "profile.notes", "Anything else?", QuestionType.LONGTEXT, when="profile.headcount == 'small'"
-            ),
+            text_q("profile.notes", "Anything else?", QuestionType.LONGTEXT, when="profile.headcount == 'small'"),
         ),
     )
     governance = Section(
@@ -145,9 +143,7 @@ def make_questionnaire(extra_actions: tuple[Action, ...] = ()) -> Questionnaire:
         "governance",
         (
             yesno("governance.owner", "Is one person responsible for security?", partly=True),
-            yesno(
-                "governance.policy", "Do you have a security policy?", na=True, strength="A policy exists."
-            ),
+            yesno("governance.policy", "Do you have a security policy?", na=True, strength="A policy exists."),
             text_q("governance.comment", "Any comment on governance?"),
         ),
     )
@@ -282,9 +278,7 @@ BASE: dict[str, AnswerValue] = {
 
 def plan_for(answers: Mapping[str, AnswerValue], q: Questionnaire | None = None) -> Plan:
     """Compile the mini questionnaire with these answers on DAY."""
-    return compile_plan(
-        q or make_questionnaire(), answers, DAY, session_name="test", generated_by="secplan test"
-    )
+    return compile_plan(q or make_questionnaire(), answers, DAY, session_name="test", generated_by="secplan test")
 
 
 def with_answers(**changes: AnswerValue) -> dict[str, AnswerValue]:
@@ -449,9 +443,7 @@ def test_maturity_mixes_in_place_and_partial() -> None:
 
 def test_strengths_use_the_strength_sentence_or_the_question() -> None:
     """A control in place shows its strength sentence, or the question text when it has none."""
-    plan = plan_for(
-        with_answers(governance__owner="yes", governance__policy="yes", information__backup="yes")
-    )
+    plan = plan_for(with_answers(governance__owner="yes", governance__policy="yes", information__backup="yes"))
     gov = next(d for d in plan.domains if d.domain == "governance")
     assert [s.question for s in gov.strengths] == [
         "Is one person responsible for security?",
@@ -732,7 +724,9 @@ def test_html_is_a_safe_standalone_document() -> None:
     assert '<header class="marking">CONFIDENTIAL</header>' in html
     assert "@media print" in html and "section.domain" in html and "break-before: page" in html
     assert html.count('<section class="domain">') == 5
-    tags = set(re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", html))
+    tags = set(
+        re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", re.sub(r"<svg class=\"maturity\".*?</svg>", "", html, flags=re.S))
+    )
     assert tags <= {
         "html",
         "head",
@@ -763,9 +757,6 @@ def test_html_is_a_safe_standalone_document() -> None:
         "em",
         "code",
         "pre",
-            "svg",
-            "rect",
-            "text",
     }
 
 
@@ -774,10 +765,7 @@ def test_html_views_render() -> None:
     plan = plan_for(BASE)
     assert '<body class="view-summary">' in render_html(plan, "summary")
     checklist = render_html(plan, "checklist")
-    assert (
-        '<body class="view-checklist">' in checklist
-        and "<li>[ ] Do mfa — due 2025-03-31 (P1)</li>" in checklist
-    )
+    assert '<body class="view-checklist">' in checklist and "<li>[ ] Do mfa — due 2025-03-31 (P1)</li>" in checklist
 
 
 def test_json_round_trips_with_the_documented_keys() -> None:
@@ -953,9 +941,7 @@ def test_plan_package_imports_no_terminal_or_storage_library() -> None:
         "'tinydb')]\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == ""
 
 

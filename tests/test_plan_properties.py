@@ -279,12 +279,8 @@ def test_answer_in_one_table_cell_changes_nothing_else(raw: str) -> None:
     plain_tokens = _plain_tokens("governance.notes", "full")
     for kind in ("heading_open", "tr_open", "td_open", "th_open", "bullet_list_open", "ordered_list_open"):
         assert sum(t.type == kind for t in hostile_tokens) == sum(t.type == kind for t in plain_tokens)
-    headings = [
-        hostile_tokens[i + 1].content for i, t in enumerate(hostile_tokens) if t.type == "heading_open"
-    ]
-    plain_headings = [
-        plain_tokens[i + 1].content for i, t in enumerate(plain_tokens) if t.type == "heading_open"
-    ]
+    headings = [hostile_tokens[i + 1].content for i, t in enumerate(hostile_tokens) if t.type == "heading_open"]
+    plain_headings = [plain_tokens[i + 1].content for i, t in enumerate(plain_tokens) if t.type == "heading_open"]
     assert headings == plain_headings
 
 
@@ -314,7 +310,9 @@ def test_html_and_json_outputs_stay_safe(raw: str) -> None:
     """HTML gains no tag and keeps no control character; JSON parses and its strings hold only clean text."""
     plan = compile_plan(QUESTIONNAIRE, {**BASE, "governance.notes": raw, "profile.org_name": raw + "x"}, DAY)
     html = render_html(plan)
-    tags = set(re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", html))
+    tags = set(
+        re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", re.sub(r"<svg class=\"maturity\".*?</svg>", "", html, flags=re.S))
+    )
     assert tags <= {
         "html",
         "head",
@@ -343,9 +341,6 @@ def test_html_and_json_outputs_stay_safe(raw: str) -> None:
         "li",
         "strong",
         "em",
-        "svg",
-        "rect",
-        "text",
         "code",
         "pre",
     }
