@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from secplan_tui import __version__
 from secplan_tui.errors import InvalidInput, SecplanError, Severity
@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="sessions with progress and last update")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("open", help="open one session in the full-screen app")
+    p.add_argument("session", metavar="SESSION")
+
+    p = sub.add_parser("ask", help="answer a session one question at a time, as plain lines")
+    p.add_argument("session", metavar="SESSION")
+    p.add_argument("--plain", action="store_true", help="line mode: no cursor movement, colour or escapes")
 
     p = sub.add_parser("answers", help="import or export a session's answers")
     asub = p.add_subparsers(dest="answers_command", metavar="import|export", parser_class=_Parser)
@@ -122,9 +129,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         "validate": cmd_validate,
         "delete": cmd_delete,
     }
+    commands["open"] = cmd_open
+    commands["ask"] = cmd_ask
     if args.command is None:
-        parser.print_help()
-        return 0
+        return cmd_home(args)
     return commands[args.command](args)
 
 
@@ -149,6 +157,57 @@ def _questionnaire_for(store: SessionStore, meta: SessionMeta) -> Questionnaire:
 
 
 # -- commands -------------------------------------------------------------------------------------------------
+
+
+def _no_terminal() -> bool:
+    from secplan_tui.plain import needs_line_mode
+
+    return needs_line_mode(sys.stdin, sys.stdout, os.environ)
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    """The full-screen app's home screen; without a terminal, plain line mode on the latest session."""
+    store = _store(args)
+    if _no_terminal():
+        open_sessions = [m for m in store.sessions() if m.status != "complete"] or store.sessions()
+        if not open_sessions:
+            sys.stderr.write("secplan: no terminal, so no full-screen app. Create a session with `secplan new NAME`, "
+                             "then answer it with `secplan ask NAME`.\n")
+            return 2
+        meta = open_sessions[0]
+        sys.stderr.write(f"secplan: no terminal, so using plain line mode on the latest session '{meta.name}' "
+                         f"({meta.id}); `secplan ask SESSION` picks another.\n")
+        return _plain(store, meta, "line")
+    from secplan_tui.tui import run_app
+
+    return run_app(store)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """One session in the full-screen app; without a terminal, plain line mode."""
+    store = _store(args)
+    meta = store.resolve(args.session)
+    if _no_terminal():
+        sys.stderr.write(f"secplan: no terminal, so using plain line mode for '{meta.name}' ({meta.id}).\n")
+        return _plain(store, meta, "line")
+    _questionnaire_for(store, meta)  # fail early, with the message, if the questionnaire is missing or invalid
+    from secplan_tui.tui import run_app
+
+    return run_app(store, session_id=meta.id)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Plain mode: questionary in a terminal, line mode otherwise or with --plain."""
+    store = _store(args)
+    meta = store.resolve(args.session)
+    return _plain(store, meta, "line" if args.plain else "auto")
+
+
+def _plain(store: SessionStore, meta: SessionMeta, mode: Literal["auto", "interactive", "line"]) -> int:
+    from secplan_tui.plain import run_plain
+
+    questionnaire = _questionnaire_for(store, meta)
+    return run_plain(store, meta.id, questionnaire, mode=mode)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

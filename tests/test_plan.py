@@ -898,7 +898,7 @@ def test_md_code_only_wraps_plain_ids() -> None:
 # The starter questionnaire and its examples
 # ----------------------------------------------------------------------------------------------------------
 
-EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("starter-*.yaml"))
 
 
 def test_starter_and_examples_exist() -> None:

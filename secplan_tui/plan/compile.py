@@ -132,7 +132,11 @@ MONITORING_REFS: tuple[str, ...] = (
     "CSF:ID.IM-01",
     "CSF:ID.IM-02",
     "CSF:ID.IM-03",
-    "CSF:DE.",
+    "CSF:DE.AE-",
+    "CSF:DE.CM-01",
+    "CSF:DE.CM-03",
+    "CSF:DE.CM-06",
+    "CSF:DE.CM-09",
     "CSF:GV.RM-03",
     "CIS:8.",
     "ISO27001:A.5.35",
@@ -599,6 +603,8 @@ def answer_text(question: Question, value: AnswerValue) -> str:
     if isinstance(value, int | float):
         number = _format_number(value)
         unit = one_line(question.unit)
+        if unit and value == 1:
+            unit = {"people": "person", "staff": "member of staff"}.get(unit, unit[:-1] if unit.endswith("s") else unit)
         return f"{number} {unit}" if unit else number
     if question.type.has_choices:
         return _choice_label(question, value)
@@ -647,9 +653,7 @@ def _refs_match(references: Iterable[str], prefixes: tuple[str, ...]) -> bool:
 class _Compiler:
     """Holds the inputs and the derived lookups while one plan is built."""
 
-    def __init__(
-        self, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], plan_date: date
-    ) -> None:
+    def __init__(self, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], plan_date: date) -> None:
         self.q = questionnaire
         self.plan_date = plan_date
         self.flow = Flow(questionnaire, answers)
@@ -850,9 +854,9 @@ class _Compiler:
             score, _, weakest = min(scored, key=lambda t: (t[0] or 0.0, t[1]))
             if score is not None and score < 1:
                 found.append(
-                    f"Raise the weakest domain, {weakest.title.lower()} ({weakest.maturity.percent}% in "
-                    "place), "
-                    f"by the next review."
+                    f"Raise the weakest domain, {weakest.title.lower()} (scoring {weakest.maturity.percent}% "
+                    f"now), to at least {max(50, min(100, (weakest.maturity.percent or 0) + 30))}% by the next "
+                    "review."
                 )
         if discovery:
             found.append(
@@ -881,6 +885,11 @@ class _Compiler:
             (i for i in action.when.question_ids() if i in self.effective),
             key=lambda i: (self.order.get(i, len(self.order)), i),
         )
+        # Show the answers that made the condition hold: those without which it would not. When no single
+        # answer is decisive (two branches of an "or" both hold), show every answer it looked at.
+        decisive = [i for i in qids if not action.when.evaluate({k: v for k, v in self.effective.items() if k != i})]
+        if decisive:
+            qids = decisive
         triggers = tuple(self.fact(q) for q in (self.q.question(i) for i in qids) if q is not None)
         domain = action.domain if action.domain in CONTROL_DOMAINS else "governance"
         # The loader only lets P1-P3 through; an action built in code with anything else is planned as P3.
@@ -901,9 +910,7 @@ class _Compiler:
             order=index,
         )
 
-    def roles(
-        self, actions: tuple[PlannedAction, ...], discovery: tuple[DiscoveryTask, ...]
-    ) -> tuple[RoleEntry, ...]:
+    def roles(self, actions: tuple[PlannedAction, ...], discovery: tuple[DiscoveryTask, ...]) -> tuple[RoleEntry, ...]:
         """Every role with its title for this profile, what it answers for, and what it owns."""
         entries = []
         for role in self.q.roles:
@@ -962,9 +969,7 @@ class _Compiler:
 
     def domain(self, domain: str, actions: tuple[PlannedAction, ...]) -> DomainPlan:
         """Strengths, partial controls, actions and maturity of one domain."""
-        controls = [
-            q for q in self.visible if self.is_control(q) and self.domain_of_section[q.section] == domain
-        ]
+        controls = [q for q in self.visible if self.is_control(q) and self.domain_of_section[q.section] == domain]
         counts = {"in": 0, "partial": 0, "not": 0, "na": 0, "dk": 0, "none": 0}
         strengths: list[Fact] = []
         partial: list[Fact] = []

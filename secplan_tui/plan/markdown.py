@@ -83,9 +83,7 @@ def markdown_blocks(plan: Plan, view: str = "full") -> list[Block]:
         return _summary(plan)
     if view == "checklist":
         return _checklist(plan)
-    raise InvalidInput(
-        "Unknown view", f"'{one_line(view)}' is not a plan view; use one of {', '.join(VIEWS)}"
-    )
+    raise InvalidInput("Unknown view", f"'{one_line(view)}' is not a plan view; use one of {', '.join(VIEWS)}")
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -165,15 +163,19 @@ def _maturity_table(plan: Plan) -> str:
     )
 
 
-def _action_line(plan: Plan, action_id: str) -> str:
+def _action_line(plan: Plan, action_id: str, *, owner: bool = True) -> str:
     """One line naming an action of the plan, for lists in roles, risks and themed sections."""
     action = plan.action(action_id)
     if action is None:
         return md_code(action_id)
-    return (
-        f"{md_inline(action.title)} ({action.priority}, {md_inline(action.owner_title)}, due "
-        f"{action.due.isoformat()})"
-    )
+    who = f", {md_inline(action.owner_title)}" if owner else ""
+    return f"{md_inline(action.title)} ({action.priority}{who}, due {action.due.isoformat()})"
+
+
+def _by_priority(plan: Plan, action_ids: tuple[str, ...] | list[str]) -> list[str]:
+    """Action ids in plan order (priority, then due date, then library order)."""
+    rank = {a.id: i for i, a in enumerate(plan.actions())}
+    return sorted(action_ids, key=lambda a: rank.get(a, len(rank)))
 
 
 _STEP = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*+\u2022])\s+(.*)$")
@@ -276,8 +278,8 @@ def _front(plan: Plan) -> Block:
             _table(["Document control", ""], rows),
             md_inline(
                 "This plan describes weaknesses of the organisation. Keep it to the people on the "
-                "distribution list, "
-                "mark every copy, and share the one-page summary with staff instead."
+                "distribution list and mark every copy. Others need only the actions and rules that "
+                "apply to them: the checklist view lists them by owner."
             ),
             "## Distribution",
             distribution,
@@ -342,14 +344,22 @@ def _governance(plan: Plan) -> Block:
             (
                 [md_inline(h.title), md_inline(" ".join(h.duties)), str(len(h.actions)), str(h.discovery)]
                 for h in holders
+                if h.actions or h.discovery or h is holders[0]
             ),
         ),
     ]
     for holder in holders:
         if not holder.actions:
             continue
-        parts.append(f"**{md_inline(holder.title)}** owns:")
-        parts.append(_bullets((_action_line(plan, a) for a in holder.actions), ""))
+        parts.append(f"Actions for **{md_inline(holder.title)}**:")
+        parts.append(_bullets((_action_line(plan, a, owner=False) for a in holder.actions), ""))
+        if len(holder.actions) > HEAVY_LOAD:
+            parts.append(
+                md_inline(
+                    f"That is {len(holder.actions)} actions for one role: share them out, or agree later due dates "
+                    "for the P2 and P3 ones, so that none is dropped."
+                )
+            )
     parts += [
         "### 1.4 Communication, reporting and documented information (5.2.7–5.2.9)",
         _bullets(
@@ -358,10 +368,10 @@ def _governance(plan: Plan) -> Block:
                 for s in (
                     f"This plan is marked {plan.metadata.marking}; copies go only to the people on the "
                     f"distribution list, and each new version replaces the last.",
-                    "Security is a standing item at management meetings; the security owner reports progress "
-                    "on the "
-                    "actions and any incident or near miss.",
-                    "Staff receive the one-page summary and the rules that apply to them, not the full plan.",
+                    "Progress on the actions, and any incident or near miss, is reviewed at least every "
+                    "quarter: as a standing item of management meetings where there are any.",
+                    "Everyone else receives the rules and actions that apply to them (the checklist view), "
+                    "not the full plan or its risk register.",
                     "Keep the evidence for each completed action (date, who, proof) with the plan.",
                 )
             ),
@@ -395,7 +405,8 @@ def _risk(plan: Plan) -> Block:
                         str(r.impact),
                         str(r.score),
                         r.rating,
-                        ", ".join(md_code(a) for a in r.treated_by) or "no action in this plan",
+                        "; ".join(_short_title(plan, a) for a in _by_priority(plan, r.treated_by))
+                        or "no action in this plan",
                     ]
                     for r in plan.risks
                 ),
@@ -418,7 +429,7 @@ def _risk_detail(plan: Plan, r: RiskEntry) -> str:
     if (r.base_likelihood, r.base_impact) != (r.likelihood, r.impact):
         base = f" (before adjusting for this profile: {r.base_likelihood} × {r.base_impact})"
     if r.treated_by:
-        treatment = "; ".join(_action_line(plan, a) for a in r.treated_by)
+        treatment = "; ".join(_action_line(plan, a) for a in _by_priority(plan, r.treated_by))
     else:
         treatment = "no action in this plan treats this risk: treat it, or accept it below."
     lines = [
@@ -558,9 +569,7 @@ def _controls_after(plan: Plan, count: int) -> Block:
                 ]
             )
         parts.append(
-            _table(["Due", "Action", "Owner", "Domain"], rows)
-            if rows
-            else md_inline("No action in this phase.")
+            _table(["Due", "Action", "Owner", "Domain"], rows) if rows else md_inline("No action in this phase.")
         )
         if phase.key == "30_days" and discovery_note:
             parts.append(md_inline(discovery_note))
@@ -583,9 +592,7 @@ def _controls_after(plan: Plan, count: int) -> Block:
 def _process(plan: Plan) -> Block:
     review = plan.review
     parts = ["## 4. Security controls process (ISO 22342 5.5)"]
-    parts += _themed(
-        plan, plan.selection, f"### 4.1 {md_inline(plan.selection.title)} ({plan.selection.clause})", ""
-    )
+    parts += _themed(plan, plan.selection, f"### 4.1 {md_inline(plan.selection.title)} ({plan.selection.clause})", "")
     impl = plan.implementation
     parts += _themed(plan, impl, f"### 4.2 {md_inline(impl.title)} ({impl.clause})", "")
     parts += [
@@ -617,10 +624,7 @@ def _process(plan: Plan) -> Block:
 def _appendix_answers(plan: Plan) -> Block:
     parts = [
         "## Appendix A. Answers given",
-        md_inline(
-            "Every question shown for these answers, by section. Questions that the answers hide are "
-            "left out."
-        ),
+        md_inline("Every question shown for these answers, by section. Questions that the answers hide are left out."),
     ]
     for section in plan.answers:
         parts.append(f"### {md_inline(section.title)}")
@@ -673,6 +677,27 @@ def _meta_line(plan: Plan) -> str:
     )
 
 
+HEAVY_LOAD = 20
+"""Actions one role can carry before the plan suggests sharing them out."""
+
+
+def _short_title(plan: Plan, action_id: str) -> str:
+    action = plan.action(action_id)
+    if action is None:
+        return md_code(action_id)
+    return f"{md_inline(action.title)} ({action.priority})"
+
+
+def _top_actions(plan: Plan) -> list[PlannedAction]:
+    """The actions that matter most: by priority, then by the worst risk they treat, then plan order."""
+    worst: dict[str, int] = {}
+    for risk in plan.risks:
+        for action_id in risk.treated_by:
+            worst[action_id] = max(worst.get(action_id, 0), risk.score)
+    ranked = sorted(plan.actions(), key=lambda a: (a.priority, -worst.get(a.id, 0), a.due, a.order))
+    return ranked[:SUMMARY_ACTIONS]
+
+
 def _summary(plan: Plan) -> list[Block]:
     m = plan.metadata
     c = plan.counts()
@@ -680,11 +705,12 @@ def _summary(plan: Plan) -> list[Block]:
     glance = [
         f"**Actions:** {c['actions']} (P1: {c['p1']}, P2: {c['p2']}, P3: {c['p3']})",
         f"**Risks:** {c['risks']} in the register, {c['high_risks']} high or very high",
-        f"**Already in place:** {c['strengths']} controls, {c['partial']} partly",
+        f"**Controls:** {c['strengths']} in place, {c['partial']} partly in place",
         f"**Discovery tasks:** {c['discovery']} questions to find out",
     ]
-    top_risks = plan.risks[:SUMMARY_RISKS]
-    actions = sorted(plan.actions(), key=lambda a: (a.priority, a.due, a.order))[:SUMMARY_ACTIONS]
+    high = sum(1 for r in plan.risks if r.score >= 10)
+    top_risks = plan.risks[: max(SUMMARY_RISKS, min(high, 8))]
+    actions = _top_actions(plan)
     parts = [
         f"# {md_inline(title)}",
         _meta_line(plan),
@@ -693,10 +719,7 @@ def _summary(plan: Plan) -> list[Block]:
         "## Top risks",
         _table(
             ["Risk", "Score", "Rating", "Treated by"],
-            (
-                [md_inline(r.title), str(r.score), r.rating, _plural(len(r.treated_by), "action")]
-                for r in top_risks
-            ),
+            ([md_inline(r.title), str(r.score), r.rating, _plural(len(r.treated_by), "action")] for r in top_risks),
         )
         if top_risks
         else md_inline("No risk in the register."),
@@ -708,9 +731,7 @@ def _summary(plan: Plan) -> list[Block]:
         if actions
         else md_inline("No action is triggered."),
         "## Maturity",
-        _table(
-            ["Domain", "Score"], ([md_inline(d.title), _percent(d.maturity.percent)] for d in plan.domains)
-        ),
+        _table(["Domain", "Score"], ([md_inline(d.title), _percent(d.maturity.percent)] for d in plan.domains)),
         maturity_chart(plan),
     ]
     return [_marking(plan), Block("front", "\n\n".join(parts))]

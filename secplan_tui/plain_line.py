@@ -1,0 +1,586 @@
+"""Plain mode without a terminal: the question-by-question driver shared by both plain front ends, and line mode.
+
+Line mode writes nothing but text lines (no cursor movement, no colour, no escape sequence) and reads one answer
+per input line, so it works with screen readers, ``TERM=dumb``, serial consoles and ``answers.txt`` piped in.
+It imports no prompt_toolkit; the interactive front end lives in :mod:`secplan_tui.plain`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol, TextIO
+
+from secplan_tui.engine import DEFAULT_LONGTEXT_LENGTH, DEFAULT_TEXT_LENGTH, Flow, check_answer
+from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.model import (
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    AnswerValue,
+    Question,
+    QuestionType,
+    Section,
+)
+from secplan_tui.sanitize import clean_text
+from secplan_tui.session import SessionController
+
+EXIT_DONE = 0
+"""The end of the questionnaire was reached, or the user typed ``q`` to stop."""
+EXIT_EOF = 1
+"""Input ended (EOF) before the end of the questionnaire; every answer given is saved."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT); every answer given is saved. 128 + SIGINT, as shells report it."""
+
+MAX_LINE_BYTES = 65536
+"""The longest input line read; longer lines are refused (the longest answer allowed is far shorter)."""
+
+DASH = "\u2014"
+
+
+class Command(Enum):
+    """What a reply asks for instead of (or besides) saving an answer."""
+
+    HELP = "help"
+    BACK = "back"
+    SKIP = "skip"
+    STOP = "stop"
+    KEEP = "keep"
+    """Keep the current answer and go on (Enter on an answered question)."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the user said at one prompt: a command, or a value to check and save."""
+
+    command: Command | None = None
+    value: object = None
+    """A choice id, a list of choice ids, a number or text as typed, or DONT_KNOW / NOT_APPLICABLE."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Everything a front end needs to ask one question."""
+
+    question: Question
+    section: Section
+    number: int
+    """1-based position among the questions visible now."""
+    total: int
+    """About how many questions there are: the visible ones and those that may still appear (see position)."""
+    current: AnswerValue | None
+    """The saved answer, when the question was answered before."""
+    new_section: bool
+    """Whether this is the first prompt of its section in this run (show the section's intro)."""
+
+    @property
+    def header(self) -> str:
+        """Section and progress: "Who is in charge — question 12 of about 30"."""
+        return f"{clean_text(self.section.title)} {DASH} question {self.number} of about {self.total}"
+
+
+class Unclear(Exception):
+    """An input line that cannot be read as an answer; the message is the one-line reason shown."""
+
+
+class PlainUI(Protocol):
+    """A plain front end: asks one question, and shows lines of text."""
+
+    def say(self, text: str) -> None:
+        """Show text (one or more lines); every line goes through clean_text."""
+        ...
+
+    def saved(self, question: Question, value: AnswerValue) -> None:
+        """Confirm that an answer was saved."""
+        ...
+
+    def ask(self, prompt: Prompt) -> Reply:
+        """Ask one question and return the reply.
+
+        Raises:
+            EOFError: input ended.
+            KeyboardInterrupt: Ctrl-C.
+        """
+        ...
+
+
+# -- words shared by both front ends ----------------------------------------------------------------------
+
+
+def describe(question: Question, value: AnswerValue, *, numbered: bool = True) -> str:
+    """An answer as the user reads it: choice labels (with their numbers), the number with its unit, the text."""
+    if value == DONT_KNOW:
+        return "don't know"
+    if value == NOT_APPLICABLE:
+        return "not applicable"
+    if question.type.has_choices:
+        ids = question.choice_ids()
+        picked = value if isinstance(value, list) else [str(value)]
+        parts = []
+        for cid in picked:
+            choice = question.choice(cid)
+            label = clean_text(choice.label) if choice else clean_text(cid)
+            parts.append(f"{ids.index(cid) + 1}. {label}" if choice and numbered else label)
+        return "; ".join(parts)
+    if question.type is QuestionType.NUMBER:
+        unit = f" {clean_text(question.unit)}" if question.unit else ""
+        return f"{value}{unit}"
+    text = clean_text(str(value))
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def keyword_help(question: Question) -> str:
+    """The keywords a line-mode prompt (and a typed answer in interactive mode) accepts, as one phrase."""
+    parts = ["? for help", "b to go back", "s to skip"]
+    if question.dont_know:
+        parts.append("d for don't know")
+    if question.not_applicable:
+        parts.append("na for not applicable")
+    parts.append("q to stop")
+    return ", ".join(parts)
+
+
+def how_to_answer(question: Question, *, has_current: bool, one_line: bool = True) -> str:
+    """The line saying what to type: "Type a number (1-3), ? for help, b to go back, ... q to stop.".
+
+    Args:
+        question: The question.
+        has_current: Whether it has a saved answer (Enter keeps it).
+        one_line: Line mode, where even long text is one input line.
+    """
+    kind = question.type
+    n = len(question.choices)
+    if kind in (QuestionType.SINGLE, QuestionType.YESNO):
+        what = f"Type a number (1-{n})"
+    elif kind is QuestionType.MULTI:
+        what = f"Type one or more numbers (1-{n}) separated by commas"
+    elif kind is QuestionType.NUMBER:
+        what = "Type a whole number" if question.integer else "Type a number"
+        low, high = question.minimum, question.maximum
+        if low is not None and high is not None:
+            what += f" from {_fmt(low)} to {_fmt(high)}"
+        elif low is not None:
+            what += f" of at least {_fmt(low)}"
+        elif high is not None:
+            what += f" of at most {_fmt(high)}"
+    else:
+        default = DEFAULT_LONGTEXT_LENGTH if kind is QuestionType.LONGTEXT else DEFAULT_TEXT_LENGTH
+        limit = question.max_length or default
+        if one_line:
+            what = f"Type your answer on one line (at most {limit} characters)"
+        elif kind is QuestionType.LONGTEXT:
+            what = f"Type your answer (at most {limit} characters; Esc then Enter to finish)"
+        else:
+            what = f"Type your answer (at most {limit} characters)"
+    if has_current:
+        what += ", Enter to keep the current answer" if one_line else ", leave it empty to keep the current answer"
+    return f"{what}, {keyword_help(question)}."
+
+
+def help_text(question: Question) -> str:
+    """What ``?`` shows: why the question matters, the hint, and what "don't know" leads to."""
+    lines = [f"Why this matters: {clean_text(question.why).strip()}"]
+    if question.hint.strip():
+        lines.append(f"Hint: {clean_text(question.hint).strip()}")
+    if question.dont_know:
+        lines.append("If you don't know, say so: the plan turns every \"don't know\" into a task to find out.")
+    if question.type in (QuestionType.TEXT, QuestionType.LONGTEXT):
+        lines.append("To give one of the keywords (such as b or q) as your answer, start the line with \\.")
+    return "\n".join(lines)
+
+
+def user_message(exc: InvalidInput, question: Question) -> str:
+    """The engine's reason, speaking of "this question" rather than of its id (the user is looking at it)."""
+    text = clean_text(exc.message.replace(f"question '{question.id}'", "this question")).rstrip(".")
+    return text + "."
+
+
+def saved_count(n: int) -> str:
+    """ "1 answer is saved" / "12 answers are saved"."""
+    return "1 answer is saved" if n == 1 else f"{n} answers are saved"
+
+
+_COMMAND = re.compile(r"`[^`]*`")
+_CHOICE_LINE = re.compile(r"( *\d+\. )")
+
+
+def wrap(text: str, width: int) -> str:
+    """Clean text and fold each line at word breaks to ``width`` columns, for a terminal.
+
+    A numbered choice continues under its label, and a `command` is never split, so it can be copied whole.
+    """
+    lines: list[str] = []
+    for line in text.split("\n"):
+        # NUL cannot survive clean_text, so it is free to glue a command's words together.
+        glued = _COMMAND.sub(lambda m: m.group().replace(" ", "\0"), clean_text(line))
+        number = _CHOICE_LINE.match(glued)
+        indent = " " * len(number.group(1)) if number else ""
+        parts = textwrap.wrap(
+            glued, max(20, width), subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+        )
+        parts = parts or [""]
+        parts[-1] += glued[len(glued.rstrip(" ")):]  # keep the space after a prompt such as "Answer: "
+        lines.extend(part.replace("\0", " ") for part in parts)
+    return "\n".join(lines)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+# -- the driver -------------------------------------------------------------------------------------------
+
+
+def run_flow(controller: SessionController, ui: PlainUI) -> int:
+    """Ask the session's questions from the first unanswered one, saving each answer the moment it is given.
+
+    Args:
+        controller: The session; every save goes through it (checked, durable, progress and status updated).
+        ui: The front end that asks and shows.
+
+    Returns:
+        EXIT_DONE at the end or when the user stops; EXIT_EOF when input ends; EXIT_INTERRUPTED on Ctrl-C.
+    """
+    session_id = controller.session_id
+    go_on = f"run `secplan ask {session_id}` to go on."
+    questionnaire = controller.questionnaire
+    current = controller.resume_point()
+    answered, total = controller.flow.counts()
+    ui.say(
+        f"{clean_text(controller.meta.name)} ({session_id}): {clean_text(questionnaire.title)}, "
+        f"version {clean_text(questionnaire.version)}.\n"
+        "Every answer is saved as soon as you give it. Type ? at any question for help, q to stop."
+    )
+    if current is None:
+        ui.say(f"All {total} questions are answered. Compile the plan with `secplan plan {session_id}`.")
+        return EXIT_DONE
+    if answered:
+        ui.say(f"Carrying on where you left off: {saved_count(answered)}.")
+    last_section: str | None = None
+    try:
+        while current is not None:
+            flow = controller.flow
+            number, total = position(flow, current)
+            # The loader guarantees the section exists; the fallback only keeps the types honest.
+            section = questionnaire.section(current.section) or Section(current.section, current.section, "", ())
+            prompt = Prompt(
+                question=current,
+                section=section,
+                number=number,
+                total=total,
+                current=flow.answers.get(current.id) if flow.is_visible(current.id) else None,
+                new_section=current.section != last_section,
+            )
+            last_section = current.section
+            reply = ui.ask(prompt)
+            if reply.command is Command.HELP:
+                ui.say(help_text(current))
+                continue
+            if reply.command is Command.BACK:
+                before = flow.previous_question(current.id)
+                if before is None:
+                    ui.say("This is the first question; there is nothing to go back to.")
+                else:
+                    current = before
+                continue
+            if reply.command in (Command.SKIP, Command.KEEP):
+                current = flow.next_question(current.id)
+                continue
+            if reply.command is Command.STOP:
+                ui.say(f"Stopped. {saved_count(controller.flow.counts()[0])}; {go_on}")
+                return EXIT_DONE
+            try:
+                value = check_answer(current, reply.value)
+                if value != prompt.current:
+                    value = controller.answer(current.id, reply.value)
+            except InvalidInput as exc:
+                ui.say(f"Not accepted: {user_message(exc, current)}")
+                continue
+            except SecplanError as exc:
+                ui.say(f"Not saved: {clean_text(exc.title)}: {clean_text(exc.message)}")
+                continue
+            ui.saved(current, value)
+            current = controller.flow.next_question(current.id)
+    except EOFError:
+        where = f"question {current.id} ({clean_text(_section_title(controller, current))})" if current else "the end"
+        # current is never None here (the loop stops first); the fallback keeps the message whole regardless.
+        ui.say(f"Input ended at {where}. {saved_count(_answered_now(controller))}; {go_on}")
+        return EXIT_EOF
+    except KeyboardInterrupt:
+        ui.say(f"Stopped. {saved_count(_answered_now(controller))}; {go_on}")
+        return EXIT_INTERRUPTED
+    answered, total = controller.flow.counts()
+    missing = [q.id for q in controller.flow.unanswered()]
+    if not missing:
+        ui.say(f"All {total} questions are answered and saved. "
+               f"Compile the plan with `secplan plan {session_id} -o plan.md`.")
+    else:
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        ui.say(f"You reached the end. {saved_count(answered)}; {len(missing)} skipped "
+               f"({shown}). To answer them, {go_on.removesuffix(' to go on.')}.")
+    return EXIT_DONE
+
+
+def position(flow: Flow, current: Question) -> tuple[int, int]:
+    """Where a question stands: (its number, about how many questions there are).
+
+    The count takes the questions shown now, plus hidden ones whose condition (or section's condition) waits on
+    a question not answered yet: those may still appear. So the total starts near the most that can be asked
+    and settles as the answers come in, instead of growing under the user's feet.
+    """
+    answered = flow.effective_answers()
+    open_ids: set[str] = set()
+    """Questions shown but unanswered, or not known to be hidden yet."""
+    count = number = 0
+    for section in flow.questionnaire.sections:
+        for question in section.questions:
+            if flow.is_visible(question.id):
+                counted = True
+                if question.id not in answered:
+                    open_ids.add(question.id)
+            else:
+                refs: set[str] = set()
+                for condition in (section.when, question.when):
+                    if condition is not None:
+                        refs |= condition.question_ids()
+                counted = not refs.isdisjoint(open_ids)
+                if counted:
+                    open_ids.add(question.id)
+            count += counted
+            if question.id == current.id:
+                number = max(count, 1)
+    return number, count
+
+
+def _section_title(controller: SessionController, question: Question) -> str:
+    section = controller.questionnaire.section(question.section)
+    return section.title if section else question.section
+
+
+def _answered_now(controller: SessionController) -> int:
+    """Answers on disk now; a Ctrl-C may land between the store's write and the controller's update."""
+    # If the store cannot be read now, the last count known stays true for everything before it.
+    with contextlib.suppress(SecplanError):
+        controller.reload()
+    return controller.flow.counts()[0]
+
+
+# -- reading one line ---------------------------------------------------------------------------------------
+
+_SHORT_KEYWORDS: Mapping[str, Command | str] = {
+    "?": Command.HELP,
+    "b": Command.BACK,
+    "s": Command.SKIP,
+    "q": Command.STOP,
+    "d": DONT_KNOW,
+    "na": NOT_APPLICABLE,
+    DONT_KNOW: DONT_KNOW,
+    NOT_APPLICABLE: NOT_APPLICABLE,
+}
+"""Keywords read the same way at every question."""
+
+_LONG_KEYWORDS: Mapping[str, Command | str] = {
+    "help": Command.HELP,
+    "back": Command.BACK,
+    "skip": Command.SKIP,
+    "quit": Command.STOP,
+    "stop": Command.STOP,
+    "dont know": DONT_KNOW,
+    "don't know": DONT_KNOW,
+    "n/a": NOT_APPLICABLE,
+    "not applicable": NOT_APPLICABLE,
+}
+"""Whole words, read as keywords only where they cannot be an answer (choice and number questions)."""
+
+_NUMBERS = re.compile(r"\d+(?:[\s,]+\d+)*")
+
+
+def parse_line(question: Question, line: str, *, has_current: bool) -> Reply:
+    """Read one input line as a reply to a question.
+
+    Args:
+        question: The question asked.
+        line: The line typed, without its line break.
+        has_current: Whether the question has a saved answer (an empty line keeps it).
+
+    Raises:
+        Unclear: the line is not an answer; the message is the reason to show.
+    """
+    text = line.strip()
+    is_text = question.type in (QuestionType.TEXT, QuestionType.LONGTEXT)
+    if is_text and text.startswith("\\"):
+        return Reply(value=text[1:])
+    if not text:
+        if has_current:
+            return Reply(Command.KEEP)
+        raise Unclear("nothing was typed; type an answer, or s to skip this question.")
+    key = " ".join(text.casefold().replace("\u2019", "'").split())
+    found = _SHORT_KEYWORDS.get(key)
+    if found is None and not is_text:
+        found = _LONG_KEYWORDS.get(key)
+    if isinstance(found, Command):
+        return Reply(found)
+    if found == DONT_KNOW and not question.dont_know:
+        raise Unclear(f"this question has no \"don't know\"; {_what_to_type(question)}.")
+    if found == NOT_APPLICABLE and not question.not_applicable:
+        raise Unclear(f"this question has no \"not applicable\"; {_what_to_type(question)}.")
+    if found is not None:
+        return Reply(value=found)
+    if question.type in (QuestionType.SINGLE, QuestionType.YESNO):
+        if "," in text or len(text.split()) > 1 and _NUMBERS.fullmatch(text):
+            raise Unclear(f"pick only one choice; {_what_to_type(question)}.")
+        return Reply(value=_choice_id(question, text))
+    if question.type is QuestionType.MULTI:
+        tokens = re.split(r"[\s,]+", text) if _NUMBERS.fullmatch(text) else text.split(",")
+        return Reply(value=[_choice_id(question, t.strip()) for t in tokens if t.strip()])
+    return Reply(value=text)
+
+
+def _choice_id(question: Question, token: str) -> str:
+    n = len(question.choices)
+    if token.isdigit():
+        number = int(token)
+        if 1 <= number <= n:
+            return question.choices[number - 1].id
+        raise Unclear(f"there is no choice {number}; type a number from 1 to {n}.")
+    folded = token.casefold()
+    for choice in question.choices:
+        if folded in (choice.id.casefold(), clean_text(choice.label).strip().casefold()):
+            return choice.id
+    if question.type is QuestionType.YESNO and folded in ("y", "n"):
+        wanted = "yes" if folded == "y" else "no"
+        if question.choice(wanted) is not None:
+            return wanted
+    shown = clean_text(token)
+    shown = shown if len(shown) <= 30 else shown[:27] + "..."
+    raise Unclear(f"'{shown}' is not one of the choices; type a number from 1 to {n}.")
+
+
+def _what_to_type(question: Question) -> str:
+    if question.type.has_choices:
+        return f"type a number from 1 to {len(question.choices)}, or s to skip"
+    return "type an answer, or s to skip"
+
+
+# -- line mode ----------------------------------------------------------------------------------------------
+
+
+class LineUI:
+    """Line mode: each prompt is a block of plain lines that stands alone; one answer per input line.
+
+    Args:
+        stdin: Where answers are read, one per line.
+        stdout: Where the text goes; nothing but clean_text'ed lines is ever written to it.
+    """
+
+    PROMPT = "Answer: "
+
+    def __init__(self, stdin: TextIO, stdout: TextIO) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        # A terminal echoes what is typed; for piped input, echo the line so the transcript reads as a dialogue.
+        self.echo = not is_terminal(stdin)
+        # On a terminal, fold lines at word breaks (a dumb terminal would cut words); piped text stays one line
+        # per sentence, for scripts and for screen readers reading a transcript.
+        self.wrap_width = shutil.get_terminal_size((80, 24)).columns - 1 if is_terminal(stdout) else 0
+
+    def say(self, text: str) -> None:
+        """Write text, each line cleaned of control characters, then a line break."""
+        self._write(text + "\n")
+
+    def saved(self, question: Question, value: AnswerValue) -> None:
+        """Confirm the save in words: "Saved: 2. Partly."."""
+        self.say(f"Saved: {describe(question, value, numbered=False)}.")
+
+    def ask(self, prompt: Prompt) -> Reply:
+        """Show the question as a block, read one line; re-ask with a reason until the line can be read."""
+        question = prompt.question
+        while True:
+            try:
+                try:
+                    self._write("\n" + self.block(prompt) + "\n" + self.PROMPT)
+                    # Cleaned first: what is parsed is what the echo and any reason show.
+                    line = clean_text(self._read_line())
+                except (EOFError, KeyboardInterrupt):
+                    self._write("\n")  # end the "Answer: " line, so the closing message stands on its own
+                    raise
+                if self.echo:
+                    self._write(line + "\n")
+                return parse_line(question, line, has_current=prompt.current is not None)
+            except Unclear as exc:
+                self.say(f"Not accepted: {exc}")
+
+    @staticmethod
+    def block(prompt: Prompt) -> str:
+        """The prompt's lines: header, section intro (first time), question, numbered choices, what to type."""
+        question = prompt.question
+        lines = [prompt.header]
+        if prompt.new_section and prompt.section.intro.strip():
+            lines.append(clean_text(prompt.section.intro).strip())
+        lines.append(clean_text(question.text).strip())
+        for i, choice in enumerate(question.choices, 1):
+            lines.append(f"  {i}. {clean_text(choice.label).strip()}")
+        if prompt.current is not None:
+            lines.append(f"Current answer: {describe(question, prompt.current)}")
+        lines.append(how_to_answer(question, has_current=prompt.current is not None))
+        return "\n".join(lines)
+
+    def _write(self, text: str) -> None:
+        if self.wrap_width:
+            cleaned = wrap(text, self.wrap_width)
+        else:
+            cleaned = "\n".join(clean_text(part) for part in text.split("\n"))
+        encoding = getattr(self.stdout, "encoding", None) or "utf-8"
+        try:
+            cleaned.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            # A 7-bit console (LANG=C on an old system): keep the words, lose only the odd character.
+            try:
+                cleaned = cleaned.encode(encoding, "replace").decode(encoding)
+            except LookupError:
+                cleaned = cleaned.encode("ascii", "replace").decode("ascii")
+        self.stdout.write(cleaned)
+        self.stdout.flush()
+
+    def _read_line(self) -> str:
+        """One input line without its line break.
+
+        Raises:
+            EOFError: the input ended.
+            Unclear: the line is too long to be an answer (it is read and dropped whole).
+        """
+        buffer = getattr(self.stdin, "buffer", None)
+        if buffer is not None:
+            # Bytes, decoded leniently: a stray invalid byte must not end the run.
+            data: bytes = buffer.readline(MAX_LINE_BYTES)
+            if not data:
+                raise EOFError
+            if not data.endswith(b"\n") and len(data) >= MAX_LINE_BYTES:
+                while (rest := buffer.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass
+                if self.echo:
+                    self._write("(a very long line)\n")
+                raise Unclear(f"the line is longer than {MAX_LINE_BYTES} bytes; no answer is that long.")
+            encoding = getattr(self.stdin, "encoding", None) or "utf-8"
+            try:
+                line = data.decode(encoding, "replace")
+            except LookupError:
+                line = data.decode("utf-8", "replace")
+        else:
+            line = self.stdin.readline(MAX_LINE_BYTES)
+            if not line:
+                raise EOFError
+        return line.rstrip("\r\n")
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether a stream is a terminal; False for anything without a working ``isatty`` (closed, StringIO...)."""
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
