@@ -31,8 +31,9 @@ from functools import lru_cache
 
 from secplan_tui.sanitize import clean_text as _clean_text
 
-_ALWAYS = "\\`*_~[]!<>&#|{}@"
+_ALWAYS = "\\`*_~[]!<>#|{}@"
 _ESCAPE_TABLE = str.maketrans({c: "\\" + c for c in _ALWAYS})
+_ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _URL_COLON = re.compile(r":(?=//)")
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
 _LEADING_ORDINAL = re.compile(r"^([0-9]+)([.)])(?= |$)")
@@ -73,6 +74,10 @@ def md_inline(text: str) -> str:
     s = one_line(text).translate(_ESCAPE_TABLE)
     if not s:
         return s
+    if "&" in s:
+        # Only an ampersand that could start a character reference ("&amp;", "&#38;") needs escaping; a plain
+        # "Privacy & Security" stays readable in the Markdown source.
+        s = _ENTITY_START.sub(r"\\&", s)
     if "://" in s:
         s = _URL_COLON.sub(r"\\:", s)
     if "." in s:
