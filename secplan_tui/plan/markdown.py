@@ -353,7 +353,7 @@ def _governance(plan: Plan) -> Block:
             continue
         parts.append(f"Actions for **{md_inline(holder.title)}**:")
         parts.append(_bullets((_action_line(plan, a, owner=False) for a in holder.actions), ""))
-        if len(holder.actions) > HEAVY_LOAD:
+        if len(holder.actions) > HEAVY_LOAD and sum(1 for h in holders if h.actions) > 1:
             parts.append(
                 md_inline(
                     f"That is {len(holder.actions)} actions for one role: share them out, or agree later due dates "
