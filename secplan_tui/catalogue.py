@@ -11,7 +11,7 @@ from secplan_tui.loader import read_yaml
 from secplan_tui.model import Questionnaire
 from secplan_tui.validate import load_questionnaire
 
-DEFAULT_QUESTIONNAIRE = "starter"
+DEFAULT_QUESTIONNAIRE = "iso22342"
 """The questionnaire a new session uses when none is named."""
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "questionnaires"

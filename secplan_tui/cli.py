@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="create a session and print its id")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--questionnaire", metavar="ID", help="questionnaire id or file (default: starter)")
+    p.add_argument("--questionnaire", metavar="ID", help="questionnaire id or file (default: iso22342)")
     p.add_argument("--scenario", metavar="ID", help="a teaching scenario")
     p.add_argument("--json", action="store_true", help="print {id, name, ...} as JSON")
 
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", metavar="YYYY-MM-DD", help="plan date, from which due dates count (default: today)")
 
     p = sub.add_parser("show", help="the logic table of a questionnaire")
-    p.add_argument("questionnaire", metavar="QUESTIONNAIRE", nargs="?", help="id or file (default: starter)")
+    p.add_argument("questionnaire", metavar="QUESTIONNAIRE", nargs="?", help="id or file (default: iso22342)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("validate", help="check questionnaire files; exit 2 on any error")

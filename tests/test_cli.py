@@ -23,6 +23,8 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-
     data = tmp_path / "ws"
 
     def _run(*args: str) -> tuple[int, str, str]:
+        if args and args[0] == "new" and "--questionnaire" not in args:
+            args = (*args, "--questionnaire", "starter")  # the small questionnaire the examples here answer
         capsys.readouterr()
         try:
             status = main(["--data-dir", str(data), *args])
@@ -175,7 +177,7 @@ def test_names_are_case_insensitive(run) -> None:  # type: ignore[no-untyped-def
 
 def test_show_json_contract(run) -> None:  # type: ignore[no-untyped-def]
     """`show --json` has the fields the CLI contract promises."""
-    status, out, _ = run("show", "--json")
+    status, out, _ = run("show", "starter", "--json")
     doc = json.loads(out)
     assert status == 0 and doc["id"] == "starter" and doc["version"]
     question = doc["sections"][0]["questions"][0]
@@ -186,7 +188,7 @@ def test_show_json_contract(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_show_text_lists_conditions(run) -> None:  # type: ignore[no-untyped-def]
     """`show` prints every question id with its conditions and triggered actions."""
-    status, out, _ = run("show")
+    status, out, _ = run("show", "starter")
     assert status == 0 and "profile.org_name" in out and "when:" in out and "triggers:" in out
 
 
@@ -256,3 +258,12 @@ def test_older_version_session_keeps_removed_answers(run, tmp_path: Path) -> Non
     assert status == 0 and "version 0.9" in err and "profile.retired_question" in err
     _, exported, _ = run("answers", "export", "old")
     assert "profile.retired_question" in exported
+
+
+def test_new_uses_the_full_questionnaire_by_default(tmp_path: Path) -> None:
+    """Without --questionnaire a session answers the full ISO 22342 questionnaire."""
+    data = tmp_path / "ws"
+    assert main(["--data-dir", str(data), "new", "plain"]) == 0
+    from secplan_tui.store import Workspace
+
+    assert Workspace(data).resolve("plain").questionnaire_id == "iso22342"
