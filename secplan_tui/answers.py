@@ -33,7 +33,9 @@ class AnswerFile:
     """Things the user should know that are not errors (another version, answers to hidden questions)."""
 
 
-def read_answers(path: str, questionnaire: Questionnaire) -> AnswerFile:
+def read_answers(
+    path: str, questionnaire: Questionnaire, existing: Mapping[str, AnswerValue] | None = None
+) -> AnswerFile:
     """Read an answers file (YAML or JSON) and check every entry against the questionnaire.
 
     Raises:
@@ -97,7 +99,8 @@ def read_answers(path: str, questionnaire: Questionnaire) -> AnswerFile:
             "Invalid answers",
             "\n".join(shown) + f"\n{count} problem{'s' if count != 1 else ''}; nothing was imported.",
         )
-    flow = Flow(questionnaire, answers)
+    # Which imported answers stay out of the plan depends on the session's other answers too.
+    flow = Flow(questionnaire, {**(existing or {}), **answers})
     hidden = [k for k in answers if not flow.is_visible(k)]
     if hidden:
         verb = "belongs to a question" if len(hidden) == 1 else "belong to questions"

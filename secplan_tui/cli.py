@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=PLAN_FORMATS, help="default: from the file name, else md")
     p.add_argument("--view", choices=PLAN_VIEWS, default="full")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="plan date, from which due dates count (default: today)")
+    from secplan_tui.cli_review import add_review_commands, add_snapshot_options
+
+    add_snapshot_options(p)
 
     p = sub.add_parser("show", help="the logic table of a questionnaire")
     p.add_argument("questionnaire", metavar="QUESTIONNAIRE", nargs="?", help="id or file (default: iso22342)")
@@ -83,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check questionnaire files; exit 2 on any error")
     p.add_argument("paths", metavar="PATH", nargs="*", help="files or folders (default: every questionnaire)")
+
+    add_review_commands(sub)
 
     p = sub.add_parser("delete", help="delete a session")
     p.add_argument("session", metavar="SESSION")
@@ -129,6 +134,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         "validate": cmd_validate,
         "delete": cmd_delete,
     }
+    commands["diff"] = cmd_diff
     commands["open"] = cmd_open
     commands["ask"] = cmd_ask
     if args.command is None:
@@ -194,6 +200,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     from secplan_tui.tui import run_app
 
     return run_app(store, session_id=meta.id)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Compare two plans (sessions, snapshots or exported JSON plans) as a Markdown changelog."""
+    from secplan_tui.cli_review import run_diff
+
+    return run_diff(args, lambda: _store(args))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -291,13 +304,13 @@ def cmd_answers(args: argparse.Namespace) -> int:
                 fh.write(sys.stdin.buffer.read())
                 source = fh.name
             try:
-                parsed = read_answers(source, questionnaire)
+                parsed = read_answers(source, questionnaire, store.answers(meta.id))
             finally:
                 Path(source).unlink(missing_ok=True)
         else:
             if not Path(source).exists():
                 raise InvalidInput("File not found", f"{source} does not exist")
-            parsed = read_answers(source, questionnaire)
+            parsed = read_answers(source, questionnaire, store.answers(meta.id))
         merged = {**store.answers(meta.id), **parsed.answers}
         progress = progress_of(questionnaire, merged)
         store.save_answers(meta.id, parsed.answers, progress=progress)
@@ -338,6 +351,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     meta = store.resolve(args.session)
     questionnaire = _questionnaire_for(store, meta)
     plan = compile_plan(questionnaire, store.answers(meta.id), plan_date)
+    from secplan_tui.cli_review import after_plan
+
+    after_plan(args, store, meta, plan)
     if fmt == "html":
         text = render_html(plan, view=args.view)
     elif fmt == "json":
