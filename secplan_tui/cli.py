@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", metavar="PATH", nargs="*", help="files or folders (default: every questionnaire)")
 
     add_review_commands(sub)
+    from secplan_tui.cli_exercise import add_exercise_commands
+
+    add_exercise_commands(sub)
 
     p = sub.add_parser("delete", help="delete a session")
     p.add_argument("session", metavar="SESSION")
@@ -135,6 +138,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         "delete": cmd_delete,
     }
     commands["diff"] = cmd_diff
+    commands["exercise"] = cmd_exercise
     commands["open"] = cmd_open
     commands["ask"] = cmd_ask
     if args.command is None:
@@ -209,6 +213,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return run_diff(args, lambda: _store(args))
 
 
+def cmd_exercise(args: argparse.Namespace) -> int:
+    """Teaching exercises: check a learner's session against the model; report on a class."""
+    from secplan_tui.cli_exercise import run_exercise_command
+
+    return run_exercise_command(args, _store(args))
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     """Plain mode: questionary in a terminal, line mode otherwise or with --plain."""
     store = _store(args)
@@ -232,14 +243,17 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise InvalidInput("Invalid name", "the session name is empty; give a name such as 'acme-2026'")
     if len(name) > 80:
         raise InvalidInput("Invalid name", "the session name is longer than 80 characters")
+    scenario_id, ref = None, args.questionnaire
     if args.scenario:
-        raise InvalidInput("Unknown scenario", f"no scenario '{clean_text(args.scenario)}': this version of "
-                           "secplan has no teaching scenarios installed yet")
-    questionnaire = catalogue.load(args.questionnaire)
+        from secplan_tui.cli_exercise import check_new_scenario
+
+        ref, scenario_id = check_new_scenario(args.scenario, args.questionnaire)
+    questionnaire = catalogue.load(ref)
     store = _store(args)
     from secplan_tui.answers import progress_of
 
-    meta = store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    meta = store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash,
+                        scenario=scenario_id)
     meta = store.update_meta(meta.id, progress=progress_of(questionnaire, {}))
     if args.json:
         print(json.dumps(_meta_json(meta), sort_keys=True))
@@ -261,6 +275,7 @@ def _meta_json(meta: SessionMeta) -> dict[str, object]:
         "status": meta.status,
         "answered": meta.answered,
         "total": meta.total,
+        "scenario": meta.scenario,
     }
 
 
@@ -384,11 +399,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate questionnaire files."""
     from secplan_tui import catalogue
+    from secplan_tui.scenario import is_scenario_file, scenario_files, validate_scenario_path
     from secplan_tui.validate import validate_path
 
     files: list[tuple[Path, str]] = []
     if not args.paths:
-        files = [(p, _rel(p)) for p in catalogue.questionnaire_files()]
+        files = [(p, _rel(p)) for p in catalogue.questionnaire_files()] + [(p, _rel(p)) for p in scenario_files()]
         if not files:
             raise InvalidInput("Nothing to validate", "no questionnaire files found; give a PATH")
     for raw in args.paths:
@@ -404,7 +420,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             files.append((p, raw))
     errors = warnings = 0
     for path, display in files:
-        for prob in validate_path(path, display):
+        checker = validate_scenario_path if is_scenario_file(path) else validate_path
+        for prob in checker(path, display):
             print(clean_text(str(prob)))
             if prob.severity is Severity.ERROR:
                 errors += 1
