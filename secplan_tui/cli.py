@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     from secplan_tui.cli_exercise import add_exercise_commands
 
     add_exercise_commands(sub)
+    from secplan_tui.cli_classroom import add_classroom_commands
+
+    add_classroom_commands(sub)
 
     p = sub.add_parser("delete", help="delete a session")
     p.add_argument("session", metavar="SESSION")
@@ -139,6 +142,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     }
     commands["diff"] = cmd_diff
     commands["exercise"] = cmd_exercise
+    commands["classroom"] = cmd_classroom
     commands["open"] = cmd_open
     commands["ask"] = cmd_ask
     if args.command is None:
@@ -218,6 +222,13 @@ def cmd_exercise(args: argparse.Namespace) -> int:
     from secplan_tui.cli_exercise import run_exercise_command
 
     return run_exercise_command(args, _store(args))
+
+
+def cmd_classroom(args: argparse.Namespace) -> int:
+    """Set up a classroom workspace (root only)."""
+    from secplan_tui.cli_classroom import run_classroom_command
+
+    return run_classroom_command(args)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

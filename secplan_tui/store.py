@@ -22,6 +22,12 @@ read the file once, let TinyDB change the tables in memory, serialise, write a t
 ``.<id>.json.tmp-<pid>-<random>`` in the same directory, fsync it, ``os.replace`` it over the session
 file and fsync the directory; only then release the lock and return. A kill at any moment leaves either
 the old or the new file, never a torn one; a failed write leaves the old file byte-identical.
+
+A workspace directory holding the marker ``.secplan-classroom`` is a classroom (:func:`init_classroom`,
+docs/classroom.md): each user's sessions go in ``<dir>/<user>/`` (mode 2750, the trainers' group, set-group-id)
+as files 0640, so the learner writes them, the trainers' group reads them and other learners cannot open them.
+A learner lists only their own folder; a trainer (group member or root) lists every folder; only a folder's
+owner changes its sessions. Without the marker nothing differs from the single-user rules above.
 """
 
 from __future__ import annotations
@@ -36,10 +42,11 @@ import os
 import re
 import secrets
 import stat
+import sys
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
@@ -55,12 +62,18 @@ from secplan_tui.model import AnswerValue
 if TYPE_CHECKING:
     from filelock import BaseFileLock
 
+if sys.platform != "win32":  # classrooms need POSIX users and groups
+    import grp
+    import pwd
+
 __all__ = [
+    "CLASSROOM_MARKER",
     "COMPLETE",
     "DEFAULT_LOCK_TIMEOUT",
     "FORMAT_VERSION",
     "IN_PROGRESS",
     "AtomicJSONStorage",
+    "Classroom",
     "HistoryEntry",
     "MemoryWorkspace",
     "SessionMeta",
@@ -70,6 +83,8 @@ __all__ = [
     "UNSET",
     "Workspace",
     "default_data_dir",
+    "init_classroom",
+    "read_classroom",
 ]
 
 FORMAT_VERSION: Final = 1
@@ -92,6 +107,21 @@ LOCK_POLL_INTERVAL: Final = 0.005
 DIR_MODE: Final = 0o700
 FILE_MODE: Final = 0o600
 MAX_NAME_LENGTH: Final = 80
+
+CLASSROOM_MARKER: Final = ".secplan-classroom"
+"""The file that makes a directory a classroom workspace: ``{"format": 1, "gid": N, "group": "NAME"}``."""
+CLASSROOM_MARKER_MODE: Final = 0o644
+CLASSROOM_ROOT_MODE: Final = 0o3773
+"""The classroom folder: set-group-id (sub-folders inherit the trainers' group), sticky (only an entry's owner
+removes or renames it), rwx for the owner and the trainers, write and search but no listing for the others."""
+CLASSROOM_FOLDER_MODE: Final = 0o2750
+"""A learner's folder ``<root>/<user>/``: the learner writes, the trainers read, nobody else gets in."""
+CLASSROOM_FILE_MODE: Final = 0o640
+"""A session file in a classroom: the learner writes, the trainers read."""
+CLASSROOM_IDS: Final = ".ids"
+"""The classroom's id register: one empty file per session id ever used, so ids stay unique in the class."""
+CLASSROOM_IDS_MODE: Final = 0o1733
+_MARKER_LIMIT: Final = 4096
 
 SessionStatus: TypeAlias = Literal["in_progress", "complete"]
 IN_PROGRESS: Final = "in_progress"
@@ -725,23 +755,58 @@ class AtomicJSONStorage(_TransactionalStorage):
     fsyncs it, ``os.replace``-s it over the file and fsyncs the directory. On an OSError the temporary file
     is removed, the old file is left byte-identical, and :class:`_WriteFailed` says which step failed. It
     takes no lock itself: :class:`Workspace` holds the session's lock around each transaction.
+
+    Args:
+        path: The session file.
+        classroom_gid: In a classroom workspace, the trainers' group: saved files are made 0640 when they
+            carry that group (0600 otherwise), and reads refuse symbolic links and anything but regular files.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, classroom_gid: int | None = None) -> None:
         super().__init__()
         self.path = path
+        self.classroom_gid = classroom_gid
 
     def load(self) -> Tables:
         """Read and check the whole file."""
         try:
-            raw = self.path.read_bytes()
+            raw = self.path.read_bytes() if self.classroom_gid is None else _read_regular(self.path)
         except FileNotFoundError:
             raise _Missing() from None
         return _parse_session(raw, self.path.name.removesuffix(".json"))
 
     def save(self, tables: Tables) -> None:
         """Replace the file atomically and durably."""
-        _write_atomic(self.path, _dumps(tables))
+        _write_atomic(self.path, _dumps(tables), classroom_gid=self.classroom_gid)
+
+
+def _read_regular(path: Path | str) -> bytes:
+    """Read a file that must be a regular file reached without a symbolic link (see :func:`_read_owned`)."""
+    return _read_owned(path)[0]
+
+
+def _read_owned(path: Path | str) -> tuple[bytes, int]:
+    """Read a file that must be a regular file reached without a symbolic link; its bytes and owner's uid.
+
+    Used for files in a classroom, where another user may own the folder: a link could point the trainer's
+    secplan at a file of their own, and a FIFO would block it forever (hence O_NONBLOCK on the open).
+
+    Raises:
+        _Unreadable: the path is a symbolic link or not a regular file.
+        OSError: it cannot be opened or read (FileNotFoundError when it is gone).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Unreadable("it is a symbolic link, not a session file") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Unreadable("it is not a regular file")
+        return handle.read(), st.st_uid
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -756,8 +821,14 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _write_atomic(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` so a crash leaves the old or the new content; return when durable."""
+def _write_atomic(
+    path: Path, payload: bytes, *, classroom_gid: int | None = None, mode: int = FILE_MODE
+) -> None:
+    """Write ``payload`` to ``path`` so a crash leaves the old or the new content; return when durable.
+
+    The temporary file is created 0600 and given its final mode before it replaces ``path``: ``mode``, or in
+    a classroom (``classroom_gid`` set) 0640 if the file carries the trainers' group, else 0600.
+    """
     directory = path.parent
     temp = directory / f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -768,7 +839,9 @@ def _write_atomic(path: Path, payload: bytes) -> None:
     step = "writing"
     try:
         try:
-            os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; the mode must be exactly 0600
+            if classroom_gid is not None:
+                mode = _classroom_file_mode(fd, classroom_gid)
+            os.fchmod(fd, mode)  # the umask may have taken bits away; the mode must be exactly this
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]
@@ -795,6 +868,19 @@ def _write_atomic(path: Path, payload: bytes) -> None:
         _fsync_dir(directory)
     except OSError as exc:
         raise _WriteFailed("syncing the directory", directory, exc, committed=True) from exc
+
+
+def _classroom_file_mode(fd: int, gid: int) -> int:
+    """The mode for a new classroom session file: 0640 if it carries the trainers' group, else 0600.
+
+    The learner's folder is set-group-id, so new files inherit the trainers' group; a member of the group
+    (a trainer) can also set it. When neither worked the file stays private rather than readable by whatever
+    group it has (perhaps every learner's).
+    """
+    if os.fstat(fd).st_gid != gid:
+        with contextlib.suppress(OSError):
+            os.fchown(fd, -1, gid)
+    return CLASSROOM_FILE_MODE if os.fstat(fd).st_gid == gid else FILE_MODE
 
 
 class _MemoryFileStorage(_TransactionalStorage):
@@ -873,6 +959,18 @@ class _StoreBase(ABC):
 
     def _forget(self, session_id: str) -> None:  # noqa: B027 - an optional hook, empty by default
         """Drop anything kept about a deleted session."""
+
+    def _check_writable(self, session_id: str, what: str) -> None:  # noqa: B027 - an optional hook
+        """Refuse, before any lock or write, a change the caller may not make (a classroom: not their session).
+
+        Raises:
+            InvalidInput: unknown session (when the hook needs to find it).
+            SecplanError: the change is not the caller's to make.
+        """
+
+    def _claim_id(self, session_id: str) -> bool:
+        """Reserve a new session id beyond what this store can list; False if it is taken elsewhere."""
+        return True
 
     def _file_of(self, session_id: str) -> str:
         return f"session {session_id}"
@@ -976,6 +1074,7 @@ class _StoreBase(ABC):
     def _edit(self, session_id: str, what: str) -> Iterator[TinyDB]:
         """Lock the session, read it fresh, yield a TinyDB over it in memory, save once durably, unlock."""
         sid = self._known_id(session_id)
+        self._check_writable(sid, what)
         with self._session_locked(sid, what):
             storage = self._storage(sid)
             try:
@@ -1047,7 +1146,7 @@ class _StoreBase(ABC):
             self._refuse_taken_name(name, existing, except_id=None)
             taken = {m.id for m in existing} | {m.name.casefold() for m in existing}
             session_id = _new_session_id()
-            while session_id in taken or self._exists(session_id):
+            while session_id in taken or self._exists(session_id) or not self._claim_id(session_id):
                 session_id = _new_session_id()
             now = self._timestamp()
             meta = SessionMeta(
@@ -1257,6 +1356,7 @@ class _StoreBase(ABC):
             changes["progress"] = _check_progress(progress)
         if "name" not in changes:
             return self._update_meta(session_id, changes)
+        self._check_writable(session_id, "The new name")
         with self._names_locked():
             self._refuse_taken_name(changes["name"], self._list(), except_id=session_id)
             return self._update_meta(session_id, changes)
@@ -1307,6 +1407,7 @@ class _StoreBase(ABC):
             SecplanError: busy in another process, or the file could not be removed (it is unchanged).
         """
         sid = self._known_id(session_id)
+        self._check_writable(sid, "The deletion")
         with self._session_locked(sid, "The deletion"):
             meta = _meta_of(self._read(sid), sid)
             try:
@@ -1379,6 +1480,349 @@ def _lock_holder(lock_path: Path) -> int | None:
 
 
 # ----------------------------------------------------------------------------------------------------------
+# Classrooms: one workspace per class, one folder per learner
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Classroom:
+    """The set-up of a classroom workspace, as its marker file ``.secplan-classroom`` records it."""
+
+    root: Path
+    """The classroom folder: the workspace directory that learners and trainers give to --data-dir."""
+    group: str
+    """The trainers' group name, for messages."""
+    gid: int
+    """The trainers' group id: every learner's folder and session file carries it."""
+
+    def folder_of(self, uid: int) -> Path:
+        """The folder that holds the sessions of the user with this uid: ``<root>/<user name>``."""
+        return self.root / _account_name(uid)
+
+
+def _account_name(uid: int) -> str:
+    """The user name of a uid, or the number itself when the system has no name for it.
+
+    A numeric folder name cannot clash with a real user's: useradd refuses all-digit names.
+    """
+    if sys.platform != "win32":
+        with contextlib.suppress(KeyError):
+            return pwd.getpwuid(uid).pw_name
+    return str(uid)
+
+
+def _group_name(gid: int) -> str:
+    """The name of a group id, or the number itself when the system has no name for it."""
+    if sys.platform != "win32":
+        with contextlib.suppress(KeyError):
+            return grp.getgrgid(gid).gr_name
+    return str(gid)
+
+
+def _find_group(group: str) -> tuple[int, str]:
+    """The gid and name of a group given by name or number; InvalidInput if the system does not know it."""
+    if sys.platform != "win32":
+        try:
+            entry = grp.getgrnam(group)
+        except KeyError:
+            if group.isdigit():
+                return int(group), _group_name(int(group))
+        else:
+            return entry.gr_gid, entry.gr_name
+    raise InvalidInput(
+        "Unknown group",
+        f"there is no group {_show(group)} on this system. Create it first (e.g. `groupadd {group}` as "
+        "root) and add the trainers to it (`usermod -aG GROUP USER`).",
+    )
+
+
+def _find_user(user: str) -> int:
+    """The uid of a user given by name or number; InvalidInput if the system does not know it."""
+    if sys.platform != "win32":
+        try:
+            return pwd.getpwnam(user).pw_uid
+        except KeyError:
+            if user.isdigit():
+                return int(user)
+    raise InvalidInput("Unknown user", f"there is no user {_show(user)} on this system; check the spelling.")
+
+
+def _broken_marker(marker: Path, why: str) -> SecplanError:
+    return SecplanError(
+        "Classroom set-up broken",
+        f"the classroom marker {marker} cannot be used: {why}. Ask the trainer to run "
+        f"`secplan classroom init {marker.parent} --group GROUP` again: it repairs the set-up and keeps "
+        "every session.",
+    )
+
+
+def read_classroom(path: str | os.PathLike[str]) -> Classroom | None:
+    """The classroom set-up of a workspace directory, or None when it is an ordinary workspace.
+
+    A classroom is trusted only when its folder and its marker belong to root (or to the user running secplan):
+    otherwise anyone could make a folder where a victim will save (say under /tmp), mark it as a classroom of
+    their own group, and read the victim's sessions.
+
+    Args:
+        path: The workspace directory.
+
+    Raises:
+        SecplanError: the marker exists but cannot be read, makes no sense, or is not to be trusted.
+    """
+    root = Path(path).expanduser().absolute()
+    marker = root / CLASSROOM_MARKER
+    try:
+        raw, marker_owner = _read_owned(marker)
+        root_owner = os.stat(root).st_uid
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except _Unreadable as exc:
+        raise _broken_marker(marker, exc.reason) from None
+    except OSError as exc:
+        raise _broken_marker(marker, _reason(exc)) from exc
+    trusted = (0, os.geteuid())
+    if marker_owner not in trusted or root_owner not in trusted:
+        raise SecplanError(
+            "Untrusted classroom",
+            f"{root} is marked as a classroom, but it was set up by {_account_name(root_owner)} (marker by "
+            f"{_account_name(marker_owner)}), not by root, so secplan will not share your sessions there. "
+            "Nothing was saved. Use another folder, or ask an administrator to run "
+            f"`sudo secplan classroom init {root} --group GROUP`.",
+        )
+    if len(raw) > _MARKER_LIMIT:
+        raise _broken_marker(marker, f"it is {len(raw)} bytes long, more than a marker ever is")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise _broken_marker(marker, "it is not JSON") from None
+    if not isinstance(data, dict):
+        raise _broken_marker(marker, "it is not a JSON object")
+    fmt, group, gid = data.get("format", 1), data.get("group"), data.get("gid")
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
+        raise _broken_marker(marker, f"its format {fmt!r} is not a version number")
+    if fmt > 1:
+        raise _broken_marker(marker, f"it was written by a newer secplan (format {fmt}); upgrade secplan")
+    if not isinstance(group, str) or not isinstance(gid, int) or isinstance(gid, bool) or gid < 0:
+        raise _broken_marker(marker, "it must name the trainers' group ('group') and its number ('gid')")
+    return Classroom(root=root, group=group, gid=gid)
+
+
+def _classroom_failure(path: Path, doing: str, error: OSError) -> SecplanError:
+    advice = (
+        "Even root may be refused on some file systems (NFS with root_squash): set up the classroom on a local "
+        "disk."
+        if error.errno in (errno.EPERM, errno.EACCES)
+        else _advice(error)
+    )
+    return SecplanError("Classroom not set up", f"cannot {doing} {path}: {_reason(error)}. {advice}")
+
+
+def _open_folder(path: Path | str, what: str, dir_fd: int | None = None) -> int:
+    """Open a directory of the set-up without following a symbolic link (a learner may swap their folder for
+    a link to somewhere root should not touch); InvalidInput if it is not a folder."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(path, flags, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise InvalidInput(
+                "Classroom not set up",
+                f"{path} should be {what} but is not a folder (a file or a symbolic link); move it away first.",
+            ) from None
+        raise _classroom_failure(Path(path), f"open {what}", exc) from exc
+
+
+def _set_owner_and_mode(fd: int, path: Path, uid: int, gid: int, mode: int, what: str) -> None:
+    """fchown and fchmod an open file or folder of the set-up."""
+    try:
+        st = os.fstat(fd)
+        if st.st_uid != uid or st.st_gid != gid:
+            os.fchown(fd, uid, gid)
+        os.fchmod(fd, mode)  # after fchown, which clears the set-group-id bit
+    except OSError as exc:
+        raise _classroom_failure(path, f"set the owner and mode {mode:04o} of {what}", exc) from exc
+
+
+def _mkdir(path: Path, mode: int) -> bool:
+    """Make a directory (mode filtered by the umask); False if something is there already."""
+    try:
+        os.mkdir(path, mode)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise _classroom_failure(path, "create the folder", exc) from exc
+    return True
+
+
+def init_classroom(
+    path: str | os.PathLike[str], group: str, learners: Sequence[str] = ()
+) -> list[str]:
+    """Set up a classroom workspace, or repair one; run by root.
+
+    Makes the classroom folder (mode 3773, group ``group``), its marker ``.secplan-classroom`` (0644), its id
+    register ``.ids`` (1733) and, for each learner named, their folder (2750, owned by them, group ``group``).
+    On an existing classroom it also puts every learner's folder and session file back to the trainers' group
+    with modes 2750 and 0640. Sessions are never removed. Root is required: learners trust only a classroom
+    whose folder and marker belong to root (see :func:`read_classroom`).
+
+    Args:
+        path: The classroom folder (created if missing).
+        group: The trainers' group, by name or number.
+        learners: User names (or uids) whose folders to make now, so nobody else can take their name.
+
+    Returns:
+        What was done, one line each, for the CLI to print.
+
+    Raises:
+        InvalidInput: an unknown group or learner, a folder that holds ordinary sessions, a folder inside a
+            classroom, or a learner's folder that belongs to someone else.
+        SecplanError: not root, or a permission or disk problem, naming the path and what to do.
+    """
+    if sys.platform == "win32" or os.geteuid() != 0:
+        raise SecplanError(
+            "Classroom not set up",
+            "setting up a classroom needs root (e.g. `sudo secplan classroom init DIR --group GROUP`): learners' "
+            "secplan trusts a classroom only when root set it up, so nobody can mark a folder as a classroom of "
+            "their own group to read others' sessions.",
+        )
+    gid, group_name = _find_group(group)
+    uids = {_account_name(uid): uid for uid in map(_find_user, learners)}
+    root = Path(path).expanduser().absolute()
+    inside = False
+    with contextlib.suppress(SecplanError):
+        inside = read_classroom(root.parent) is not None
+    if inside:
+        raise InvalidInput(
+            "Classroom not set up",
+            f"{root} is a learner's folder inside the classroom {root.parent}; set up a classroom in a folder "
+            "of its own.",
+        )
+    try:
+        existing = read_classroom(root)
+    except SecplanError:
+        existing = None  # a broken marker: rewritten below
+    else:
+        if existing is None and root.is_dir():
+            try:
+                sessions = [n for n in os.listdir(root) if _SESSION_FILE_RE.fullmatch(n)]
+            except OSError as exc:
+                raise _classroom_failure(root, "read the folder", exc) from exc
+            if sessions:
+                raise InvalidInput(
+                    "Classroom not set up",
+                    f"{root} already holds {len(sessions)} ordinary session(s) (e.g. {sessions[0]}); a "
+                    "classroom keeps each learner's sessions in their own sub-folder. Pick an empty folder.",
+                )
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _classroom_failure(root.parent, "create the folder", exc) from exc
+    created = _mkdir(root, DIR_MODE)
+    done = [
+        f"{'Created' if created else 'Set up'} the classroom folder {root}: group {group_name} (gid {gid}), "
+        f"mode {CLASSROOM_ROOT_MODE:04o}."
+    ]
+    root_fd = _open_folder(root, "the classroom folder")
+    try:
+        # Root owns the folder, the marker and the register: learners trust nothing else (read_classroom).
+        _set_owner_and_mode(root_fd, root, 0, gid, CLASSROOM_ROOT_MODE, "the classroom folder")
+        done.extend(_finish_classroom(root, root_fd, gid, group_name, uids, existing is not None))
+    finally:
+        os.close(root_fd)
+    return done
+
+
+def _finish_classroom(
+    root: Path, root_fd: int, gid: int, group_name: str, uids: dict[str, int], existed: bool
+) -> list[str]:
+    """The marker, the id register, the learners' folders named, and (as root) repairs; see init_classroom."""
+    done: list[str] = []
+    payload = (json.dumps({"format": 1, "gid": gid, "group": group_name}, sort_keys=True) + "\n").encode()
+    try:
+        _write_atomic(root / CLASSROOM_MARKER, payload, mode=CLASSROOM_MARKER_MODE)
+    except _WriteFailed as exc:
+        raise _classroom_failure(exc.path, f"write the classroom marker ({exc.step})", exc.error) from exc
+    ids = root / CLASSROOM_IDS
+    _mkdir(ids, DIR_MODE)
+    fd = _open_folder(CLASSROOM_IDS, "the id register", dir_fd=root_fd)
+    try:
+        _set_owner_and_mode(fd, ids, 0, gid, CLASSROOM_IDS_MODE, "the id register")
+    finally:
+        os.close(fd)
+    for name, uid in uids.items():
+        folder = root / name
+        made = _mkdir(folder, DIR_MODE)
+        fd = _open_folder(name, f"the folder of learner {name}", dir_fd=root_fd)
+        try:
+            found = os.fstat(fd).st_uid
+            if found not in (uid, 0):
+                raise InvalidInput(
+                    "Classroom not set up",
+                    f"the folder {folder} belongs to {_account_name(found)}, not to the learner {name}: someone "
+                    f"took the name first. Look inside, then remove it (`rm -r {folder}`) and run this again.",
+                )
+            _set_owner_and_mode(fd, folder, uid, gid, CLASSROOM_FOLDER_MODE, f"the folder of learner {name}")
+        finally:
+            os.close(fd)
+        done.append(f"{'Made' if made else 'Checked'} the folder of learner {name}: {folder}.")
+    if existed:
+        folders, files = _repair_learner_folders(root, root_fd, gid, set(uids))
+        if folders or files:
+            done.append(
+                f"Repaired {folders} learner folder(s) and {files} session file(s): group {group_name}, "
+                f"modes {CLASSROOM_FOLDER_MODE:04o} and {CLASSROOM_FILE_MODE:04o}."
+            )
+    _fsync_dir(root)
+    return done
+
+
+def _repair_learner_folders(root: Path, root_fd: int, gid: int, skip: set[str]) -> tuple[int, int]:
+    """As root: give every learner folder and session file the trainers' group and the classroom modes.
+
+    Works through file descriptors opened without following links, so a learner who swaps a folder or a
+    file for a symbolic link cannot make root change anything outside the classroom.
+    """
+    folders = files = 0
+    for name in sorted(os.listdir(root_fd)):
+        if name.startswith(".") or name in skip:
+            continue
+        try:
+            fd = _open_folder(name, "a learner's folder", dir_fd=root_fd)
+        except InvalidInput:
+            continue  # a file or a link, not a learner's folder
+        try:
+            st = os.fstat(fd)
+            if st.st_gid != gid or stat.S_IMODE(st.st_mode) != CLASSROOM_FOLDER_MODE:
+                _set_owner_and_mode(fd, root / name, st.st_uid, gid, CLASSROOM_FOLDER_MODE, "a learner's folder")
+                folders += 1
+            for item in os.listdir(fd):
+                if _SESSION_FILE_RE.fullmatch(item) and _repair_session_file(fd, root / name / item, gid):
+                    files += 1
+        finally:
+            os.close(fd)
+    return folders, files
+
+
+def _repair_session_file(folder_fd: int, path: Path, gid: int) -> bool:
+    """Give one session file the trainers' group and mode 0640 (a regular file only); True if changed."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path.name, flags, dir_fd=folder_fd)
+    except OSError:
+        return False  # a link, or gone: nothing of ours to repair
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (
+            st.st_gid == gid and stat.S_IMODE(st.st_mode) == CLASSROOM_FILE_MODE
+        ):
+            return False
+        _set_owner_and_mode(fd, path, st.st_uid, gid, CLASSROOM_FILE_MODE, "a session file")
+        return True
+    finally:
+        os.close(fd)
+
+
+# ----------------------------------------------------------------------------------------------------------
 # The workspace on disk
 # ----------------------------------------------------------------------------------------------------------
 
@@ -1390,14 +1834,20 @@ class Workspace(_StoreBase):
     moves unreadable session files aside to ``<id>.json.corrupt-<YYYYMMDDTHHMMSS>`` (never overwritten, never
     deleted), telling the user through :attr:`notices`.
 
+    A directory holding the marker ``.secplan-classroom`` is a classroom workspace (docs/classroom.md): each
+    user's sessions live in ``<dir>/<user>/`` (mode 2750, the trainers' group; files 0640). A learner sees
+    and changes only their own; a trainer (a member of the group, or root) sees and reads everyone's but
+    changes only their own.
+
     Args:
         path: The workspace directory (see :func:`default_data_dir`).
         lock_timeout: Seconds a change waits for another process working on the same session.
         clock: Returns the current time (timezone-aware); for tests.
-        user: Returns the user name recorded in history; defaults to the OS user.
+        user: Returns the user name recorded in history; defaults to the OS user (in a classroom, the name
+            of the process's uid, which a learner cannot change by setting $USER).
 
     Raises:
-        SecplanError: the directory cannot be created or read.
+        SecplanError: the directory cannot be created or read, or its classroom set-up is broken.
     """
 
     def __init__(
@@ -1410,12 +1860,22 @@ class Workspace(_StoreBase):
     ) -> None:
         super().__init__(clock=clock, user=user)
         self.path = Path(path).expanduser().absolute()
-        """The workspace directory."""
+        """The workspace directory (in a classroom, the classroom folder)."""
         self.lock_timeout = lock_timeout
+        self.classroom: Classroom | None = None
+        """The classroom set-up when the directory is a classroom workspace, else None."""
+        self._home = self.path
+        """Where this user's sessions are written: the directory, or in a classroom ``<dir>/<user>``."""
+        self._home_checked = False
+        self._trainer = False
+        self._where: dict[str, Path] = {}
+        """Classroom only: the folder of each session listed, by id."""
         self._locks: dict[str, BaseFileLock] = {}
         self._locks_guard = threading.Lock()
         self._meta_cache: dict[str, tuple[tuple[int, int, int], SessionMeta]] = {}
         self._open_directory()
+        if self.classroom is not None and user is None:
+            self._user_source = lambda: _account_name(os.geteuid())
         self._sweep_temp_files()
         self._list()
 
@@ -1425,20 +1885,41 @@ class Workspace(_StoreBase):
         return str(self.path)
 
     def session_path(self, session_id: str) -> Path:
-        """The file of a session (whether or not it exists)."""
+        """The file of a session (whether or not it exists; in a classroom, a new one goes in your folder)."""
         if not _ID_RE.fullmatch(session_id):
             raise self._unknown_id(session_id)
-        return self.path / f"{session_id}.json"
+        if self.classroom is not None:
+            self._exists(session_id)  # finds its folder
+        return self._folder(session_id) / f"{session_id}.json"
+
+    def owner_of(self, session_id: str) -> str | None:
+        """In a classroom, the user whose folder holds the session (None in an ordinary workspace)."""
+        if self.classroom is None:
+            return None
+        sid = self._known_id(session_id)
+        return self._owner_name(self._folder(sid))
+
+    def _folder(self, session_id: str) -> Path:
+        return self._where.get(session_id, self._home)
 
     def _file_of(self, session_id: str) -> str:
-        return str(self.path / f"{session_id}.json")
+        return str(self._folder(session_id) / f"{session_id}.json")
 
     def _lock_path(self, session_id: str) -> Path:
-        return self.path / f"{session_id}.json.lock"
+        return self._folder(session_id) / f"{session_id}.json.lock"
 
     # -- opening -------------------------------------------------------------------------------------------
 
     def _open_directory(self) -> None:
+        inside = False
+        with contextlib.suppress(SecplanError):  # a broken or untrusted marker there is no reason to refuse
+            inside = read_classroom(self.path.parent) is not None
+        if inside:
+            raise InvalidInput(
+                "Wrong workspace",
+                f"{self.path} is a folder inside the classroom {self.path.parent}. Give the classroom itself: "
+                f"--data-dir {self.path.parent}",
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -1459,6 +1940,10 @@ class Workspace(_StoreBase):
                 "Cannot open workspace",
                 f"{self.path} is not a directory. Pick another with --data-dir DIR or SECPLAN_DATA_DIR.",
             )
+        self.classroom = read_classroom(self.path)
+        if self.classroom is not None:
+            self._open_classroom(self.classroom, st)
+            return
         if st.st_mode & 0o077:
             self._notice(
                 f"The workspace {self.path} can be read by other users "
@@ -1466,11 +1951,90 @@ class Workspace(_StoreBase):
                 "private."
             )
 
+    def _open_classroom(self, classroom: Classroom, st: os.stat_result) -> None:
+        euid = os.geteuid()
+        self._home = classroom.folder_of(euid)
+        self._trainer = euid == 0 or classroom.gid == os.getegid() or classroom.gid in os.getgroups()
+        problems = []
+        if st.st_gid != classroom.gid:
+            problems.append(f"its group is {_group_name(st.st_gid)}, not {classroom.group}")
+        if not st.st_mode & stat.S_ISGID:
+            problems.append("it is not set-group-id, so learners' folders would not get the trainers' group")
+        if st.st_mode & stat.S_IROTH:
+            problems.append("anyone can list it")
+        if problems:
+            self._notice(
+                f"The classroom {self.path} is not set up as it should be: {'; '.join(problems)}. Ask the "
+                f"trainer to run `{self._init_command()}` again."
+            )
+        if os.path.lexists(self._home):
+            self._ensure_home()  # now, so that what is wrong with it is told when the workspace opens
+
+    def _ensure_home(self) -> None:
+        """In a classroom, make sure this user's folder exists, is theirs and carries the trainers' group."""
+        if self.classroom is None or self._home_checked:
+            return
+        classroom, home = self.classroom, self._home
+        try:
+            try:
+                st = os.lstat(home)
+            except FileNotFoundError:
+                self._make_home(classroom)
+                st = os.lstat(home)
+        except OSError as exc:
+            raise SecplanError(
+                "Cannot open workspace",
+                f"cannot create or open your folder {home} in the classroom {self.path}: {_reason(exc)}. Ask "
+                f"the trainer to run `{self._init_command()}` again.",
+            ) from exc
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
+            owner = _account_name(st.st_uid)
+            what = "is not a folder" if not stat.S_ISDIR(st.st_mode) else f"belongs to {owner}"
+            raise SecplanError(
+                "Not your folder",
+                f"your folder {home} in the classroom {self.path} {what}, not to you "
+                f"({_account_name(os.geteuid())}): someone made it before you. Nothing was saved. Ask the "
+                "trainer to look inside and remove it; your secplan makes a new one.",
+            )
+        if st.st_gid != classroom.gid or not st.st_mode & stat.S_ISGID:
+            self._notice(
+                f"Your folder {home} does not carry the trainers' group {classroom.group} (group "
+                f"{_group_name(st.st_gid)}, mode {stat.S_IMODE(st.st_mode):04o}), so your sessions are "
+                f"saved private (0600) and the trainers cannot read them. Ask the trainer to run "
+                f"`{self._init_command()}` again as root."
+            )
+        self._home_checked = True
+
+    def _make_home(self, classroom: Classroom) -> None:
+        # The folder gets the trainers' group and the set-group-id bit from the classroom folder (itself
+        # set-group-id). A learner outside that group cannot chmod it afterwards without the kernel clearing
+        # the set-group-id bit, so the mode is given at mkdir time, under a umask that keeps it (umask is
+        # per process: this is the one place secplan changes it, for one system call).
+        old = os.umask(0o027)
+        try:
+            os.mkdir(self._home, CLASSROOM_FOLDER_MODE)
+        except FileExistsError:
+            return  # made a moment ago by our other process; checked by the caller
+        finally:
+            os.umask(old)
+        st = os.stat(self._home)
+        if st.st_gid != classroom.gid or stat.S_IMODE(st.st_mode) != CLASSROOM_FOLDER_MODE:
+            # The classroom folder was not set-group-id: a trainer (member of the group) or root can mend it.
+            with contextlib.suppress(OSError):
+                os.chown(self._home, -1, classroom.gid)
+                os.chmod(self._home, CLASSROOM_FOLDER_MODE)
+        try:
+            _fsync_dir(self.path)
+        except PermissionError:
+            os.sync()  # a learner may not read the classroom folder, so cannot sync it; this happens once
+
     def _sweep_temp_files(self) -> None:
         """Remove temporary files of writes that can no longer finish (crashed writer or too old)."""
+        if self.classroom is not None and not self._owns(self._home):
+            return  # no folder of ours yet; other users' folders are theirs to sweep
         now = time.time()
         try:
-            entries = list(os.scandir(self.path))
+            entries = list(os.scandir(self._home))
         except OSError as exc:
             raise self._cannot_list(exc) from exc
         for entry in entries:
@@ -1486,19 +2050,105 @@ class Workspace(_StoreBase):
             except OSError as exc:
                 self._notice(f"Could not remove the leftover temporary file {entry.path}: {_reason(exc)}.")
 
-    def _cannot_list(self, error: OSError) -> SecplanError:
+    def _cannot_list(self, error: OSError, folder: Path | None = None) -> SecplanError:
         return SecplanError(
             "Cannot read workspace",
-            f"cannot list the workspace directory {self.path}: {_reason(error)}. {_advice(error)}",
+            f"cannot list the workspace directory {folder or self.path}: {_reason(error)}. {_advice(error)}",
         )
+
+    # -- classroom helpers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _owns(folder: Path) -> bool:
+        try:
+            st = os.lstat(folder)
+        except OSError:
+            return False
+        return stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid()
+
+    @staticmethod
+    def _owner_name(folder: Path) -> str:
+        try:
+            return _account_name(os.lstat(folder).st_uid)
+        except OSError:
+            return folder.name
+
+    def _classroom_folders(self) -> list[Path]:
+        """The folders whose sessions this user sees: their own, and for a trainer every learner's."""
+        folders = [self._home] if self._owns(self._home) else []
+        if not self._trainer:
+            return folders
+        try:
+            entries = sorted(os.scandir(self.path), key=lambda e: e.name)
+        except OSError as exc:
+            self._notice(
+                f"As a trainer you should be able to list the classroom {self.path}, but: {_reason(exc)}. "
+                "Only your own sessions are shown."
+            )
+            return folders
+        for entry in entries:
+            name, folder = entry.name, Path(entry.path)
+            if not name.startswith(".") and entry.is_dir(follow_symlinks=False) and folder != self._home:
+                folders.append(folder)
+        return folders
+
+    def _check_writable(self, session_id: str, what: str) -> None:
+        """In a classroom, only the owner of a session's folder changes it; refuse anyone else (root too)."""
+        if self.classroom is None:
+            return
+        session_id = self._known_id(session_id)
+        folder = self._folder(session_id)
+        if folder == self._home:
+            self._ensure_home()
+            return
+        owner = self._owner_name(folder)
+        denied = _reason(PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+        raise SecplanError(
+            "Not yours to change",
+            f"session {self._label(session_id)} belongs to {owner}, and in a classroom only {owner} can change "
+            f"it ({denied}). Refused: {what[:1].lower()}{what[1:]}; nothing was changed. You can still read it "
+            "(e.g. `secplan plan` or `secplan exercise check`).",
+        )
+
+    def _claim_id(self, session_id: str) -> bool:
+        """In a classroom, take the id in the id register, so no two learners ever get the same id."""
+        if self.classroom is None:
+            return True
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            os.close(os.open(self.path / CLASSROOM_IDS / session_id, flags, FILE_MODE))
+        except FileExistsError:
+            return False
+        except OSError:
+            pass  # no register (a hand-made classroom): 8 random hex digits are unique enough in one class
+        return True
 
     # -- listing -------------------------------------------------------------------------------------------
 
     def _list(self) -> list[SessionMeta]:
+        if self.classroom is None:
+            return self._list_folder(self.path, {}, own=True)
+        where: dict[str, Path] = {}
+        self._where = where  # filled as we go: an unreadable file is reported against its own folder
+        metas: list[SessionMeta] = []
+        for folder in self._classroom_folders():
+            metas.extend(self._list_folder(folder, where, own=folder == self._home))
+        for session_id in set(self._meta_cache) - set(where):
+            del self._meta_cache[session_id]
+        return metas
+
+    def _list_folder(self, folder: Path, where: dict[str, Path], *, own: bool) -> list[SessionMeta]:
         try:
-            entries = list(os.scandir(self.path))
+            entries = list(os.scandir(folder))
         except OSError as exc:
-            raise self._cannot_list(exc) from exc
+            if own:
+                raise self._cannot_list(exc, folder) from exc
+            self._notice(
+                f"Cannot list the folder {folder} of {self._owner_name(folder)}: {_reason(exc)}; its "
+                "sessions are not shown. It should be mode 2750 with the trainers' group: run "
+                f"`{self._init_command()}` again as root to repair it."
+            )
+            return []
         metas: list[SessionMeta] = []
         seen: set[str] = set()
         for entry in entries:
@@ -1506,6 +2156,14 @@ class Workspace(_StoreBase):
             if match is None:
                 continue
             session_id = match[1]
+            if self.classroom is not None:
+                if session_id in where:
+                    self._notice(
+                        f"{entry.path} has the same id as {where[session_id] / entry.name}; only the "
+                        "first is shown. Ask its owner to rename or remove the copy."
+                    )
+                    continue
+                where[session_id] = folder
             seen.add(session_id)
             try:
                 metas.append(self._listed_meta(session_id, entry.path))
@@ -1517,8 +2175,9 @@ class Workspace(_StoreBase):
                 self._notice(self._too_new(session_id, exc.found).message)
             except OSError as exc:
                 self._notice(self._read_failed(session_id, exc).message)
-        for session_id in set(self._meta_cache) - seen:
-            del self._meta_cache[session_id]
+        if self.classroom is None:
+            for session_id in set(self._meta_cache) - seen:
+                del self._meta_cache[session_id]
         return metas
 
     def _listed_meta(self, session_id: str, path: str) -> SessionMeta:
@@ -1528,18 +2187,34 @@ class Workspace(_StoreBase):
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
         if cached is not None and cached[0] == key:
             return cached[1]
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            raw = handle.read()
+        if self.classroom is None:
+            with open(path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                raw = handle.read()
+        else:
+            raw = _read_regular(path)  # the key above is good enough: a change makes the next list read again
         meta = _quick_meta(raw, session_id) or _meta_of(_parse_session(raw, session_id), session_id)
         self._meta_cache[session_id] = ((st.st_ino, st.st_size, st.st_mtime_ns), meta)
         return meta
 
     def _exists(self, session_id: str) -> bool:
-        return os.path.isfile(self.path / f"{session_id}.json")
+        if self.classroom is None:
+            return os.path.isfile(self.path / f"{session_id}.json")
+        name = f"{session_id}.json"
+        if session_id not in self._where and os.path.isfile(self._home / name):
+            self._where[session_id] = self._home
+        folder = self._where.get(session_id)
+        if folder is not None and os.path.isfile(folder / name):
+            return True
+        if self._trainer:
+            self._list()  # a learner's session made since we last looked
+            folder = self._where.get(session_id)
+            return folder is not None and os.path.isfile(folder / name)
+        return False
 
     def _storage(self, session_id: str) -> AtomicJSONStorage:
-        return AtomicJSONStorage(self.path / f"{session_id}.json")
+        gid = None if self.classroom is None else self.classroom.gid
+        return AtomicJSONStorage(self._folder(session_id) / f"{session_id}.json", classroom_gid=gid)
 
     # -- locking -------------------------------------------------------------------------------------------
 
@@ -1558,7 +2233,8 @@ class Workspace(_StoreBase):
 
     @contextlib.contextmanager
     def _names_locked(self) -> Iterator[None]:
-        path = self.path / _WORKSPACE_LOCK
+        self._ensure_home()
+        path = self._home / _WORKSPACE_LOCK
         with self._locks_guard:
             lock = self._locks.get(_WORKSPACE_LOCK)
             if lock is None:
@@ -1592,7 +2268,7 @@ class Workspace(_StoreBase):
     def _label(self, session_id: str) -> str:
         """The session as messages name it, best effort: just the id if its file cannot be read now."""
         try:
-            return self._listed_meta(session_id, str(self.path / f"{session_id}.json")).label
+            return self._listed_meta(session_id, self._file_of(session_id)).label
         except (OSError, _Unreadable, _TooNew):
             return session_id
 
@@ -1611,9 +2287,33 @@ class Workspace(_StoreBase):
 
     # -- unreadable files, deletion --------------------------------------------------------------------------
 
+    def _read_failed(self, session_id: str, error: OSError) -> SecplanError:
+        folder = self._folder(session_id)
+        if self.classroom is None or folder == self._home:
+            return super()._read_failed(session_id, error)
+        return SecplanError(
+            "Cannot read session",
+            f"cannot read {self._file_of(session_id)} of {self._owner_name(folder)}: {_reason(error)}. In a "
+            "classroom its file should be mode 0640 with the trainers' group; it becomes so the next time its "
+            f"owner saves, or at once when root runs `{self._init_command()}` again.",
+        )
+
+    def _init_command(self) -> str:
+        group = self.classroom.group if self.classroom is not None else "GROUP"
+        return f"secplan classroom init {self.path} --group {group}"
+
     def _unreadable(self, session_id: str, reason: str) -> SecplanError:
         """Move an unreadable session file aside (under its lock, after checking again) and say so."""
-        path = self.path / f"{session_id}.json"
+        folder = self._folder(session_id)
+        path = folder / f"{session_id}.json"
+        if self.classroom is not None and folder != self._home:
+            error = SecplanError(
+                "Session file unreadable",
+                f"{path} of {self._owner_name(folder)} cannot be read: {reason}. It was left as it is; its "
+                "owner's secplan moves it aside the next time they list their sessions.",
+            )
+            self._notice(error.message)
+            return error
         try:
             with self._held(
                 self._lock_for(session_id),
@@ -1623,7 +2323,7 @@ class Workspace(_StoreBase):
                 timeout=min(self.lock_timeout, 2.0),
             ):
                 try:
-                    _parse_session(path.read_bytes(), session_id, deep=True)
+                    _parse_session(self._storage_bytes(path), session_id, deep=True)
                 except FileNotFoundError:
                     return self._unknown_id(session_id)
                 except _Unreadable as exc:
@@ -1639,7 +2339,7 @@ class Workspace(_StoreBase):
             return SecplanError(
                 "Session file unreadable",
                 f"{path} cannot be read: {reason}. It could not be moved aside ({why}); move it out of "
-                f"{self.path} yourself (nothing was deleted).",
+                f"{folder} yourself (nothing was deleted).",
             )
         self._meta_cache.pop(session_id, None)
         error = SecplanError(
@@ -1651,14 +2351,19 @@ class Workspace(_StoreBase):
         self._notice(error.message)
         return error
 
+    def _storage_bytes(self, path: Path) -> bytes:
+        return path.read_bytes() if self.classroom is None else _read_regular(path)
+
     def _remove(self, session_id: str) -> None:
-        os.unlink(self.path / f"{session_id}.json")
-        _fsync_dir(self.path)
+        folder = self._folder(session_id)
+        os.unlink(folder / f"{session_id}.json")
+        _fsync_dir(folder)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._lock_path(session_id))
 
     def _forget(self, session_id: str) -> None:
         self._meta_cache.pop(session_id, None)
+        self._where.pop(session_id, None)
         with self._locks_guard:
             self._locks.pop(session_id, None)
 

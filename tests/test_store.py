@@ -520,6 +520,27 @@ def test_workspace_that_is_a_file_is_refused(tmp_path: Path) -> None:
         Workspace(path)
 
 
+def test_broken_classroom_marker_stops_with_a_clear_error(tmp_path: Path) -> None:
+    """A classroom marker that is not what `classroom init` writes is reported, and nothing is written."""
+    path = tmp_path / "class"
+    path.mkdir(mode=0o700)
+    (path / ".secplan-classroom").write_text("not json")
+    with pytest.raises(SecplanError, match="Classroom set-up broken.*classroom init"):
+        Workspace(path)
+    assert sorted(p.name for p in path.iterdir()) == [".secplan-classroom"]
+
+
+def test_folder_inside_a_classroom_is_refused_as_workspace(tmp_path: Path) -> None:
+    """--data-dir naming a folder inside a classroom is refused, naming the classroom to give instead."""
+    path = tmp_path / "class"
+    path.mkdir(mode=0o700)
+    (path / ".secplan-classroom").write_text(json.dumps({"format": 1, "gid": os.getgid(), "group": "me"}))
+    with pytest.raises(InvalidInput, match=f"--data-dir {path}"):
+        Workspace(path / "someone")
+    assert not (path / "someone").exists()  # refused before anything is made
+    assert Workspace(path).classroom is not None
+
+
 def test_file_layout(ws: Workspace) -> None:
     """A session file is JSON with one table per line, keys sorted, ids as TinyDB doc ids."""
     session_id = new(ws)
