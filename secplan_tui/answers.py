@@ -172,6 +172,14 @@ def write_output(text: str, target: str | None) -> None:
     path = Path(target)
     if path.is_dir():
         raise InvalidInput("Cannot write file", f"{target} is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        # A device or a pipe (/dev/null, a FIFO): write into it; never replace it with a regular file.
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise SecplanError("Cannot write file", f"{target}: {exc.strerror or exc}") from None
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")

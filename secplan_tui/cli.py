@@ -174,9 +174,16 @@ def _questionnaire_for(store: SessionStore, meta: SessionMeta) -> Questionnaire:
 
 
 def _no_terminal() -> bool:
-    from secplan_tui.plain import needs_line_mode
+    """Whether the full-screen app cannot run: stdin or stdout is not a terminal, or TERM is dumb.
 
-    return needs_line_mode(sys.stdin, sys.stdout, os.environ)
+    Kept here (the same rule as plain.needs_line_mode) so that starting the app imports nothing of plain mode.
+    """
+    if os.environ.get("TERM", "").strip().lower() == "dumb":
+        return True
+    try:
+        return not (sys.stdin.isatty() and sys.stdout.isatty())
+    except (AttributeError, ValueError):
+        return True
 
 
 def cmd_home(args: argparse.Namespace) -> int:
@@ -204,8 +211,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     if _no_terminal():
         sys.stderr.write(f"secplan: no terminal, so using plain line mode for '{meta.name}' ({meta.id}).\n")
         return _plain(store, meta, "line")
-    _questionnaire_for(store, meta)  # fail early, with the message, if the questionnaire is missing or invalid
-    from secplan_tui.tui import run_app
+    from secplan_tui.tui import run_app  # make_app fails early, with a message, on a bad questionnaire
 
     return run_app(store, session_id=meta.id)
 

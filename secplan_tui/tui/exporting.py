@@ -1,0 +1,104 @@
+"""Writing a file the user asked for: ask folder, name and format; check the name; ask before replacing; write.
+
+The same steps serve the plan (Markdown, HTML, JSON) and the answers file (YAML, JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.tui.dialogs import ConfirmDialog, ExportDialog, ExportRequest
+from secplan_tui.tui.files import check_folder, target_in
+from secplan_tui.tui.text import join, plain
+
+if TYPE_CHECKING:
+    from secplan_tui.tui.app import SecplanApp
+
+ALIASES = {".htm": "html", ".yml": "yaml", ".markdown": "md"}
+
+
+def choose_format(name: str, chosen: str, formats: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+    """The format and file name to write: a known suffix in the name decides the format, else the chosen
+    format's suffix is added."""
+    stripped = name.strip()
+    suffix = Path(stripped).suffix.lower()
+    by_suffix = {s: f for f, (_, s) in formats.items()}
+    by_suffix.update({s: f for s, f in ALIASES.items() if f in formats})
+    if suffix in by_suffix:
+        return by_suffix[suffix], stripped
+    return chosen, stripped + formats[chosen][1]
+
+
+class ExportFlow:
+    """One export, from the dialog to the file on disk.
+
+    Args:
+        app: The app (for dialogs and notices).
+        title: The dialog's title.
+        formats: Format id -> (label, suffix).
+        name: The file name offered first.
+        render: Returns the text to write in a format; may raise SecplanError.
+        on_written: Called with the path once the file is written.
+    """
+
+    def __init__(
+        self,
+        app: SecplanApp,
+        title: str,
+        formats: Mapping[str, tuple[str, str]],
+        name: str,
+        render: Callable[[str], str],
+        on_written: Callable[[Path], None] | None = None,
+    ) -> None:
+        self.app = app
+        self.title = title
+        self.formats = formats
+        self.name = name
+        self.folder = str(app.export_folder)
+        self.format = next(iter(formats))
+        self.render = render
+        self.on_written = on_written
+
+    def start(self, error: str = "") -> None:
+        """Open the dialog (again, with the reason, after a refused attempt)."""
+        dialog = ExportDialog(
+            self.title, folder=self.folder, name=self.name, formats=self.formats, format=self.format, error=error
+        )
+        self.app.push_screen(dialog, self._chosen)
+
+    def _chosen(self, request: ExportRequest | None) -> None:
+        if request is None:
+            return
+        self.folder, self.name, self.format = request.folder, request.name, request.format
+        try:
+            folder = check_folder(request.folder)
+            fmt, name = choose_format(request.name, request.format, self.formats)
+            target = target_in(folder, name)
+        except InvalidInput as exc:
+            self.start(error=exc.message)
+            return
+        self.format, self.name = fmt, name
+        if target.exists():
+            question = join("A file named ", plain(target.name), " is already in ", plain(str(folder)),
+                            ". Replace it?")
+            self.app.push_screen(
+                ConfirmDialog("Replace the file?", question, yes="Replace", no="Keep it"),
+                lambda replace: self._write(target, fmt) if replace else self.start(),
+            )
+            return
+        self._write(target, fmt)
+
+    def _write(self, target: Path, fmt: str) -> None:
+        from secplan_tui.answers import write_output
+
+        try:
+            write_output(self.render(fmt), str(target))
+        except SecplanError as exc:
+            self.app.report(exc)
+            return
+        self.app.tell(f"Wrote {target}", title="Exported")
+        if self.on_written is not None:
+            self.on_written(target)

@@ -1,0 +1,1 @@
+"""The screens of the secplan app: home, questions, review, plan, help."""

@@ -1,0 +1,234 @@
+"""The home screen: the sessions in the workspace; new, open, delete, import and export answers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import Static
+
+from secplan_tui.errors import SecplanError
+from secplan_tui.sanitize import clean_text
+from secplan_tui.store import SessionMeta
+from secplan_tui.tui.app import questionnaire_entries
+from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
+from secplan_tui.tui.text import join, styled
+from secplan_tui.tui.widgets.footer import KeyFooter
+from secplan_tui.tui.widgets.sessions import SessionList, when
+
+if TYPE_CHECKING:
+    from secplan_tui.tui.dialogs import NewSession
+
+
+class HomeScreen(SecplanScreen[None]):
+    """The sessions, most recently changed first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New", tooltip="Start a new session", id="home.new"),
+        Binding("o", "open", "Open", tooltip="Carry on with the highlighted session", id="home.open"),
+        Binding("d", "delete", "Delete", tooltip="Delete the highlighted session", id="home.delete"),
+        Binding("i", "import_answers", "Import", tooltip="Import answers from a YAML or JSON file",
+                id="home.import"),
+        Binding("e", "export_answers", "Export", tooltip="Export the answers to a YAML or JSON file",
+                id="home.export"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.metas: list[SessionMeta] = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        yield Static(id="home-intro")
+        yield Static(id="sessions-header")
+        yield SessionList(self.secplan.glyphs, id="sessions")
+        yield Static(id="session-details")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(TitleBar).set_title(Content("secplan · security plans"))
+        self.refresh_sessions()
+        self.query_one(SessionList).focus()
+        # Reading every questionnaire file takes a moment: do it in a thread once the screen is up (not before
+        # the first frame, which it would slow down), rather than when n is pressed.
+        self.set_timer(0.5, self._read_questionnaires)
+
+    def _read_questionnaires(self) -> None:
+        self.run_worker(questionnaire_entries, thread=True, exclusive=True, group="entries", exit_on_error=False)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_sessions()
+
+    # -- reactions ----------------------------------------------------------------------------------------------
+
+    def refresh_sessions(self, select: str | None = None) -> None:
+        """Read the sessions again and show them, keeping (or moving) the cursor."""
+        listing = self.query_one(SessionList)
+        current = select or self._selected_id()
+        try:
+            self.metas = self.secplan.store.sessions()
+        except SecplanError as exc:
+            self.secplan.report(exc)
+            self.metas = []
+        listing.show_sessions(self.metas, keep=current)
+        self.query_one("#sessions-header", Static).update(listing.header() if self.metas else Content(""))
+        intro = self.query_one("#home-intro", Static)
+        if self.metas:
+            intro.update(Content("Your sessions. Enter or o opens one; n starts a new one."))
+        else:
+            intro.update(Content(
+                "No sessions yet. Press n to start one: you name it, pick a questionnaire, and answer one "
+                "question at a time. Every answer is saved the moment you give it."
+            ))
+        self._show_details()
+        self.refresh_bindings()
+
+    def _selected(self) -> SessionMeta | None:
+        return self.query_one(SessionList).selected
+
+    def _selected_id(self) -> str | None:
+        meta = self._selected()
+        return meta.id if meta else None
+
+    def _show_details(self) -> None:
+        meta = self._selected()
+        details = self.query_one("#session-details", Static)
+        if meta is None:
+            details.update(Content(""))
+            return
+        state = "complete" if meta.status == "complete" else "in progress"
+        details.update(join(
+            styled(meta.name, "bold"),
+            f" · {meta.answered} of {meta.total} answered, {state} · started {when(meta.created)} · id {meta.id}",
+        ))
+
+    @on(SessionList.Resized)
+    def _columns_resized(self) -> None:
+        listing = self.query_one(SessionList)
+        self.query_one("#sessions-header", Static).update(listing.header() if self.metas else Content(""))
+
+    @on(SessionList.OptionHighlighted, "#sessions")
+    def _highlighted(self) -> None:
+        self._show_details()
+
+    @on(SessionList.OptionSelected, "#sessions")
+    def _selected_row(self) -> None:
+        self.action_open()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "delete", "import_answers", "export_answers"):
+            return bool(self.metas)
+        return True
+
+    # -- actions ------------------------------------------------------------------------------------------------
+
+    def action_new(self, name: str = "", error: str = "") -> None:
+        """Ask for a name and a questionnaire, then create the session and open it."""
+        from secplan_tui.tui.dialogs import NewSessionDialog
+
+        entries = self.secplan.questionnaire_entries()
+        if not entries:
+            self.secplan.tell("No questionnaires were found; see `secplan validate`.", title="Cannot start",
+                              warning=True)
+            return
+        self.app.push_screen(NewSessionDialog(entries, name=name, error=error), self._create)
+
+    def _create(self, request: NewSession | None) -> None:
+        from secplan_tui.answers import progress_of
+
+        if request is None:
+            return
+        name = clean_text(request.name).strip()
+        store = self.secplan.store
+        try:
+            questionnaire = self.secplan.questionnaire(request.questionnaire_id)
+            meta = store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash)
+            meta = store.update_meta(meta.id, progress=progress_of(questionnaire, {}))
+        except SecplanError as exc:
+            self.action_new(name=name, error=exc.message)
+            return
+        self.refresh_sessions(select=meta.id)
+        self.secplan.open_session(meta.id)
+
+    def action_open(self) -> None:
+        """Open the highlighted session where it was left."""
+        meta = self._selected()
+        if meta is not None:
+            self.secplan.open_session(meta.id)
+
+    def action_delete(self) -> None:
+        """Ask, then delete the highlighted session."""
+        from secplan_tui.tui.dialogs import ConfirmDialog
+
+        meta = self._selected()
+        if meta is None:
+            return
+        message = join(
+            "Delete the session ", styled(meta.name, "bold"),
+            f" and its {meta.answered} answers? This cannot be undone.",
+        )
+
+        def delete(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.secplan.store.delete(meta.id)
+            except SecplanError as exc:
+                self.secplan.report(exc)
+            else:
+                self.secplan.tell(f"Deleted session '{clean_text(meta.name)}'.", title="Deleted")
+            self.refresh_sessions()
+
+        self.app.push_screen(ConfirmDialog("Delete the session?", message, yes="Delete", no="Keep"), delete)
+
+    def action_import_answers(self) -> None:
+        """Ask for an answers file and import it into the highlighted session (all or nothing)."""
+        meta = self._selected()
+        if meta is None:
+            return
+
+        def do_import(path: str | None) -> None:
+            from secplan_tui.tui.importing import import_answers
+
+            if not path:
+                return
+            try:
+                parsed = import_answers(self.secplan.controller(meta.id), path)
+            except SecplanError as exc:
+                self.secplan.report(exc)
+                return
+            for note in parsed.notes:
+                self.secplan.tell(note, title="Note", warning=True)
+            self.secplan.tell(f"Imported {len(parsed.answers)} answers into '{clean_text(meta.name)}'.",
+                              title="Imported")
+            self.refresh_sessions(select=meta.id)
+
+        from secplan_tui.tui.dialogs import PathDialog
+
+        prompt = f"Answers file (YAML or JSON) to import into '{clean_text(meta.name)}':"
+        self.app.push_screen(PathDialog("Import answers", prompt), do_import)
+
+    def action_export_answers(self) -> None:
+        """Ask where, then write the highlighted session's answers as YAML or JSON."""
+        from secplan_tui.answers import export_answers
+        from secplan_tui.tui.exporting import ExportFlow
+        from secplan_tui.tui.files import ANSWER_FORMATS, suggested_name
+
+        meta = self._selected()
+        if meta is None:
+            return
+        try:
+            controller = self.secplan.controller(meta.id)
+        except SecplanError as exc:
+            self.secplan.report(exc)
+            return
+
+        def render(fmt: str) -> str:
+            return export_answers(controller.questionnaire, controller.answers, fmt)
+
+        ExportFlow(self.secplan, "Export answers", ANSWER_FORMATS, suggested_name(meta.name, "answers", ".yaml"),
+                   render).start()
+

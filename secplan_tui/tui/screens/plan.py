@@ -1,0 +1,171 @@
+"""The plan: a live preview compiled from the answers as they are now, three views, maturity bars, export.
+
+Imported only when the plan is first opened (it brings in the Markdown widget and markdown-it-py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from secplan_tui.plan import VIEWS, Plan, compile_plan, render_html, render_json, render_markdown
+from secplan_tui.plan.markdown import markdown_blocks
+from secplan_tui.session import SessionController
+from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
+from secplan_tui.tui.text import join, plain, styled, unescape_markdown
+from secplan_tui.tui.widgets.footer import KeyFooter
+from secplan_tui.tui.widgets.marked import MarkedOptionList
+from secplan_tui.tui.widgets.plan_view import MaturityBars, PlanMarkdown, chapters
+
+
+def _short_title(title: str) -> str:
+    """A chapter title for the list: unescaped, without the trailing clause reference "(ISO 22342 5.2)"."""
+    return re.sub(r"\s*\([^()]*\)$", "", unescape_markdown(title)) or unescape_markdown(title)
+
+
+VIEW_LABELS = {"full": "Full plan", "summary": "Summary", "checklist": "Checklist"}
+
+
+class PlanScreen(SecplanScreen[None]):
+    """The plan for one session, one chapter at a time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "next_view", "View", tooltip="Switch between full plan, summary and checklist",
+                id="plan.view"),
+        Binding("f", "view('full')", "Full plan", show=False, id="plan.view_full"),
+        Binding("s", "view('summary')", "Summary", show=False, id="plan.view_summary"),
+        Binding("c", "view('checklist')", "Checklist", show=False, id="plan.view_checklist"),
+        Binding("e", "export", "Export", tooltip="Write the plan to a Markdown, HTML or JSON file",
+                id="plan.export"),
+        Binding("f5", "back", "Back", key_display="F5", priority=True, id="plan.back",
+                tooltip="Back to where you were"),
+        Binding("b", "back", "Back", show=False, id="plan.back_key"),
+        Binding("f9", "app.home", "Home", key_display="F9", priority=True, id="plan.home",
+                tooltip="Back to the list of sessions"),
+    ]
+
+    def __init__(self, controller: SessionController, *, view: str = "full") -> None:
+        super().__init__()
+        self.controller = controller
+        self.view = view
+        self.plan: Plan | None = None
+        self.chapters: list[tuple[str, str]] = []
+        self.chapter = 0
+        self._pending: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Horizontal(id="plan-body"):
+            with Vertical(id="plan-side"):
+                yield MaturityBars(self.secplan.glyphs, id="maturity")
+                yield Static(Content("Chapters"), id="chapters-title")
+                yield MarkedOptionList(id="chapters")
+            with VerticalScroll(id="plan-preview"):
+                yield PlanMarkdown(id="plan-markdown")
+        yield KeyFooter()
+
+    async def on_mount(self) -> None:
+        await self.refresh_plan()
+        self.query_one("#chapters", OptionList).focus()
+
+    # -- showing --------------------------------------------------------------------------------------------
+
+    async def refresh_plan(self) -> None:
+        """Compile the plan from the answers as they are now and show the current view."""
+        meta = self.controller.meta
+        self.plan = compile_plan(
+            self.controller.questionnaire, self.controller.answers, self.secplan.plan_date, session_name=meta.name
+        )
+        self.query_one("#maturity", MaturityBars).show_domains(self.plan.domains)
+        await self._show_view()
+
+    async def _show_view(self) -> None:
+        assert self.plan is not None  # noqa: S101 - set by refresh_plan
+        meta = self.controller.meta
+        answered, visible = self.controller.flow.counts()
+        self.query_one(TitleBar).set_title(join(
+            styled(meta.name, "bold"), f" · {VIEW_LABELS[self.view]} · {answered}/{visible} answered",
+        ))
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        self.chapters = chapters(markdown_blocks(self.plan, self.view))
+        chapter_list = self.query_one("#chapters", OptionList)
+        chapter_list.set_options(
+            Option(plain(_short_title(title))) for title, _ in self.chapters
+        )
+        self.chapter = 0
+        chapter_list.highlighted = 0
+        await self._show_chapter(0)
+
+    async def _show_chapter(self, index: int) -> None:
+        if not 0 <= index < len(self.chapters):
+            return
+        self.chapter = index
+        await self.query_one("#plan-markdown", PlanMarkdown).update(self.chapters[index][1])
+        self.query_one("#plan-preview", VerticalScroll).scroll_home(animate=False)
+
+    @on(OptionList.OptionHighlighted, "#chapters")
+    def _chapter_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        index = event.option_index
+        if index == self.chapter:
+            return
+        # Arrowing through the list should not render every chapter on the way.
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(0.15, lambda: self._show_chapter(index))
+
+    @on(OptionList.OptionSelected, "#chapters")
+    async def _chapter_selected(self, event: OptionList.OptionSelected) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        if event.option_index != self.chapter:
+            await self._show_chapter(event.option_index)
+        self.query_one("#plan-preview", VerticalScroll).focus()
+
+    # -- actions --------------------------------------------------------------------------------------------
+
+    async def action_view(self, view: str) -> None:
+        """Show another view of the plan."""
+        if view in VIEWS and view != self.view:
+            self.view = view
+            await self._show_view()
+
+    async def action_next_view(self) -> None:
+        """Full plan -> summary -> checklist -> full plan."""
+        await self.action_view(VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)])
+
+    def action_back(self) -> None:
+        """Back to where the plan was opened from."""
+        self.dismiss(None)
+
+    def action_export(self) -> None:
+        """Ask for a folder, a file name and a format, then write the plan there."""
+        from secplan_tui.tui.exporting import ExportFlow
+        from secplan_tui.tui.files import PLAN_FORMATS, suggested_name
+
+        plan = self.plan
+        if plan is None:
+            return
+        view = self.view
+
+        def render(fmt: str) -> str:
+            if fmt == "html":
+                return render_html(plan, view=view)
+            if fmt == "json":
+                return render_json(plan)
+            return render_markdown(plan, view=view)
+
+        what = "plan" if view == "full" else view
+        ExportFlow(self.secplan, f"Export the plan ({VIEW_LABELS[view].lower()})", PLAN_FORMATS,
+                   suggested_name(self.controller.meta.name, what, ".md"), render).start()

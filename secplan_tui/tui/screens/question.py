@@ -1,0 +1,319 @@
+"""The question flow: a section sidebar and one question at a time; every confirmed answer is saved at once.
+
+The screen only reacts: the controls post what the user meant, the SessionController checks and saves it, and
+the engine's Flow says what is visible and what comes next.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+from secplan_tui.errors import SecplanError
+from secplan_tui.model import DONT_KNOW, NOT_APPLICABLE, AnswerValue, Question
+from secplan_tui.plan.compile import answer_text
+from secplan_tui.sanitize import clean_text
+from secplan_tui.session import SessionController
+from secplan_tui.tui.commands import PaletteCommand
+from secplan_tui.tui.messages import AnswerGiven, SectionChosen
+from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
+from secplan_tui.tui.text import join, plain, styled
+from secplan_tui.tui.widgets.footer import KeyFooter
+from secplan_tui.tui.widgets.question import QuestionPanel
+from secplan_tui.tui.widgets.sidebar import SectionSidebar
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class QuestionScreen(SecplanScreen[None]):
+    """One session's questions.
+
+    Args:
+        controller: The session being answered.
+        start_at: A question to show first; None resumes at the first unanswered question.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "dont_know", "Don't know", key_display="F2", priority=True, id="question.dont_know",
+                tooltip="Answer \"don't know\"; the plan turns it into a task to find out"),
+        Binding("d", "dont_know", "Don't know", show=False, id="question.dont_know_key"),
+        Binding("f3", "not_applicable", "N/A", key_display="F3", priority=True, show=False,
+                id="question.not_applicable", tooltip="Answer \"not applicable\" (where the question offers it)"),
+        Binding("n", "not_applicable", "Not applicable", show=False, id="question.not_applicable_key"),
+        Binding("f4", "skip", "Skip", key_display="F4", priority=True, id="question.skip",
+                tooltip="Go to the next question without answering this one"),
+        Binding("s", "skip", "Skip", show=False, id="question.skip_key"),
+        Binding("f5", "back", "Back", key_display="F5", priority=True, id="question.back",
+                tooltip="Go to the previous question"),
+        Binding("b", "back", "Back", show=False, id="question.back_key"),
+        Binding("f6", "sections", "Sections", key_display="F6", priority=True, id="question.sections",
+                tooltip="Move to the section list; Enter jumps to a section"),
+        Binding("j", "sections", "Sections", show=False, id="question.sections_key"),
+        Binding("f7", "review", "Review", key_display="F7", priority=True, id="question.review",
+                tooltip="List the unanswered and don't-know questions"),
+        Binding("r", "review", "Review", show=False, id="question.review_key"),
+        Binding("f8", "plan", "Plan", key_display="F8", priority=True, id="question.plan",
+                tooltip="Preview and export the security plan"),
+        Binding("p", "plan", "Plan", show=False, id="question.plan_key"),
+        Binding("f9", "app.home", "Home", key_display="F9", show=False, priority=True, id="question.home",
+                tooltip="Back to the list of sessions"),
+        Binding("h", "app.home", "Home", show=False, id="question.home_key"),
+        Binding("ctrl+s", "save", "Save", key_display="^s", priority=True, id="question.save",
+                tooltip="Save the answer in the box (Enter does it too, except in long text)"),
+    ]
+
+    def __init__(self, controller: SessionController, *, start_at: str | None = None) -> None:
+        super().__init__()
+        self.controller = controller
+        self.start_at = start_at
+        self.current: str | None = None
+        """The question on show; None at the end of the questionnaire."""
+        self._availability: tuple[bool | None, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Horizontal(id="question-body"):
+            yield SectionSidebar(self.secplan.glyphs, id="sidebar")
+            panel = QuestionPanel(self.secplan.glyphs, id="panel")
+            panel.cursor_blink = self.secplan.cursor_blink
+            yield panel
+        yield Static(Content(""), id="status")
+        yield KeyFooter()
+
+    async def on_mount(self) -> None:
+        start = self.start_at
+        if start is None or not self.controller.flow.is_visible(start):
+            resume = self.controller.resume_point()
+            start = resume.id if resume else None
+        await self.show(start)
+
+    def on_screen_resume(self) -> None:
+        self._update_progress()
+
+    @property
+    def panel(self) -> QuestionPanel:
+        """The question panel."""
+        return self.query_one("#panel", QuestionPanel)
+
+    # -- showing --------------------------------------------------------------------------------------------
+
+    async def show(self, question_id: str | None) -> None:
+        """Show a question, or the end of the questionnaire for None, in one repaint."""
+        self.secplan.hold_repaint()
+        await self._show(question_id)
+
+    async def _show(self, question_id: str | None) -> None:
+        self.current = question_id
+        if question_id is None:
+            await self._show_end()
+        else:
+            question = self.controller.question(question_id)
+            visible = [q.id for q in self.controller.flow.visible_questions()]
+            section = self.controller.questionnaire.section(question.section)
+            number = f"Question {visible.index(question_id) + 1} of {len(visible)}" if question_id in visible \
+                else "Question (not asked given your answers)"
+            position = join(styled(number, "bold"), " · ", plain(section.title if section else question.section))
+            stored = self.controller.answers.get(question_id)
+            self.panel.show_question(
+                question, position=position, current=stored, answer_text=self._answer_text(question, stored)
+            )
+        self._update_progress()
+        availability = tuple(self.check_action(a, ()) for a in ("dont_know", "not_applicable", "skip"))
+        if availability != self._availability:
+            self._availability = availability
+            self.refresh_bindings()
+
+    async def _show_end(self) -> None:
+        flow = self.controller.flow
+        answered, visible = flow.counts()
+        unanswered, unsure = len(flow.unanswered()), len(flow.dont_know())
+        g = self.secplan.glyphs
+        if unanswered:
+            message = styled(f"You reached the end. {_plural(unanswered, 'question')} still unanswered.", "bold")
+        else:
+            message = styled(f"{g.done} All {visible} questions that apply are answered.", "bold")
+        lines = [f"{answered} of {visible} questions answered; {unsure} answered \"don't know\"."]
+        if unanswered or unsure:
+            lines.append("F7 (or r): review the unanswered and don't-know questions, one key each.")
+        lines += [
+            "F8 (or p): preview your security plan and export it.",
+            "F5 (or b): back to the last question. F6: jump to a section. F9: home.",
+        ]
+        self.panel.show_end(message, Content("\n".join(lines)))
+        self.set_focus(None)
+
+    def _answer_text(self, question: Question, stored: AnswerValue | None) -> str | None:
+        return None if stored is None else answer_text(question, stored)
+
+    def _update_progress(self) -> None:
+        flow = self.controller.flow
+        section = None
+        if self.current is not None:
+            section = self.controller.question(self.current).section
+        sidebar = self.query_one("#sidebar", SectionSidebar)
+        sidebar.show_progress(flow.progress(), section)
+        answered, visible = flow.counts()
+        meta = self.controller.meta
+        self.query_one(TitleBar).set_title(
+            join(styled(meta.name, "bold"), f" · {answered}/{visible} answered")
+        )
+
+    def _status(self, content: Content) -> None:
+        self.query_one("#status", Static).update(content)
+
+    # -- reactions ------------------------------------------------------------------------------------------
+
+    @on(AnswerGiven)
+    async def _answer_given(self, message: AnswerGiven) -> None:
+        message.stop()
+        await self.save(message.question_id, message.value)
+
+    async def save(self, question_id: str, value: object) -> bool:
+        """Check and save an answer; then show what it changed and move to the next question.
+
+        A value that cannot be saved stays in the control, with the reason under it and in a notice.
+        """
+        self.secplan.hold_repaint()  # one frame for the save, the marks, the next question and the footer
+        return await self._save(question_id, value)
+
+    async def _save(self, question_id: str, value: object) -> bool:
+        g = self.secplan.glyphs
+        before = {q.id for q in self.controller.flow.visible_questions()}
+        try:
+            stored = self.controller.answer(question_id, value)
+        except SecplanError as exc:
+            self.secplan.report(exc)
+            self.panel.show_error(exc.message)
+            self._status(join(styled(f"{g.failed} Not saved: ", "bold"), plain(exc.message)))
+            return False
+        after = {q.id for q in self.controller.flow.visible_questions()}
+        question = self.controller.question(question_id)
+        parts: list[Content | str] = [styled(f"{g.saved} Saved ", "bold"), plain(f'"{answer_text(question, stored)}"')]
+        opened, closed = len(after - before), len(before - after)
+        if opened:
+            parts.append(f" · {_plural(opened, 'more question')} now appl{'ies' if opened == 1 else 'y'}")
+        if closed:
+            parts.append(f" · {_plural(closed, 'question')} no longer appl{'ies' if closed == 1 else 'y'}")
+        parts += [" · ", plain(question.text)]
+        self._status(join(*parts))
+        following = self.controller.flow.next_question(question_id)
+        await self._show(following.id if following else None)
+        return True
+
+    @on(SectionChosen)
+    async def _section_chosen(self, message: SectionChosen) -> None:
+        message.stop()
+        await self.jump_to_section(message.section_id)
+
+    async def jump_to_section(self, section_id: str) -> None:
+        """Show the first question of a section, or say why it has none."""
+        first = self.controller.flow.first_in_section(section_id)
+        if first is None:
+            section = self.controller.questionnaire.section(section_id)
+            title = clean_text(section.title) if section else section_id
+            self.secplan.tell(f"No question in '{title}' applies, given your answers.", title="Section skipped")
+            return
+        await self.show(first.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer stays the same from question to question (redrawing it costs a frame over SSH); a key
+        # the question does not offer says so when pressed.
+        if action in ("skip", "save", "dont_know", "not_applicable"):
+            return self.current is not None
+        return True
+
+    # -- actions --------------------------------------------------------------------------------------------
+
+    async def action_dont_know(self) -> None:
+        """Answer "don't know"."""
+        if self.current is None:
+            return
+        if not self.controller.question(self.current).dont_know:
+            self.secplan.tell("This question has no \"don't know\" answer: it asks for a plain fact.",
+                              title="Not offered here")
+            return
+        await self.save(self.current, DONT_KNOW)
+
+    async def action_not_applicable(self) -> None:
+        """Answer "not applicable"."""
+        if self.current is None:
+            return
+        if not self.controller.question(self.current).not_applicable:
+            self.secplan.tell("This question has no \"not applicable\" answer; skip it (F4) if it does not fit.",
+                              title="Not offered here")
+            return
+        await self.save(self.current, NOT_APPLICABLE)
+
+    async def action_save(self) -> None:
+        """Save what is in the control now."""
+        if self.current is None:
+            return
+        value = self.panel.pending_value()
+        if value is None:
+            return
+        await self.save(self.current, value)
+
+    async def action_skip(self) -> None:
+        """Next question, leaving this one as it is."""
+        if self.current is None:
+            return
+        following = self.controller.flow.next_question(self.current)
+        self._status(Content("Skipped; the question stays unanswered until you answer it." if
+                             self.current not in self.controller.flow.effective_answers() else ""))
+        await self.show(following.id if following else None)
+
+    async def action_back(self) -> None:
+        """Previous question."""
+        previous = self.controller.flow.previous_question(self.current)
+        if previous is None:
+            self.secplan.tell("This is the first question.")
+            return
+        self._status(Content(""))
+        await self.show(previous.id)
+
+    def action_sections(self) -> None:
+        """Move to the section list."""
+        sidebar = self.query_one("#sidebar", SectionSidebar)
+        if self.current is not None:
+            sidebar.select_section(self.controller.question(self.current).section)
+        sidebar.focus()
+
+    def action_review(self) -> None:
+        """List the questions left to answer."""
+        from secplan_tui.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.controller), self._reviewed)
+
+    async def _reviewed(self, question_id: str | None) -> None:
+        if question_id is not None:
+            self._status(Content(""))
+            await self.show(question_id)
+
+    def action_plan(self) -> None:
+        """Preview and export the plan."""
+        from secplan_tui.tui.screens.plan import PlanScreen
+
+        self.app.push_screen(PlanScreen(self.controller))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """A command per section to jump to."""
+        commands = []
+        for progress in self.controller.flow.progress():
+            if progress.skipped:
+                continue
+            section = progress.section
+            commands.append(PaletteCommand(
+                f"Go to section: {clean_text(section.title)}",
+                f"{progress.answered} of {progress.visible} answered",
+                partial(self.jump_to_section, section.id),
+            ))
+        return commands

@@ -1,0 +1,604 @@
+"""The Textual app driven from the keyboard with Textual's pilot: the flow through the starter questionnaire, saves
+and failed saves, review, plan preview and export, home screen actions, keys, help and the command palette."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import signal
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, Markdown
+
+from secplan_tui import catalogue
+from secplan_tui.answers import progress_of, read_answers
+from secplan_tui.errors import SecplanError
+from secplan_tui.model import AnswerValue
+from secplan_tui.plan import compile_plan, render_html, render_markdown
+from secplan_tui.store import MemoryWorkspace, SessionMeta, SessionStore, Workspace
+from secplan_tui.tui import configure_from_environment, default_theme, parse_keymap
+from secplan_tui.tui.app import SecplanApp, make_app, questionnaire_entries
+from secplan_tui.tui.dialogs import ConfirmDialog, ExportDialog, NewSessionDialog, PathDialog
+from secplan_tui.tui.screens.help import HelpScreen
+from secplan_tui.tui.screens.home import HomeScreen
+from secplan_tui.tui.screens.plan import PlanScreen
+from secplan_tui.tui.screens.question import QuestionScreen
+from secplan_tui.tui.screens.review import ReviewScreen
+from secplan_tui.tui.text import ASCII, UNICODE, glyphs_for
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
+NOW = dt.datetime(2026, 1, 15, 9, 30, tzinfo=dt.UTC)
+PLAN_DATE = dt.date(2026, 1, 15)
+SIZE = (80, 24)
+
+
+def fixed_clock() -> dt.datetime:
+    return NOW
+
+
+def user_name() -> str:
+    return "tester"
+
+
+def new_app(store: SessionStore, export_dir: Path, **kwargs: Any) -> SecplanApp:
+    """The app as the CLI builds it, with a fixed plan date, an export folder and no cursor blink."""
+    app = make_app(store, plan_date=PLAN_DATE, export_dir=export_dir, **kwargs)
+    app.cursor_blink = False
+    return app
+
+
+def screen_text(app: SecplanApp) -> str:
+    """What the terminal shows now, as plain text."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, force_terminal=True,
+                      color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def keys(pilot: Pilot[Any], *pressed: str) -> None:
+    """Press keys; the pilot waits for each to be handled and the screen to settle."""
+    await pilot.press(*pressed)
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type text key by key (space included)."""
+    await keys(pilot, *["space" if ch == " " else ch for ch in text])
+
+
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Paste text into the focused widget, as the terminal driver delivers a bracketed paste."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+def starter_session(store: SessionStore, name: str = "Acme", answers: Mapping[str, AnswerValue] | None = None
+                    ) -> SessionMeta:
+    """A session on the starter questionnaire, with some answers saved."""
+    questionnaire = catalogue.load("starter")
+    meta = store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    if answers:
+        store.save_answers(meta.id, dict(answers), progress=progress_of(questionnaire, answers))
+    return meta
+
+
+def question_screen(app: SecplanApp) -> QuestionScreen:
+    screen = app.screen
+    assert isinstance(screen, QuestionScreen), f"expected the question screen, found {type(screen).__name__}"
+    return screen
+
+
+def starter_position_in_dialog() -> int:
+    """How far down the new-session dialog lists the starter questionnaire (the default comes first)."""
+    entries = sorted(questionnaire_entries(), key=lambda e: e.id != catalogue.DEFAULT_QUESTIONNAIRE)
+    return [e.id for e in entries].index("starter")
+
+
+# One way through the starter questionnaire from the keyboard: (question on screen, keys, value saved).
+WALK: list[tuple[str, tuple[str, ...], AnswerValue]] = [
+    ("profile.org_name", ("paste:Acme Ltd", "enter"), "Acme Ltd"),
+    ("profile.headcount", ("2",), "small"),
+    ("profile.people", ("text:12", "enter"), 12),
+    ("profile.premises", ("2",), "office"),  # opens profile.remote and the premises section
+    ("profile.remote", ("1",), "yes"),
+    ("profile.cloud", ("1", "2", "enter"), ["email", "files"]),
+    ("profile.it_support", ("4",), "provider"),
+    ("profile.cards", ("2",), "no"),
+    ("profile.personal_data", ("1",), "yes"),
+    ("profile.servers", ("2",), "no"),
+    ("governance.owner", ("3",), "named"),
+    ("governance.legal", ("2",), "partly"),
+    ("governance.suppliers", ("3",), "no"),
+    ("governance.incident_plan", ("f2",), "dont_know"),
+    ("governance.past_incidents", ("2",), "minor"),  # opens governance.incident_details
+    ("governance.incident_details", ("text:Phish", "enter", "paste:We phone first now", "ctrl+s"),
+     "Phish\nWe phone first now"),
+    ("people.training", ("1",), "none"),
+    ("people.payment_checks", ("1",), "yes"),
+    ("people.leavers", ("2",), "partly"),
+    ("people.remote_rules", ("3",), "no"),
+    ("information.backup", ("3",), "automatic"),
+    ("information.backup_offline", ("1",), "yes"),
+    ("information.encryption", ("2",), "partly"),
+    ("information.breach_process", ("d",), "dont_know"),
+    ("cyber.mfa_email", ("1",), "yes"),
+    ("cyber.passwords", ("3",), "manager"),
+    ("cyber.updates", ("1",), "yes"),
+    ("cyber.malware", ("1",), "yes"),
+    ("physical.keys", ("1",), "yes"),
+    ("physical.alarm", ("2",), "local"),
+    ("physical.zoning", ("3",), "no"),
+]
+
+
+async def walk(pilot: Pilot[Any], app: SecplanApp, steps: list[tuple[str, tuple[str, ...], AnswerValue]]) -> None:
+    for question_id, pressed, _ in steps:
+        assert question_screen(app).current == question_id
+        for key in pressed:
+            if key.startswith("text:"):
+                await type_text(pilot, key[5:])
+            elif key.startswith("paste:"):
+                await paste(pilot, key[6:])
+            else:
+                await keys(pilot, key)
+
+
+async def test_keyboard_only_session_from_creation_to_export_and_resume(tmp_path: Path) -> None:
+    """Create, answer to the end through branches that open and close, go back, review, preview, export, resume."""
+    data, out = tmp_path / "ws", tmp_path / "out"
+    out.mkdir()
+    store = Workspace(data, clock=fixed_clock, user=user_name)
+    app = new_app(store, out)
+    starter = catalogue.load("starter")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await keys(pilot, "n")
+        assert isinstance(app.screen, NewSessionDialog)
+        await type_text(pilot, "Acme")
+        await keys(pilot, "enter", *["down"] * starter_position_in_dialog(), "enter")
+        [meta] = store.sessions()
+        assert (meta.name, meta.questionnaire_id) == ("Acme", "starter")
+        screen = question_screen(app)
+        assert screen.current == "profile.org_name"
+        assert not screen.controller.flow.is_visible("profile.remote")
+
+        await walk(pilot, app, WALK)
+        assert screen.current is None  # the end of the questionnaire
+        saved = store.answers(meta.id)
+        assert saved == {question_id: value for question_id, _, value in WALK}
+        assert store.meta(meta.id).status == "complete"
+        assert "All 31 questions that apply are answered" in screen_text(app)
+
+        # Back to an earlier answer: no incident after all; the follow-up question closes at once.
+        await keys(pilot, "f6", "down", "enter")
+        assert screen.current == "governance.owner"
+        await keys(pilot, "f4", "f4", "f4", "f4")
+        assert screen.current == "governance.past_incidents"
+        await keys(pilot, "1")
+        assert store.answers(meta.id)["governance.past_incidents"] == "none"
+        assert not screen.controller.flow.is_visible("governance.incident_details")
+        assert "governance.incident_details" in store.answers(meta.id)  # kept, out of the plan
+        assert "1 question no longer applies" in screen_text(app)
+        assert screen.current == "people.training"
+        await keys(pilot, "f5")  # back skips the closed question
+        assert screen.current == "governance.past_incidents"
+
+        # Review: the two "don't know" answers, one key each.
+        await keys(pilot, "f7")
+        assert isinstance(app.screen, ReviewScreen)
+        text = screen_text(app)
+        assert "0 not answered, 2 \"don't know\"" in text
+        await keys(pilot, "1")
+        assert question_screen(app).current == "governance.incident_plan"
+        await keys(pilot, "1")
+        assert store.answers(meta.id)["governance.incident_plan"] == "yes"
+
+        # Plan: preview in three views, then export.
+        await keys(pilot, "f8")
+        plan_screen = app.screen
+        assert isinstance(plan_screen, PlanScreen)
+        await pilot.pause()
+        answers = store.answers(meta.id)
+        plan = compile_plan(starter, answers, PLAN_DATE, session_name="Acme")
+        shown = plan_screen.query_one(Markdown)
+        assert "Security plan: Acme Ltd" in shown.source
+        assert "Full plan" in screen_text(app)
+        views = (("summary", "Security plan summary"), ("checklist", "Checklist"), ("full", "Security plan"))
+        for view, words in views:
+            await keys(pilot, "v")
+            assert plan_screen.view == view
+            assert words in plan_screen.query_one(Markdown).source
+        await keys(pilot, "e")
+        assert isinstance(app.screen, ExportDialog)
+        await keys(pilot, "enter")
+        written = out / "acme-plan.md"
+        assert written.read_text(encoding="utf-8") == render_markdown(plan, "full")
+        # A name with .html writes HTML; the same name again asks before replacing.
+        await keys(pilot, "e")
+        await paste(pilot, "acme.html")
+        await keys(pilot, "enter")
+        assert (out / "acme.html").read_text(encoding="utf-8") == render_html(plan, "full")
+        await keys(pilot, "e", "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        written.write_text("old", encoding="utf-8")
+        await keys(pilot, "n")  # keep it: the export dialog comes back; Tab to Cancel
+        assert isinstance(app.screen, ExportDialog)
+        assert written.read_text(encoding="utf-8") == "old"
+        await keys(pilot, "tab", "tab", "tab", "enter")
+        assert isinstance(app.screen, PlanScreen)
+        await keys(pilot, "e", "enter", "y")
+        assert written.read_text(encoding="utf-8") == render_markdown(plan, "full")
+        assert sorted(p.name for p in out.iterdir()) == ["acme-plan.md", "acme.html"]
+
+        # Back to the questions; servers after all: two more questions open, left unanswered for now.
+        await keys(pilot, "f5")
+        screen = question_screen(app)
+        await keys(pilot, "f6", "home", "enter", *["f4"] * 9)
+        assert screen.current == "profile.servers"
+        await keys(pilot, "1")
+        assert "2 more questions now apply" in screen_text(app)
+        await keys(pilot, "ctrl+q")
+    assert app.return_code == 0
+
+    # A new app on the same workspace: the session resumes at its first unanswered question.
+    again = new_app(Workspace(data, clock=fixed_clock, user=user_name), out)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, HomeScreen)
+        assert "Acme" in screen_text(again)
+        await keys(pilot, "enter")
+        screen = question_screen(again)
+        assert screen.current == "cyber.remote_access"
+        await keys(pilot, "1", "enter")
+        assert Workspace(data).answers(meta.id)["cyber.remote_access"] == ["vpn"]
+        assert screen.current == "cyber.remote_mfa"
+
+
+async def test_open_session_resumes_at_first_unanswered_question(tmp_path: Path) -> None:
+    """make_app with a session (id or name) opens its question flow where it was left."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store, answers={"profile.org_name": "Acme", "profile.headcount": "micro"})
+    app = new_app(store, tmp_path, session_id="acme")  # by name, in any case
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = question_screen(app)
+        assert screen.controller.session_id == meta.id
+        assert screen.current == "profile.people"
+        assert "2/" in screen_text(app).splitlines()[0]  # the title counts the answers
+
+
+def test_make_app_refuses_unknown_session_before_the_screen_is_taken() -> None:
+    """An unknown session is a SecplanError from make_app, for the CLI to report."""
+    with pytest.raises(SecplanError):
+        make_app(MemoryWorkspace(), session_id="nope")
+
+
+class FailingStore(MemoryWorkspace):
+    """A store whose answer saves fail, as on a full disk."""
+
+    def save_answer(self, *args: Any, **kwargs: Any) -> SessionMeta:
+        raise SecplanError("Not saved", "the disk is full; the old answers are unchanged")
+
+
+async def test_failed_save_says_so_and_keeps_the_value_on_screen(tmp_path: Path) -> None:
+    """A save that fails is reported (notify, error) and the typed value stays, with the question."""
+    store = FailingStore(clock=fixed_clock, user=user_name)
+    starter_session(store)
+    app = new_app(store, tmp_path, session_id="Acme")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = question_screen(app)
+        await type_text(pilot, "Acme Ltd")
+        await keys(pilot, "enter")
+        assert screen.current == "profile.org_name"
+        assert screen.query_one("#answer-text", Input).value == "Acme Ltd"
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "disk is full" in errors[-1].message
+        assert "Not saved" in screen_text(app)
+        assert store.answers(screen.controller.session_id) == {}
+
+
+async def test_invalid_number_is_not_saved_and_stays_for_correction(tmp_path: Path) -> None:
+    """A number out of bounds is refused with the reason; correcting it saves and moves on."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store, answers={"profile.org_name": "Acme", "profile.headcount": "micro"})
+    app = new_app(store, tmp_path, session_id=meta.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = question_screen(app)
+        assert screen.current == "profile.people"
+        await keys(pilot, "9", "0", "0", "enter")
+        assert screen.current == "profile.people"
+        assert "at most 500" in screen_text(app)
+        assert "profile.people" not in store.answers(meta.id)
+        await keys(pilot, "backspace", "backspace", "enter")
+        assert store.answers(meta.id)["profile.people"] == 9
+        assert screen.current == "profile.premises"
+
+
+async def test_dont_know_where_not_offered_is_explained_not_saved(tmp_path: Path) -> None:
+    """F2 on a plain-fact question saves nothing and says why."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store)
+    app = new_app(store, tmp_path, session_id=meta.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await keys(pilot, "f2", "f3")
+        assert question_screen(app).current == "profile.org_name"
+        assert store.answers(meta.id) == {}
+        messages = [n.message for n in app._notifications]
+        assert any("don't know" in m for m in messages) and any("not applicable" in m for m in messages)
+
+
+HOSTILE = "\x1b]0;owned\x07[@click=app.quit][b]x[/b] \x1b[2J"
+
+
+async def test_user_text_is_shown_literally_and_markup_never_acts(tmp_path: Path) -> None:
+    """Session names and answers with markup and escapes show as their text; the app keeps running."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store, name="[@click=app.quit]Evil [b]co[/b]",
+                           answers={"profile.org_name": HOSTILE})
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "[@click=app.quit]Evil [b]co[/b]" in screen_text(app)
+        await keys(pilot, "enter", "f6", "enter")
+        text = screen_text(app)
+        assert "[@click=app.quit][b]x[/b]" in text
+        assert "\x1b" not in text and "owned" not in text
+        await pilot.click("#q-answer")  # a click on the text would run app.quit if it were markup
+        await keys(pilot, "f8")
+        await pilot.pause()
+        assert "[@click=app.quit]" in screen_text(app)
+        assert app.is_running
+    assert store.answers(meta.id)["profile.org_name"] == HOSTILE  # shown cleaned, stored as given
+
+
+async def test_plan_preview_does_not_open_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link in the preview is not followed: no browser, no navigation."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store, answers={"profile.org_name": "Acme"})
+    opened: list[str] = []
+    app = new_app(store, tmp_path, session_id=meta.id)
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "f8")
+        markdown = app.screen.query_one(Markdown)
+        await markdown.update("[evil](https://example.invalid/) and <https://example.invalid/x>")
+        await pilot.pause()
+        markdown.post_message(Markdown.LinkClicked(markdown, "https://example.invalid/"))
+        await pilot.pause()
+        assert opened == []
+        assert isinstance(app.screen, PlanScreen)
+
+
+async def test_export_refuses_names_that_leave_the_folder(tmp_path: Path) -> None:
+    """Paths, '..' and control characters in the file name are refused in the dialog; nothing is written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store, answers={"profile.org_name": "Acme"})
+    app = new_app(store, out, session_id=meta.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "f8", "e")
+        for bad, reason in (("../evil.md", "without /"), ("a\\b.md", "without /"), ("x..md", "'..'")):
+            assert isinstance(app.screen, ExportDialog)
+            await paste(pilot, bad)
+            await keys(pilot, "enter")
+            assert isinstance(app.screen, ExportDialog)
+            assert reason in screen_text(app)
+        assert list(out.iterdir()) == []
+        assert not (tmp_path / "evil.md").exists()
+
+
+async def test_home_delete_asks_first(tmp_path: Path) -> None:
+    """Delete asks; n keeps the session, y deletes it."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    starter_session(store, "Keep me")
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "d")
+        assert isinstance(app.screen, ConfirmDialog)
+        await keys(pilot, "n")
+        assert [m.name for m in store.sessions()] == ["Keep me"]
+        await keys(pilot, "d", "enter")  # Enter presses the focused button, which is "keep"
+        assert [m.name for m in store.sessions()] == ["Keep me"]
+        await keys(pilot, "d", "y")
+        assert store.sessions() == []
+        assert "No sessions yet" in screen_text(app)
+
+
+async def test_new_session_name_taken_keeps_the_dialog_with_the_reason(tmp_path: Path) -> None:
+    """A name already used is refused in the dialog, which stays open with the name typed."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    starter_session(store, "Acme")
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "n")
+        await paste(pilot, "acme")
+        await keys(pilot, "enter", "enter")
+        assert isinstance(app.screen, NewSessionDialog)
+        assert app.screen.query_one("#session-name", Input).value == "acme"
+        assert "already" in screen_text(app)
+        assert len(store.sessions()) == 1
+
+
+async def test_home_exports_and_imports_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """e writes the answers file into the export folder; i reads one back into another session."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    starter = catalogue.load("starter")
+    example = read_answers(str(EXAMPLE), starter).answers
+    source = starter_session(store, "Source", answers=example)
+    app = new_app(store, out)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "e")
+        assert isinstance(app.screen, ExportDialog)
+        await keys(pilot, "enter")
+        exported = out / "source-answers.yaml"
+        assert read_answers(str(exported), starter).answers == example
+        target = starter_session(store, "Target")
+        app.screen.refresh_sessions(select=target.id)
+        await pilot.pause()
+        await keys(pilot, "i")
+        assert isinstance(app.screen, PathDialog)
+        await paste(pilot, "out/source-answers.yaml")
+        await keys(pilot, "enter")
+        assert store.answers(target.id) == store.answers(source.id)
+        assert store.meta(target.id).status == "complete"
+        await keys(pilot, "i")
+        await paste(pilot, "missing.yaml")
+        await keys(pilot, "enter")
+        assert any(n.severity == "error" and "does not exist" in n.message for n in app._notifications)
+
+
+async def test_works_at_60_by_20(tmp_path: Path) -> None:
+    """At 60x20 every screen still shows the question, its choices and the footer keys."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store, answers={"profile.org_name": "Acme"})
+    app = new_app(store, tmp_path, session_id=meta.id)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "How big is the organisation?" in text and "1 ( ) 1 to 9 people" in text
+        assert "F2 Don't know" in text.splitlines()[-1]
+        await keys(pilot, "f7")
+        assert "not answered" in screen_text(app) and "F5 Back" in screen_text(app)
+        await keys(pilot, "f5", "f8")
+        assert "Controls in place" in screen_text(app)
+
+
+async def test_help_lists_this_screens_keys_with_ids(tmp_path: Path) -> None:
+    """F1 opens help with the current screen's keys and binding ids; F1 closes it."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store)
+    app = new_app(store, tmp_path, session_id=meta.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = str(app.screen.query_one("#help-keys").render())
+        for words in ("F2 or d", "question.dont_know", "F7 or r", "question.review", "^q"):
+            assert words in help_text
+        await keys(pilot, "f1")
+        assert isinstance(app.screen, QuestionScreen)
+
+
+async def test_command_palette_lists_our_commands(tmp_path: Path) -> None:
+    """ctrl+p's commands are the screen's actions and a jump to each section."""
+    from secplan_tui.tui.commands import SecplanCommands
+
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store)
+    app = new_app(store, tmp_path, session_id=meta.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        names = [command.name for command in SecplanCommands(app.screen)._commands()]
+        for name in ("Don't know", "Skip", "Back", "Review", "Plan", "Help", "Quit",
+                     "Go to section: About your organisation"):
+            assert name in names
+        await keys(pilot, "ctrl+p")
+        await type_text(pilot, "review")
+        await pilot.pause(0.3)
+        await keys(pilot, "enter")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+def all_bindings() -> list[Any]:
+    from textual.binding import Binding
+
+    from secplan_tui.tui import dialogs
+    from secplan_tui.tui.widgets.choices import ChoiceList
+    from secplan_tui.tui.widgets.sidebar import SectionSidebar
+
+    classes = [SecplanApp, HomeScreen, QuestionScreen, ReviewScreen, PlanScreen, HelpScreen, ChoiceList,
+               SectionSidebar, dialogs.ConfirmDialog, dialogs.NewSessionDialog, dialogs.PathDialog,
+               dialogs.ExportDialog]
+    return [(cls.__name__, b) for cls in classes for b in cls.BINDINGS if isinstance(b, Binding)]
+
+
+def test_bindings_have_ids_and_need_no_escape_or_alt() -> None:
+    """Every binding has a unique id; no key is Alt-something; every action escape triggers has another key."""
+    bindings = all_bindings()
+    assert all(b.id for _, b in bindings), [f"{owner}:{b.key}" for owner, b in bindings if not b.id]
+    by_owner: dict[str, list[str | None]] = {}
+    action_of_id: dict[str | None, str] = {}
+    for owner, binding in bindings:
+        by_owner.setdefault(owner, []).append(binding.id)
+        # An id shared between dialogs means the same thing in each (one remap moves them all).
+        assert action_of_id.setdefault(binding.id, binding.action) == binding.action, binding.id
+    for owner, ids in by_owner.items():
+        assert len(ids) == len(set(ids)), owner
+    keys_by_action: dict[tuple[str, str], set[str]] = {}
+    for owner, binding in bindings:
+        for key in binding.key.split(","):
+            assert not key.startswith("alt+"), f"{owner}: {key}"
+            keys_by_action.setdefault((owner, binding.action), set()).add(key)
+    with_cancel_button = {"NewSessionDialog", "PathDialog", "ExportDialog"}  # Tab to Cancel, Enter
+    for (owner, action), bound in keys_by_action.items():
+        if owner in with_cancel_button and action == "cancel":
+            continue
+        assert bound - {"escape"}, f"{owner}.{action} needs Escape"
+
+
+async def test_keymap_from_environment_remaps_by_id(tmp_path: Path) -> None:
+    """SECPLAN_KEYMAP moves a binding to another key by its id."""
+    assert parse_keymap("question.skip=ctrl+k, junk ,=x,app.help=f11") == {"question.skip": "ctrl+k",
+                                                                           "app.help": "f11"}
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = starter_session(store)
+    app = new_app(store, tmp_path, session_id=meta.id)
+    configure_from_environment(app, {"SECPLAN_KEYMAP": "question.skip=ctrl+k", "TERM": "xterm-256color"})
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "ctrl+k")
+        assert question_screen(app).current == "profile.headcount"
+
+
+def test_terminal_settings_pick_marks_and_theme() -> None:
+    """ASCII marks and the ANSI theme on the Linux console; the ANSI theme over SSH; SECPLAN_THEME wins."""
+    assert glyphs_for({"TERM": "linux"}) is ASCII
+    assert glyphs_for({"TERM": "xterm-256color"}) is UNICODE
+    assert glyphs_for({"TERM": "xterm-256color", "SECPLAN_ASCII": "1"}) is ASCII
+    assert default_theme({"TERM": "linux"}) == "ansi-dark"
+    assert default_theme({"TERM": "xterm-256color", "SSH_CONNECTION": "1 2 3 4"}) == "ansi-dark"
+    assert default_theme({"TERM": "xterm-256color"}) is None
+    app = make_app(MemoryWorkspace())
+    configure_from_environment(app, {"TERM": "linux", "SECPLAN_THEME": "ansi-light"})
+    assert app.theme == "ansi-light" and app.glyphs is ASCII
+
+
+async def test_signal_exits_cleanly_with_128_plus_signal(tmp_path: Path) -> None:
+    """A SIGTERM delivered to a running app ends it through app.exit with status 143."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.exit_on_signal_threadsafe(signal.SIGTERM)
+        await pilot.pause()
+    assert app.return_code == 128 + signal.SIGTERM
+
+
+async def test_no_color_and_ansi_theme_keep_every_state_in_text(tmp_path: Path) -> None:
+    """In the 16-colour theme with ASCII marks, the sidebar, choices and saves read the same without colour."""
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    starter = catalogue.load("starter")
+    example = read_answers(str(EXAMPLE), starter).answers
+    meta = starter_session(store, answers={k: v for k, v in example.items() if k.startswith("profile.")})
+    app = new_app(store, tmp_path, session_id=meta.id)
+    configure_from_environment(app, {"TERM": "linux"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await keys(pilot, "2")
+        text = screen_text(app)
+        assert "+ 10/10" in text  # complete section, in ASCII
+        assert "+ Saved" in text
+        assert "> 1 ( )" in text  # the cursor as a mark, the choice's state as ( ) / (*)

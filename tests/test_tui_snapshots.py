@@ -1,0 +1,109 @@
+"""Snapshots of the app's key screens at 80x24 (and one at 60x20 as the Linux console draws it).
+
+Regenerate with ``.venv/bin/pytest tests/test_tui_snapshots.py --snapshot-update`` and look at the SVG files in
+``tests/__snapshots__/test_tui_snapshots/`` before committing them. Everything shown is fixed: the clock, the plan
+date, the session ids and the answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from secplan_tui import catalogue
+from secplan_tui.answers import progress_of, read_answers
+from secplan_tui.store import MemoryWorkspace
+from secplan_tui.tui import configure_from_environment
+from secplan_tui.tui.app import SecplanApp, make_app
+from secplan_tui.tui.screens.plan import PlanScreen
+from secplan_tui.tui.screens.question import QuestionScreen
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
+NOW = dt.datetime(2026, 1, 15, 9, 30, tzinfo=dt.UTC)
+PLAN_DATE = dt.date(2026, 1, 15)
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch) -> MemoryWorkspace:
+    """A memory workspace with a fixed clock and session ids 00000001, 00000002, ..."""
+    counter = itertools.count(1)
+    monkeypatch.setattr("secplan_tui.store._new_session_id", lambda: f"{next(counter):08x}")
+    return MemoryWorkspace(clock=lambda: NOW, user=lambda: "tester")
+
+
+def add_session(store: MemoryWorkspace, name: str, count: int | None = None) -> str:
+    """A starter session with the first ``count`` example answers (all of them for None)."""
+    starter = catalogue.load("starter")
+    answers = read_answers(str(EXAMPLE), starter).answers
+    if count is not None:
+        answers = dict(list(answers.items())[:count])
+    meta = store.create(name, starter.id, starter.version, starter.content_hash)
+    progress = progress_of(starter, answers)
+    store.save_answers(meta.id, answers, progress=progress)
+    if progress["answered"] >= progress["total"]:
+        store.update_meta(meta.id, status="complete")
+    return meta.id
+
+
+def snapshot_app(store: MemoryWorkspace, tmp_path: Path, session_id: str | None = None) -> SecplanApp:
+    app = make_app(store, session_id=session_id, plan_date=PLAN_DATE, export_dir=tmp_path)
+    app.cursor_blink = False
+    return app
+
+
+def test_home_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
+    """The sessions with name, questionnaire, progress and last change; details of the highlighted one."""
+    add_session(store, "Riverside Travel Ltd")
+    add_session(store, "Corner Bakery [b]2026[/b]", count=9)
+    assert snap_compare(snapshot_app(store, tmp_path), terminal_size=(80, 24))
+
+
+def test_question_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
+    """A choice question with its saved answer, the sidebar's progress and why it matters."""
+    session = add_session(store, "Riverside Travel Ltd", count=14)
+
+    async def go_to_a_saved_answer(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, QuestionScreen)
+        await screen.show("governance.suppliers")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(store, tmp_path, session), terminal_size=(80, 24),
+                        run_before=go_to_a_saved_answer)
+
+
+def test_review_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
+    """Unanswered and "don't know" questions, numbered."""
+    session = add_session(store, "Riverside Travel Ltd", count=24)
+    assert snap_compare(snapshot_app(store, tmp_path, session), press=["f7"], terminal_size=(80, 24))
+
+
+def test_plan_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
+    """Maturity bars, the chapters and the preview of the plan's front page."""
+    session = add_session(store, "Riverside Travel Ltd")
+
+    async def open_plan(pilot: Pilot[Any]) -> None:
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PlanScreen)
+
+    assert snap_compare(snapshot_app(store, tmp_path, session), terminal_size=(80, 24), run_before=open_plan)
+
+
+def test_question_screen_linux_console_60x20(snap_compare: SnapCompare, store: MemoryWorkspace,
+                                             tmp_path: Path) -> None:
+    """On the Linux console (16 colours, ASCII marks) and at 60x20 the question still reads."""
+    session = add_session(store, "Riverside Travel Ltd", count=12)
+    app = snapshot_app(store, tmp_path, session)
+    configure_from_environment(app, {"TERM": "linux"})
+    assert snap_compare(app, terminal_size=(60, 20))
