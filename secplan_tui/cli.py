@@ -319,7 +319,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_answers(args: argparse.Namespace) -> int:
     """Import or export answers."""
-    from secplan_tui.answers import export_answers, progress_of, read_answers, write_output
+    from secplan_tui.answers import export_answers, write_output
 
     if args.answers_command is None:
         raise InvalidInput("Missing command", "use `secplan answers import SESSION FILE` or "
@@ -328,27 +328,22 @@ def cmd_answers(args: argparse.Namespace) -> int:
     meta = store.resolve(args.session)
     questionnaire = _questionnaire_for(store, meta)
     if args.answers_command == "import":
-        source = args.file
-        if source == "-":
+        from secplan_tui.session import SessionController
+
+        controller = SessionController(store, meta.id, questionnaire)
+        if args.file == "-":
             import tempfile
 
             with tempfile.NamedTemporaryFile("wb", suffix=".yaml", delete=False) as fh:
                 fh.write(sys.stdin.buffer.read())
-                source = fh.name
             try:
-                parsed = read_answers(source, questionnaire, store.answers(meta.id))
+                parsed = controller.import_file(fh.name)
             finally:
-                Path(source).unlink(missing_ok=True)
+                Path(fh.name).unlink(missing_ok=True)
         else:
-            if not Path(source).exists():
-                raise InvalidInput("File not found", f"{source} does not exist")
-            parsed = read_answers(source, questionnaire, store.answers(meta.id))
-        merged = {**store.answers(meta.id), **parsed.answers}
-        progress = progress_of(questionnaire, merged)
-        store.save_answers(meta.id, parsed.answers, progress=progress)
-        complete = progress["answered"] >= progress["total"]
-        if complete != (meta.status == "complete"):
-            store.update_meta(meta.id, status="complete" if complete else "in_progress")
+            if not Path(args.file).exists():
+                raise InvalidInput("File not found", f"{args.file} does not exist")
+            parsed = controller.import_file(args.file)
         for note in parsed.notes:
             sys.stderr.write(f"secplan: note: {note}\n")
         sys.stderr.write(f"Imported {len(parsed.answers)} answers into session '{meta.name}' ({meta.id}).\n")

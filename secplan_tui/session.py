@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from secplan_tui.answers import progress_of
+from secplan_tui.answers import AnswerFile, progress_of, read_answers
 from secplan_tui.engine import Flow, check_answer
 from secplan_tui.errors import InvalidInput
 from secplan_tui.model import AnswerValue, Question, Questionnaire
@@ -79,6 +79,24 @@ class SessionController:
         self._answers = answers
         self.flow = Flow(self.questionnaire, answers)
         self._update_status(progress)
+
+    def import_file(self, path: str) -> AnswerFile:
+        """Read an answers file, check every entry, and save its answers in one durable write: all or nothing.
+
+        Answers not in the file are kept. Used by ``secplan answers import`` and the app's import.
+
+        Raises:
+            InvalidInput: the file cannot be read or has any invalid entry (nothing is saved).
+            SecplanError: the save failed (nothing is saved).
+        """
+        parsed = read_answers(path, self.questionnaire, self._answers)
+        answers = {**self._answers, **parsed.answers}
+        progress = progress_of(self.questionnaire, answers)
+        self.meta = self.store.save_answers(self.session_id, parsed.answers, progress=progress)
+        self._answers = answers
+        self.flow = Flow(self.questionnaire, answers)
+        self._update_status(progress)
+        return parsed
 
     def _save(self, answers: dict[str, AnswerValue], question_id: str, stored: AnswerValue) -> None:
         progress = progress_of(self.questionnaire, answers)

@@ -103,3 +103,22 @@ def test_failed_save_keeps_old_state(starter: Questionnaire, tmp_path: Path, mon
     with pytest.raises(SecplanError):
         c.answer("profile.org_name", "Other")
     assert c.answers["profile.org_name"] == "Acme"
+
+
+def test_import_file_saves_all_in_one_write_and_keeps_other_answers(
+    store: SessionStore, starter: Questionnaire, tmp_path: Path
+) -> None:
+    """import_file merges the file into the session, updates progress and status, and saves nothing if invalid."""
+    c = controller(store, starter)
+    c.answer("profile.org_name", "Kept Ltd")
+    good = Path(__file__).resolve().parents[1] / "questionnaires" / "examples" / "starter-small-office.yaml"
+    parsed = c.import_file(str(good))
+    assert len(parsed.answers) > 10
+    assert store.answers(c.session_id) == {**{"profile.org_name": "Kept Ltd"}, **parsed.answers}
+    assert store.meta(c.session_id).status == "complete" and c.flow.is_complete()
+    before = store.answers(c.session_id)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("questionnaire: starter\nanswers:\n  profile.org_name: Other\n  profile.headcount: huge\n")
+    with pytest.raises(InvalidInput):
+        c.import_file(str(bad))
+    assert store.answers(c.session_id) == before
