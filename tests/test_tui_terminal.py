@@ -337,3 +337,54 @@ def test_hostile_answers_reach_the_terminal_as_plain_text(tmp_path: Path) -> Non
     # Now the terminal hangs up: the app leaves through its SIGHUP handler (not killed mid-write).
     assert app.hang_up() == 128 + signal.SIGHUP
 
+
+
+# -- the squashed style codes draw what Textual drew --------------------------------------------------------------
+
+RAW_LAUNCH = (
+    "import sys\n"
+    "from textual.app import App\n"
+    "from secplan_tui.tui.app import SecplanApp\n"
+    "SecplanApp.get_driver_class = App.get_driver_class  # Textual's own output, unsquashed\n"
+    "from secplan_tui.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@pytest.mark.parametrize("colours", ["truecolor", "ansi"])
+def test_squashed_output_draws_the_same_screens_as_textuals_own(tmp_path: Path, colours: str) -> None:
+    """The app (which rewrites its style codes, see tui.sgr) and the same app writing Textual's output as it is,
+    given the same keys, show the same characters in the same colours and styles at every step (tmux's
+    ``capture-pane -e`` gives each cell's style)."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    env = terminal_env()
+    env.update({"COLORTERM": "truecolor"} if colours == "truecolor" else {"TERM": "linux", "NO_COLOR": "1"})
+    squashed, raw = Tmux(), Tmux()
+    try:
+        for server, name in ((squashed, "squashed"), (raw, "raw")):
+            data = tmp_path / name
+            session = new_session(data)
+            argv = secplan_argv(data, session)
+            if server is raw:
+                argv = [sys.executable, "-c", RAW_LAUNCH, *argv[3:]]
+            server.start(argv, env)
+            server.wait_for("Question 1 of")
+
+        def styled(server: Tmux) -> str:
+            return server.run("capture-pane", "-e", "-p", "-t", "app", check=False)
+
+        steps = [("Acme Ltd", "Enter"), ("2",), ("12", "Enter"), ("2",), ("1",), ("F5",), ("F2",), ("F7",),
+                 ("Down",), ("F8",), ("Down", "Down"), ("F1",)]
+        for number, keys in enumerate(steps, 1):
+            before = styled(raw)
+            for server in (squashed, raw):
+                server.keys(*keys)
+            # Every step changes the screen: wait for both to change, then for them to agree.
+            wait_until(lambda before=before: (before not in (styled(squashed), styled(raw))
+                                              and styled(squashed) == styled(raw)),
+                       f"the same screen after step {number} {keys}:\n{styled(squashed)!r}\n---\n{styled(raw)!r}",
+                       timeout=10)
+    finally:
+        squashed.close()
+        raw.close()

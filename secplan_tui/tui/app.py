@@ -11,10 +11,12 @@ import datetime as dt
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
+from textual.screen import Screen
 
 from secplan_tui.errors import SecplanError
 from secplan_tui.tui.commands import SecplanCommands
@@ -188,9 +190,27 @@ class SecplanApp(App[int]):
 
     # -- life cycle -----------------------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform, writing each frame with its style codes squashed (see tui.sgr):
+        about a third fewer bytes per redraw on a 24-bit terminal."""
+        from secplan_tui.tui.sgr import squash_sgr
+
+        base = super().get_driver_class()
+
+        class SquashingDriver(base):  # type: ignore[valid-type,misc]
+            def write(self, data: str) -> None:
+                super().write(squash_sgr(data))
+
+        SquashingDriver.__name__ = SquashingDriver.__qualname__ = f"Squashing{base.__name__}"
+        return SquashingDriver
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The home screen is the bottom of the stack: drawn as the first frame, not over a blank one."""
         from secplan_tui.tui.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
         if self._terminal_check is not None:
             _, interval, check = self._terminal_check
@@ -198,7 +218,6 @@ class SecplanApp(App[int]):
         if self._pending_signal is not None:
             self._exit_for_signal(self._pending_signal)
             return
-        self.push_screen(HomeScreen())
         for notice in list(self.store.notices):
             self.tell(notice, title="Workspace", warning=True)
         self.store.notices.clear()
