@@ -296,25 +296,64 @@ def _meta_json(meta: SessionMeta) -> dict[str, object]:
     }
 
 
+LIST_WIDTH = 80
+"""`secplan list` in a classroom keeps its table within this many columns (an 80x24 SSH terminal)."""
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    """List sessions."""
+    """List sessions; in a classroom workspace, with the learner (or trainer) who owns each one."""
+    from secplan_tui.store import Workspace
+
     store = _store(args)
     sessions = store.sessions()
+    # owner_of is None in an ordinary workspace, whose output stays exactly as it was.
+    owners = (
+        {m.id: clean_text(store.owner_of(m.id) or "") for m in sessions}
+        if isinstance(store, Workspace) and store.classroom is not None
+        else None
+    )
     if args.json:
-        print(json.dumps([_meta_json(m) for m in sessions], sort_keys=True, indent=2))
+        items = [_meta_json(m) for m in sessions]
+        if owners is not None:
+            for item in items:
+                item["owner"] = owners[str(item["id"])]
+        print(json.dumps(items, sort_keys=True, indent=2))
         return 0
     if not sessions:
         print("No sessions yet. Start one with: secplan new NAME")
         return 0
-    rows = [("ID", "NAME", "QUESTIONNAIRE", "PROGRESS", "UPDATED")]
+    head = ("ID", "NAME", "QUESTIONNAIRE", "PROGRESS", "UPDATED")
+    rows: list[tuple[str, ...]] = []
     for m in sessions:
         progress = f"{m.answered}/{m.total}" if m.total else "-"
-        rows.append((m.id, clean_text(m.name)[:30], f"{m.questionnaire_id} {m.questionnaire_version}", progress,
+        rows.append((m.id, clean_text(m.name), f"{m.questionnaire_id} {m.questionnaire_version}", progress,
                      m.updated[:16].replace("T", " ")))
+    if owners is None:
+        rows = [(r[0], r[1][:30], *r[2:]) for r in rows]
+        _print_table([head, *rows])
+        return 0
+    # A classroom: OWNER after the id. NAME gives way first (to 12 columns), then OWNER (to 8), so that a trainer's
+    # list of 30 learners fits an 80-column terminal.
+    table = [("ID", "OWNER", *head[1:]), *((r[0], owners[r[0]], *r[1:]) for r in rows)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    widths[2] = min(widths[2], 30)
+    for column, least in ((2, 12), (1, 8)):
+        over = sum(widths) + 2 * (len(widths) - 1) - LIST_WIDTH
+        if over > 0:
+            widths[column] = max(min(least, widths[column]), widths[column] - over)
+    _print_table([tuple(_cut(cell, w) for cell, w in zip(r, widths, strict=True)) for r in table])
+    return 0
+
+
+def _cut(text: str, width: int) -> str:
+    """Text cut to ``width`` columns, ending in ``...`` when cut, so a shortened name does not pass for whole."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _print_table(rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
-    return 0
 
 
 def cmd_answers(args: argparse.Namespace) -> int:

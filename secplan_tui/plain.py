@@ -12,6 +12,7 @@ questionary and prompt_toolkit are imported only when the interactive front end 
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
@@ -22,6 +23,7 @@ from secplan_tui.engine import check_answer
 from secplan_tui.errors import InvalidInput
 from secplan_tui.model import DONT_KNOW, NOT_APPLICABLE, SPECIAL_VALUES, AnswerValue, Question, QuestionType
 from secplan_tui.plain_line import (
+    QUESTION_ROWS,
     Command,
     LineUI,
     Prompt,
@@ -32,6 +34,7 @@ from secplan_tui.plain_line import (
     is_terminal,
     parse_line,
     run_flow,
+    screenfuls,
     user_message,
     wrap,
 )
@@ -86,7 +89,8 @@ def run_plain(
     Raises:
         SecplanError: the session cannot be read (saving errors are shown and the question asked again).
     """
-    source = stdin if stdin is not None else sys.stdin
+    # With stdin closed (`secplan ask x <&-`) Python has no sys.stdin: that is input that has ended.
+    source = stdin if stdin is not None else sys.stdin or io.StringIO()
     sink = stdout if stdout is not None else sys.stdout
     if mode == "auto":
         mode = "line" if needs_line_mode(source, sink, os.environ) else "interactive"
@@ -109,7 +113,8 @@ class InteractiveUI:
     prompt with validation for numbers and text (multi-line for long text).
 
     Lists end with "Don't know" (where offered), "Not applicable" (where offered), "Skip this question",
-    "Go back", "Why this matters" and "Stop here"; text prompts take the line-mode keywords instead.
+    "Go back" (key ``<``), "Read the briefing" (key ``b``, in a teaching exercise), "Why this matters" (key ``?``)
+    and "Stop here"; text prompts take the line-mode keywords instead.
 
     Args:
         out: Where the section, progress, help and messages are written.
@@ -119,6 +124,8 @@ class InteractiveUI:
 
     def __init__(self, out: TextIO, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
         self.out = out
+        self.rows_since_input = 0
+        """Lines written since the last prompt was answered: the briefing's first screenful leaves them in sight."""
         self._io: dict[str, Any] = {}
         """input= / output= for every prompt, when terminals were given."""
         if stdin is not None and is_terminal(stdin):
@@ -132,8 +139,10 @@ class InteractiveUI:
 
     def say(self, text: str) -> None:
         """Write text, each line cleaned of control characters and folded at word breaks to the terminal."""
-        self.out.write(wrap(text, shutil.get_terminal_size((80, 24)).columns - 1) + "\n")
+        wrapped = wrap(text, shutil.get_terminal_size((80, 24)).columns - 1) + "\n"
+        self.out.write(wrapped)
         self.out.flush()
+        self.rows_since_input += wrapped.count("\n")
 
     def saved(self, question: Question, value: AnswerValue) -> None:
         """Name the ticks of a checkbox list (questionary shows only "done (2 selections)"); other prompts
@@ -147,16 +156,23 @@ class InteractiveUI:
         lines = ["", prompt.header]
         if prompt.new_section and prompt.section.intro.strip():
             lines.append(clean_text(prompt.section.intro).strip())
+        if prompt.hint:
+            # Above the prompt: questionary draws the question itself, and a hint under a list would push it away.
+            lines.append(f"Hint: {prompt.hint}")
         if not question.type.has_choices:
             if prompt.current is not None:
                 lines.append(f"Current answer: {describe(question, prompt.current)}")
-            lines.append(how_to_answer(question, has_current=prompt.current is not None, one_line=False))
+            lines.append(how_to_answer(question, has_current=prompt.current is not None, one_line=False,
+                                       briefing=prompt.briefing))
         self.say("\n".join(lines))
-        if question.type is QuestionType.MULTI:
-            return self._checkbox(prompt)
-        if question.type.has_choices:
-            return self._select(prompt)
-        return self._text(prompt)
+        try:
+            if question.type is QuestionType.MULTI:
+                return self._checkbox(prompt)
+            if question.type.has_choices:
+                return self._select(prompt)
+            return self._text(prompt)
+        finally:
+            self.rows_since_input = 2  # the question as answered stays in sight, on one or two lines
 
     @staticmethod
     def _message(question: Question) -> str:
@@ -169,8 +185,27 @@ class InteractiveUI:
 
     # A list's values: a choice id, DONT_KNOW / NOT_APPLICABLE, or a Command.
 
+    def show_briefing(self, text: str) -> None:
+        """Show the briefing a screenful at a time, each screen ended by "press any key" (Ctrl-C still stops)."""
+        import questionary
+
+        width, rows = shutil.get_terminal_size((80, 24))
+        lines = ("\n" + wrap(text, width - 1)).split("\n")
+        if len(lines) + QUESTION_ROWS <= rows:
+            self.say("\n".join(lines))
+            return
+        pages = screenfuls(lines, rows, self.rows_since_input)  # as in line mode
+        for number, page in enumerate(pages, 1):
+            self.say("\n".join(page))
+            last = number == len(pages)
+            message = "End of the briefing: press any key for the question." if last else (
+                "Press any key for more of the briefing."
+            )
+            questionary.press_any_key_to_continue(message, **self._io).unsafe_ask()
+            self.rows_since_input = 1
+
     @staticmethod
-    def _extras(question: Question, *, shortcuts: bool) -> list[Any]:
+    def _extras(question: Question, *, shortcuts: bool, briefing: bool = False) -> list[Any]:
         from questionary import Choice, Separator
 
         def item(title: str, value: object, key: str | None) -> Choice:
@@ -181,9 +216,12 @@ class InteractiveUI:
             items.append(item("Don't know", DONT_KNOW, "d"))
         if question.not_applicable:
             items.append(item("Not applicable", NOT_APPLICABLE, "a"))
+        items.append(item("Skip this question", Command.SKIP, "s"))
+        # questionary takes only letters and digits as shortcuts: _bind_key makes "<" pick "Go back".
+        items.append(item("Go back", Command.BACK, None))
+        if briefing:
+            items.append(item("Read the briefing", Command.BRIEFING, "b"))
         items += [
-            item("Skip this question", Command.SKIP, "s"),
-            item("Go back", Command.BACK, "b"),
             item("Why this matters", Command.HELP, "h"),
             item("Stop here (your answers are kept)", Command.STOP, "q"),
         ]
@@ -202,7 +240,7 @@ class InteractiveUI:
         choices: list[Any] = [
             questionary.Choice(clean_text(c.label).strip(), value=c.id) for c in question.choices
         ]
-        choices += self._extras(question, shortcuts=True)
+        choices += self._extras(question, shortcuts=True, briefing=prompt.briefing)
         values = [c.value for c in choices if isinstance(c, questionary.Choice)]
         default = str(prompt.current) if prompt.current in values else None
         asked = questionary.select(
@@ -214,7 +252,8 @@ class InteractiveUI:
             instruction=_fit(self._message(question), _SELECT_HELP),
             **self._io,
         )
-        _bind_help(asked.application, lambda: Command.HELP)
+        _bind_key(asked.application, "?", Command.HELP, lambda: Command.HELP)
+        _bind_key(asked.application, "<", Command.BACK, lambda: Command.BACK, shortcut=True)
         return self._reply(asked.unsafe_ask())
 
     def _checkbox(self, prompt: Prompt) -> Reply:
@@ -227,7 +266,7 @@ class InteractiveUI:
             questionary.Choice(clean_text(c.label).strip(), value=c.id, checked=c.id in current)
             for c in question.choices
         ]
-        choices += self._extras(question, shortcuts=False)
+        choices += self._extras(question, shortcuts=False, briefing=prompt.briefing)
         if prompt.current in SPECIAL_VALUES:
             for c in choices:
                 if isinstance(c, questionary.Choice) and c.value == prompt.current:
@@ -255,7 +294,10 @@ class InteractiveUI:
             use_jk_keys=False,
             **self._io,
         )
-        _bind_help(asked.application, lambda: [Command.HELP])
+        _bind_key(asked.application, "?", Command.HELP, lambda: [Command.HELP])
+        _bind_key(asked.application, "<", Command.BACK, lambda: [Command.BACK])
+        if prompt.briefing:
+            _bind_key(asked.application, "b", Command.BRIEFING, lambda: [Command.BRIEFING])
         _enter_picks_option(asked.application, real)
         picked: list[object] = asked.unsafe_ask()
         if len(picked) == 1 and picked[0] not in real:
@@ -315,22 +357,38 @@ def _inquirer_control(app: Application[Any]) -> InquirerControl | None:
     return None
 
 
-def _bind_help(app: Application[Any], result: Callable[[], object]) -> None:
-    """Make ``?`` in a list answer at once with "Why this matters", shown as the chosen line."""
+def _bind_key(
+    app: Application[Any], key: str, command: Command, result: Callable[[], object], *, shortcut: bool = False
+) -> None:
+    """Make a key in a list answer at once with an option below the line, shown as the chosen line.
+
+    Args:
+        app: The list's application.
+        key: The key, e.g. ``?`` for "Why this matters" or ``<`` for "Go back" (as in line mode).
+        command: The option's value.
+        result: What the list returns (a checkbox list returns a list).
+        shortcut: Show the key as the option's shortcut, ``<) Go back`` (questionary accepts only letters and
+            digits as shortcuts, so it is set once the list is built).
+    """
     from prompt_toolkit.key_binding import KeyBindings
 
     bindings = app.key_bindings
     control = _inquirer_control(app)
     if not isinstance(bindings, KeyBindings) or control is None:
-        return  # questionary changed shape: "Why this matters" stays in the list
+        return  # questionary changed shape: the option stays in the list, reached with the arrows
 
-    @bindings.add("?", eager=True)
-    def _help(event: KeyPressEvent) -> None:
+    if shortcut:
+        for choice in control.choices:
+            if getattr(choice, "value", None) is command:
+                choice.shortcut_key = key
+
+    @bindings.add(key, eager=True)
+    def _pick(event: KeyPressEvent) -> None:
         for i, choice in enumerate(control.choices):
-            if getattr(choice, "value", None) is Command.HELP:
+            if getattr(choice, "value", None) is command:
                 control.pointed_at = i
         control.is_answered = True
-        control.selected_options = [Command.HELP]  # what a checkbox list shows as chosen
+        control.selected_options = [command]  # what a checkbox list shows as chosen
         event.app.exit(result=result())
 
 

@@ -36,6 +36,11 @@ EXIT_EOF = 1
 EXIT_INTERRUPTED = 130
 """Ctrl-C (SIGINT); every answer given is saved. 128 + SIGINT, as shells report it."""
 
+QUESTION_ROWS = 10
+"""About how many rows a question takes: a text shorter than the screen by this much needs no pause."""
+MORE = "-- Press Enter for more of the briefing, or q and Enter to stop reading. "
+MORE_LAST = "-- End of the briefing. Press Enter for the question. "
+
 MAX_LINE_BYTES = 65536
 """The longest input line read; longer lines are refused (the longest answer allowed is far shorter)."""
 
@@ -47,6 +52,8 @@ class Command(Enum):
 
     HELP = "help"
     BACK = "back"
+    BRIEFING = "briefing"
+    """Show the exercise's briefing (a learner session); elsewhere, say there is none."""
     SKIP = "skip"
     STOP = "stop"
     KEEP = "keep"
@@ -76,6 +83,15 @@ class Prompt:
     """The saved answer, when the question was answered before."""
     new_section: bool
     """Whether this is the first prompt of its section in this run (show the section's intro)."""
+    learner: bool = False
+    """A teaching exercise (a session created with --scenario): the question's hint is shown with it."""
+    briefing: bool = False
+    """The exercise's briefing can be shown: ``b`` is offered."""
+
+    @property
+    def hint(self) -> str:
+        """The hint shown with the question in a teaching exercise ("" otherwise, or when it has none)."""
+        return clean_text(self.question.hint).strip() if self.learner else ""
 
     @property
     def header(self) -> str:
@@ -107,6 +123,15 @@ class PlainUI(Protocol):
         """
         ...
 
+    def show_briefing(self, text: str) -> None:
+        """Show the exercise's briefing so that it can be read whole: a screenful at a time on a terminal.
+
+        Raises:
+            EOFError: input ended while waiting to go on.
+            KeyboardInterrupt: Ctrl-C.
+        """
+        ...
+
 
 # -- words shared by both front ends ----------------------------------------------------------------------
 
@@ -133,9 +158,17 @@ def describe(question: Question, value: AnswerValue, *, numbered: bool = True) -
     return text if len(text) <= 70 else text[:67] + "..."
 
 
-def keyword_help(question: Question) -> str:
-    """The keywords a line-mode prompt (and a typed answer in interactive mode) accepts, as one phrase."""
-    parts = ["? for help", "b to go back", "s to skip"]
+def keyword_help(question: Question, *, briefing: bool = False) -> str:
+    """The keywords a line-mode prompt (and a typed answer in interactive mode) accepts, as one phrase.
+
+    Args:
+        question: The question.
+        briefing: Offer ``b`` for the briefing (a teaching exercise whose briefing can be shown).
+    """
+    parts = ["? for help"]
+    if briefing:
+        parts.append("b for the briefing")
+    parts += ["< to go back", "s to skip"]
     if question.dont_know:
         parts.append("d for don't know")
     if question.not_applicable:
@@ -144,13 +177,14 @@ def keyword_help(question: Question) -> str:
     return ", ".join(parts)
 
 
-def how_to_answer(question: Question, *, has_current: bool, one_line: bool = True) -> str:
-    """The line saying what to type: "Type a number (1-3), ? for help, b to go back, ... q to stop.".
+def how_to_answer(question: Question, *, has_current: bool, one_line: bool = True, briefing: bool = False) -> str:
+    """The line saying what to type: "Type a number (1-3), ? for help, < to go back, ... q to stop.".
 
     Args:
         question: The question.
         has_current: Whether it has a saved answer (Enter keeps it).
         one_line: Line mode, where even long text is one input line.
+        briefing: Offer ``b`` for the briefing.
     """
     kind = question.type
     n = len(question.choices)
@@ -178,18 +212,25 @@ def how_to_answer(question: Question, *, has_current: bool, one_line: bool = Tru
             what = f"Type your answer (at most {limit} characters)"
     if has_current:
         what += ", Enter to keep the current answer" if one_line else ", leave it empty to keep the current answer"
-    return f"{what}, {keyword_help(question)}."
+    return f"{what}, {keyword_help(question, briefing=briefing)}."
 
 
-def help_text(question: Question) -> str:
-    """What ``?`` shows: why the question matters, the hint, and what "don't know" leads to."""
+def help_text(question: Question, *, briefing: bool = False) -> str:
+    """What ``?`` shows: why the question matters, the hint, where the facts are, what "don't know" leads to.
+
+    Args:
+        question: The question.
+        briefing: A teaching exercise whose briefing can be shown (say that ``b`` shows it).
+    """
     lines = [f"Why this matters: {clean_text(question.why).strip()}"]
     if question.hint.strip():
         lines.append(f"Hint: {clean_text(question.hint).strip()}")
+    if briefing:
+        lines.append("The facts to answer from are in the briefing: type b to read it again.")
     if question.dont_know:
         lines.append("If you don't know, say so: the plan turns every \"don't know\" into a task to find out.")
     if question.type in (QuestionType.TEXT, QuestionType.LONGTEXT):
-        lines.append("To give one of the keywords (such as b or q) as your answer, start the line with \\.")
+        lines.append("To give one of the keywords (such as < or q) as your answer, start the line with \\.")
     return "\n".join(lines)
 
 
@@ -228,6 +269,29 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+def screenfuls(lines: list[str], rows: int, above: int = 0) -> list[list[str]]:
+    """Lines cut into pages that each fit a terminal of ``rows`` rows with one row left for "press Enter".
+
+    A page ends at a paragraph break (a blank line) when one falls in its last third, so that a heading and its
+    list, or a short paragraph, are not split across two screens.
+
+    Args:
+        lines: The lines, already folded to the terminal's width.
+        rows: The terminal's height.
+        above: Rows on the screen to keep in sight above the first page.
+    """
+    pages: list[list[str]] = []
+    start, size = 0, max(rows - 2 - above, 5)
+    while start < len(lines):
+        end = start + size
+        if end < len(lines):
+            breaks = [i for i in range(end - size // 3, end) if not lines[i].strip() and i > start]
+            end = breaks[-1] + 1 if breaks else end
+        pages.append(lines[start:end])
+        start, size = end, max(rows - 2, 5)
+    return pages
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
@@ -250,11 +314,17 @@ def run_flow(controller: SessionController, ui: PlainUI) -> int:
     questionnaire = controller.questionnaire
     current = controller.resume_point()
     answered, total = controller.flow.counts()
+    exercise = Exercise.of(controller)
+    keys = "Type ? at any question for help, b for the briefing, q to stop." if exercise.briefing else (
+        "Type ? at any question for help, q to stop."
+    )
     ui.say(
         f"{clean_text(controller.meta.name)} ({session_id}): {clean_text(questionnaire.title)}, "
         f"version {clean_text(questionnaire.version)}.\n"
-        "Every answer is saved as soon as you give it. Type ? at any question for help, q to stop."
+        f"Every answer is saved as soon as you give it. {keys}"
     )
+    if exercise.problem:
+        ui.say(f"The briefing cannot be shown: {exercise.problem}. You can still answer; tell your trainer.")
     if current is None:
         ui.say(f"All {total} questions are answered. Compile the plan with `secplan plan {session_id}`.")
         return EXIT_DONE
@@ -262,6 +332,14 @@ def run_flow(controller: SessionController, ui: PlainUI) -> int:
         ui.say(f"Carrying on where you left off: {saved_count(answered)}.")
     last_section: str | None = None
     try:
+        if exercise.briefing and not answered:
+            # A new learner needs the facts before the first question (which asks the organisation's name);
+            # someone carrying on has read it and can type b.
+            ui.say("This is a teaching exercise. Read the briefing first: every answer comes from its facts.")
+            ui.show_briefing(exercise.briefing)
+        elif exercise.briefing:
+            ui.say(f"This is a teaching exercise on {exercise.title}: type b at any question to read the "
+                   "briefing again.")
         while current is not None:
             flow = controller.flow
             number, total = position(flow, current)
@@ -274,11 +352,21 @@ def run_flow(controller: SessionController, ui: PlainUI) -> int:
                 total=total,
                 current=flow.answers.get(current.id) if flow.is_visible(current.id) else None,
                 new_section=current.section != last_section,
+                learner=exercise.learner,
+                briefing=bool(exercise.briefing),
             )
             last_section = current.section
             reply = ui.ask(prompt)
             if reply.command is Command.HELP:
-                ui.say(help_text(current))
+                ui.say(help_text(current, briefing=bool(exercise.briefing)))
+                continue
+            if reply.command is Command.BRIEFING:
+                if exercise.briefing:
+                    ui.show_briefing(exercise.briefing)
+                elif exercise.learner:
+                    ui.say(f"The briefing cannot be shown: {exercise.problem}.")
+                else:
+                    ui.say("There is no briefing: this is not a teaching exercise. To go back, type <.")
                 continue
             if reply.command is Command.BACK:
                 before = flow.previous_question(current.id)
@@ -323,6 +411,34 @@ def run_flow(controller: SessionController, ui: PlainUI) -> int:
         ui.say(f"You reached the end. {saved_count(answered)}; {len(missing)} skipped "
                f"({shown}). To answer them, {go_on.removesuffix(' to go on.')}.")
     return EXIT_DONE
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """What plain mode knows of a session's teaching exercise."""
+
+    learner: bool = False
+    """The session was created on a scenario (``secplan new NAME --scenario ID``)."""
+    title: str = ""
+    """The scenario's title, cleaned for the terminal."""
+    briefing: str = ""
+    """The briefing as plain text; empty when not a learner session or when it cannot be loaded."""
+    problem: str = ""
+    """Why the briefing cannot be shown (one line, naming file:line), for a learner session."""
+
+    @classmethod
+    def of(cls, controller: SessionController) -> Exercise:
+        """Load the exercise of a session; a missing or broken scenario is noted, never raised."""
+        scenario_id = controller.meta.scenario
+        if scenario_id is None:
+            return cls()
+        from secplan_tui.scenario import briefing_text, session_scenario  # only learner sessions need it
+
+        try:
+            scenario = session_scenario(scenario_id)
+        except SecplanError as exc:
+            return cls(learner=True, problem=clean_text(exc.message).rstrip("."))
+        return cls(learner=True, title=clean_text(scenario.title), briefing=briefing_text(scenario).rstrip("\n"))
 
 
 def position(flow: Flow, current: Question) -> tuple[int, int]:
@@ -373,7 +489,8 @@ def _answered_now(controller: SessionController) -> int:
 
 _SHORT_KEYWORDS: Mapping[str, Command | str] = {
     "?": Command.HELP,
-    "b": Command.BACK,
+    "<": Command.BACK,
+    "b": Command.BRIEFING,
     "s": Command.SKIP,
     "q": Command.STOP,
     "d": DONT_KNOW,
@@ -386,6 +503,7 @@ _SHORT_KEYWORDS: Mapping[str, Command | str] = {
 _LONG_KEYWORDS: Mapping[str, Command | str] = {
     "help": Command.HELP,
     "back": Command.BACK,
+    "briefing": Command.BRIEFING,
     "skip": Command.SKIP,
     "quit": Command.STOP,
     "stop": Command.STOP,
@@ -487,6 +605,8 @@ class LineUI:
         # On a terminal, fold lines at word breaks (a dumb terminal would cut words); piped text stays one line
         # per sentence, for scripts and for screen readers reading a transcript.
         self.wrap_width = shutil.get_terminal_size((80, 24)).columns - 1 if is_terminal(stdout) else 0
+        self.rows_since_input = 0
+        """Lines written since the last input line: the briefing's first screenful leaves them in sight."""
 
     def say(self, text: str) -> None:
         """Write text, each line cleaned of control characters, then a line break."""
@@ -522,12 +642,43 @@ class LineUI:
         if prompt.new_section and prompt.section.intro.strip():
             lines.append(clean_text(prompt.section.intro).strip())
         lines.append(clean_text(question.text).strip())
+        if prompt.hint:
+            lines.append(f"Hint: {prompt.hint}")
         for i, choice in enumerate(question.choices, 1):
             lines.append(f"  {i}. {clean_text(choice.label).strip()}")
         if prompt.current is not None:
             lines.append(f"Current answer: {describe(question, prompt.current)}")
-        lines.append(how_to_answer(question, has_current=prompt.current is not None))
+        lines.append(how_to_answer(question, has_current=prompt.current is not None, briefing=prompt.briefing))
         return "\n".join(lines)
+
+    def show_briefing(self, text: str) -> None:
+        """Show the briefing; on a terminal, a screenful at a time, each ended by a line saying to press Enter.
+
+        Piped input gets the whole text at once and reads nothing, so an answers file needs no extra lines.
+        """
+        if self.echo or not self.wrap_width:
+            self.say("\n" + text)
+            return
+        rows = shutil.get_terminal_size((80, 24)).lines
+        lines = ("\n" + wrap(text, self.wrap_width)).split("\n")
+        if len(lines) + QUESTION_ROWS <= rows:
+            self.say("\n".join(lines))  # it fits above the question that follows
+            return
+        # The first screenful keeps in sight what was written since the last answer (the start, or the "b" typed).
+        pages = screenfuls(lines, rows, self.rows_since_input)
+        for number, page in enumerate(pages, 1):
+            self.say("\n".join(page))
+            last = number == len(pages)
+            try:
+                self._write(MORE_LAST if last else MORE)
+                typed = self._read_line()
+            except (EOFError, KeyboardInterrupt):
+                self._write("\n")
+                raise
+            except Unclear:
+                typed = ""
+            if last or typed.strip().casefold() == "q":
+                return
 
     def _write(self, text: str) -> None:
         if self.wrap_width:
@@ -545,6 +696,7 @@ class LineUI:
                 cleaned = cleaned.encode("ascii", "replace").decode("ascii")
         self.stdout.write(cleaned)
         self.stdout.flush()
+        self.rows_since_input += cleaned.count("\n")
 
     def _read_line(self) -> str:
         """One input line without its line break.
@@ -553,6 +705,7 @@ class LineUI:
             EOFError: the input ended.
             Unclear: the line is too long to be an answer (it is read and dropped whole).
         """
+        self.rows_since_input = 1  # the line typed stays in sight above what comes next
         buffer = getattr(self.stdin, "buffer", None)
         if buffer is not None:
             # Bytes, decoded leniently: a stray invalid byte must not end the run.

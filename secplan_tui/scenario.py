@@ -647,6 +647,35 @@ def load_scenario(scenario_id: str) -> Scenario:
     return scenario
 
 
+def session_scenario(scenario_id: str) -> Scenario:
+    """The scenario a learner session was created on (its metadata keeps only the id), for its briefing.
+
+    Args:
+        scenario_id: ``SessionMeta.scenario`` of the session.
+
+    Raises:
+        InvalidInput: the scenario's file is gone or has errors. The message is one line that names the scenario
+            and, for a file with errors, the first problem as ``file:line`` and the command that lists them all.
+    """
+    shown = clean_text(scenario_id)
+    try:
+        return load_scenario(scenario_id)
+    except ScenarioInvalid as exc:
+        errors = sorted(p for p in exc.problems if p.severity is Severity.ERROR)
+        first = clean_text(str(errors[0])) if errors else "the file cannot be read"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        where = errors[0].file if errors else "FILE"
+        raise InvalidInput(
+            "Scenario unavailable",
+            f"scenario '{shown}' has errors: {first}{more}; run `secplan validate {where}`",
+        ) from exc
+    except InvalidInput as exc:
+        raise InvalidInput(
+            "Scenario unavailable",
+            f"scenario '{shown}' cannot be found: {clean_text(exc.message)}",
+        ) from exc
+
+
 def scenarios() -> list[Scenario]:
     """Every valid scenario found, first folder first; an id seen before is skipped, and so is an invalid file
     (``secplan validate`` reports its problems)."""

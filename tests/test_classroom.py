@@ -15,6 +15,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -532,6 +533,34 @@ def test_trainer_lists_reads_and_reports_every_learner(root: Path, ids: Ids, are
     assert "2 learner sessions" in report.out and "alice-plan" in report.out and "bob-plan" in report.out
     ws = Workspace(root)
     assert ws.owner_of(alice_id) == str(ids.alice.uid) and ws.owner_of(bob_id) == str(ids.bob.uid)
+
+
+def test_list_in_a_classroom_names_each_sessions_owner_within_80_columns(root: Path, ids: Ids) -> None:
+    """A classroom's `list` has an OWNER column (the learner's login, here the uid) and `list --json` an ``owner``
+    key; long names are cut with "..." so every line fits 80 columns; a learner sees only their own row."""
+    long_name = "Alice Smith - Penrose Cycles exercise, second attempt"
+    alice_id = new_session(root, ids.alice, long_name, scenario=True)
+    bob_id = new_session(root, ids.bob, "bob-plan")
+    run = secplan(root, ids.trainer, "list")
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0].split() == ["ID", "OWNER", "NAME", "QUESTIONNAIRE", "PROGRESS", "UPDATED"]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert rows[alice_id][1] == str(ids.alice.uid) and rows[bob_id][1] == str(ids.bob.uid)
+    assert rows[bob_id][2] == "bob-plan"
+    alice_line = next(line for line in lines if line.startswith(alice_id))
+    assert re.search(r"  Alice Smith - P[^.]*\.\.\.  iso22342 1\.0 ", alice_line), alice_line  # cut, and says so
+    assert long_name not in run.out
+    assert any(len(line) == 80 for line in lines), lines  # NAME gave way just enough
+    assert all(len(line) <= 80 for line in lines), lines
+
+    as_json = json.loads(secplan(root, ids.trainer, "list", "--json").out)
+    assert {item["id"]: item["owner"] for item in as_json} == {alice_id: str(ids.alice.uid), bob_id: str(ids.bob.uid)}
+    assert {item["id"]: item["name"] for item in as_json}[alice_id] == long_name  # JSON is never cut
+    assert {item["id"]: item["scenario"] for item in as_json} == {alice_id: "bike_shop", bob_id: None}
+
+    own = secplan(root, ids.bob, "list").out.splitlines()
+    assert own[0].split()[:2] == ["ID", "OWNER"] and len(own) == 2 and own[1].split()[:2] == [bob_id, str(ids.bob.uid)]
 
 
 @pytest.mark.parametrize("who", ["trainer", "root"])

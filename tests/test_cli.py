@@ -62,6 +62,17 @@ def test_list_json_shows_progress(run) -> None:  # type: ignore[no-untyped-def]
     assert rows[0]["answered"] == rows[0]["total"] > 0
 
 
+def test_list_in_an_ordinary_workspace_has_no_owner(run) -> None:  # type: ignore[no-untyped-def]
+    """Outside a classroom `list` keeps its columns (no OWNER) and `list --json` its keys (no owner)."""
+    run("new", "office")
+    status, out, _ = run("list")
+    assert status == 0
+    assert out.splitlines()[0].split() == ["ID", "NAME", "QUESTIONNAIRE", "PROGRESS", "UPDATED"]
+    _, out, _ = run("list", "--json")
+    assert set(json.loads(out)[0]) == {"answered", "created", "id", "name", "questionnaire", "scenario", "status",
+                                       "total", "updated", "version"}
+
+
 def test_export_import_round_trip_gives_identical_plan(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Export then import into a new session gives a byte-identical plan in every format."""
     run("new", "one")

@@ -17,13 +17,15 @@ from secplan_tui import catalogue
 from secplan_tui.engine import Flow
 from secplan_tui.model import DONT_KNOW, NOT_APPLICABLE, AnswerValue, Question, Questionnaire, QuestionType
 from secplan_tui.plain import needs_line_mode, run_plain
-from secplan_tui.plain_line import Command, Reply, Unclear, parse_line
+from secplan_tui.plain_line import MORE, MORE_LAST, Command, LineUI, Reply, Unclear, parse_line, wrap
+from secplan_tui.scenario import briefing_text, load_scenario
 from secplan_tui.session import SessionController
 from secplan_tui.store import MemoryWorkspace
 from secplan_tui.validate import load_questionnaire
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
+BIKE_SHOP = ROOT / "questionnaires" / "scenarios" / "bike_shop.yaml"
 HOSTILE = ROOT / "tests" / "plain" / "hostile.yaml"
 
 DOWN, UP, ENTER, ESC_ENTER, BACKSPACE, CTRL_C, CTRL_D = "\x1b[B", "\x1b[A", "\r", "\x1b\r", "\x7f", "\x03", "\x04"
@@ -42,11 +44,32 @@ def office() -> dict[str, AnswerValue]:
     return answers
 
 
-def new_session(questionnaire: Questionnaire) -> tuple[MemoryWorkspace, str]:
-    """A memory workspace with one empty session on the questionnaire."""
+def new_session(questionnaire: Questionnaire, scenario: str | None = None) -> tuple[MemoryWorkspace, str]:
+    """A memory workspace with one empty session on the questionnaire (a learner session with a scenario)."""
     store = MemoryWorkspace()
-    meta = store.create("acme", questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    meta = store.create("acme", questionnaire.id, questionnaire.version, questionnaire.content_hash,
+                        scenario=scenario)
     return store, meta.id
+
+
+@pytest.fixture(scope="module")
+def iso22342() -> Questionnaire:
+    """The full questionnaire, which the bundled scenarios answer."""
+    return catalogue.load("iso22342")
+
+
+@pytest.fixture
+def screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal of 80 by 24, whatever runs the tests (shutil.get_terminal_size reads COLUMNS and LINES)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+
+
+@pytest.fixture
+def tall_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal tall enough for the whole briefing, so that it is shown without a pause."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "500")
 
 
 def run_interactive(store: MemoryWorkspace, sid: str, questionnaire: Questionnaire, keys: str) -> tuple[int, str]:
@@ -100,7 +123,7 @@ def test_interactive_full_run_with_help_skip_back_and_dont_know(
             keys += "?" + ENTER  # typed at a text prompt
         if question.id == "profile.people":
             keys += "s" + ENTER  # skip: the next prompt is profile.premises...
-            keys += "b" + ENTER  # ... where "b) Go back" returns here
+            keys += "<"  # ... where "<) Go back" returns here at once
             keys += "abc" + ENTER + BACKSPACE * 3  # refused by the prompt's validation; nothing is saved
         if question.id == "profile.remote":
             keys += "?"  # in a list, ? answers at once
@@ -183,6 +206,59 @@ def test_interactive_hostile_text_is_cleaned(tmp_path: Path) -> None:
     assert name.endswith("Acme") and not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in name)
 
 
+def test_interactive_learner_session_briefing_hints_and_back(iso22342: Questionnaire, tall_screen: None) -> None:
+    """In a learner session the briefing comes first, b (typed, or "b) Read the briefing" in a list) shows it again,
+    each question comes with its hint, and < goes back at once."""
+    store, sid = new_session(iso22342, scenario="bike_shop")
+    keys = "b" + ENTER  # at the text prompt of profile.org_name
+    keys += "Penrose Cycles" + ENTER
+    keys += "b" + ENTER  # in the profile.sector list: moves to "b) Read the briefing", Enter picks it
+    keys += "<"  # back to profile.org_name at once
+    keys += CTRL_C
+    status, out = run_interactive(store, sid, iso22342, keys)
+
+    assert status == 130, out
+    assert out.count("Briefing: Penrose Cycles, a high-street bike shop") == 3, out
+    assert out.index("Briefing: Penrose Cycles") < out.index("Your organisation \u2014 question 1")
+    assert "Hint: Use the name staff and customers know; a trading name is fine." in out
+    assert "Hint: Pick the closest; \"other\" is fine." in out
+    assert "? for help, b for the briefing, < to go back" in out
+    assert out.count("Your organisation \u2014 question 1 of about") == 3  # start, after b, after <
+    assert store.answers(sid) == {"profile.org_name": "Penrose Cycles"}
+
+
+def test_interactive_ordinary_session_hides_hints_and_has_no_briefing_option(starter: Questionnaire) -> None:
+    """Outside an exercise the hint stays under ?, the list has no briefing option and b typed at a text prompt
+    says in one line that there is no briefing and how to go back."""
+    store, sid = new_session(starter)
+    status, out = run_interactive(store, sid, starter, "b" + ENTER + "Acme" + ENTER + "?" + CTRL_C)
+    assert status == 130
+    assert "There is no briefing: this is not a teaching exercise. To go back, type <." in out
+    assert "Hint:" in out and out.count("Hint:") == 1  # only in the help that ? showed
+    assert "Briefing" not in out and "b for the briefing" not in out
+
+
+def test_interactive_briefing_pauses_at_each_screenful(iso22342: Questionnaire, screen: None) -> None:
+    """On 80x24 the briefing at the start stops after each screenful until a key is pressed; Ctrl-C there stops
+    the run with every answer kept."""
+    text = briefing_text(load_scenario("bike_shop")).rstrip("\n")
+    lines = ("\n" + wrap(text, 79)).split("\n")
+    assert len(lines) > 2 * 22  # three screenfuls or more
+    first, last_objective = lines[1], lines[-1].strip()
+
+    store, sid = new_session(iso22342, scenario="bike_shop")
+    status, out = run_interactive(store, sid, iso22342, CTRL_C)
+    assert status == 130 and first in out and last_objective not in out and "question 1 of" not in out
+    assert out.endswith("Stopped. 0 answers are saved; run `secplan ask " + sid + "` to go on.")
+
+    status, out = run_interactive(store, sid, iso22342, "x" + CTRL_C)
+    assert status == 130 and last_objective not in out and "question 1 of" not in out
+
+    status, out = run_interactive(store, sid, iso22342, "x" * 3 + CTRL_C)
+    assert status == 130 and last_objective in out and "Your organisation \u2014 question 1 of" in out
+    assert store.answers(sid) == {}
+
+
 # -- line mode in process -----------------------------------------------------------------------------------
 
 
@@ -206,9 +282,9 @@ def test_line_mode_hostile_questionnaire_prints_no_escape() -> None:
 
 
 def test_line_mode_back_at_first_question_and_keep(starter: Questionnaire) -> None:
-    """"b" at the first question says there is nothing before it; Enter on an answered question keeps it."""
+    """"<" at the first question says there is nothing before it; Enter on an answered question keeps it."""
     store, sid = new_session(starter)
-    status, out = run_lines(store, sid, starter, "b\nAcme\nb\n\n2\n")
+    status, out = run_lines(store, sid, starter, "<\nAcme\n<\n\n2\n")
     assert status == 1
     assert "This is the first question; there is nothing to go back to." in out
     assert "Current answer: Acme" in out and "Enter to keep the current answer" in out
@@ -231,6 +307,131 @@ def test_line_mode_complete_session_asks_nothing(starter: Questionnaire, office:
     store.save_answers(sid, office)
     status, out = run_lines(store, sid, starter, "")
     assert status == 0 and f"Compile the plan with `secplan plan {sid}`" in out and "Answer:" not in out
+
+
+def test_line_mode_learner_session_shows_briefing_first_and_on_b(iso22342: Questionnaire) -> None:
+    """A new learner session prints the briefing before the first question; b prints it again, then the same
+    question; every prompt carries the question's hint and offers b; "briefing" works at a list question."""
+    store, sid = new_session(iso22342, scenario="bike_shop")
+    status, out = run_lines(store, sid, iso22342, "b\nPenrose Cycles\nbriefing\n<\n\n")
+
+    assert status == 1
+    title = "Briefing: Penrose Cycles, a high-street bike shop"
+    assert out.count(title) == 3
+    first_prompt = out.index("Your organisation \u2014 question 1 of about")
+    assert out.index(title) < first_prompt
+    assert "Keep the plan in proportion for a seven-person business with no IT staff." in out[:first_prompt]
+    assert "Type ? at any question for help, b for the briefing, q to stop." in out
+    # after "b", the briefing, then the same question again
+    after_b = out.split("Answer: b\n", 1)[1]
+    assert after_b.lstrip("\n").startswith(title)
+    assert after_b.index("Use the name staff and customers know") > after_b.index(title)
+    assert "Hint: Use the name staff and customers know; a trading name is fine." in out
+    assert "Hint: Pick the closest; \"other\" is fine." in out
+    assert "? for help, b for the briefing, < to go back, s to skip" in out
+    assert "Current answer: Penrose Cycles" in out  # "<" went back from profile.sector
+    assert store.answers(sid) == {"profile.org_name": "Penrose Cycles"}
+
+
+def test_line_mode_resumed_learner_session_points_to_b(iso22342: Questionnaire) -> None:
+    """A learner carrying on is not shown the whole briefing again, only told that b shows it."""
+    store, sid = new_session(iso22342, scenario="bike_shop")
+    SessionController(store, sid, iso22342).answer("profile.org_name", "Penrose Cycles")
+    status, out = run_lines(store, sid, iso22342, "")
+    assert status == 1
+    assert "Briefing:" not in out
+    assert "This is a teaching exercise on Penrose Cycles, a high-street bike shop: type b at any question to read " \
+           "the briefing again." in out
+
+
+def test_line_mode_b_outside_an_exercise_says_there_is_no_briefing(starter: Questionnaire) -> None:
+    """In an ordinary session b gets one line saying there is no briefing and that < goes back; nothing is saved,
+    the same question comes again, and hints stay under ? (not printed with each question)."""
+    store, sid = new_session(starter)
+    status, out = run_lines(store, sid, starter, "Acme\nb\n<\n\n")
+    assert status == 1
+    lines = out.split("\n")
+    at = lines.index("Answer: b")
+    assert lines[at + 1] == "There is no briefing: this is not a teaching exercise. To go back, type <."
+    assert lines[at + 3] == "About your organisation \u2014 question 2 of about 35"
+    assert "Hint:" not in out and "briefing" not in out.replace(lines[at + 1], "")
+    assert "Current answer: Acme" in out  # < went back
+    assert store.answers(sid) == {"profile.org_name": "Acme"}
+
+
+def test_line_mode_help_in_a_learner_session_points_to_the_briefing(iso22342: Questionnaire) -> None:
+    """? in a learner session says the facts are in the briefing and that b shows it."""
+    store, sid = new_session(iso22342, scenario="bike_shop")
+    SessionController(store, sid, iso22342).answer("profile.org_name", "Penrose Cycles")
+    status, out = run_lines(store, sid, iso22342, "?\n")
+    assert status == 1
+    assert "Why this matters:" in out
+    assert "The facts to answer from are in the briefing: type b to read it again." in out
+
+
+def test_line_mode_missing_scenario_does_not_stop_answering(iso22342: Questionnaire) -> None:
+    """A learner session whose scenario file is gone says once why there is no briefing, then asks and saves as
+    usual, with hints; b repeats the reason and is not offered."""
+    store, sid = new_session(iso22342, scenario="gone_shop")
+    status, out = run_lines(store, sid, iso22342, "Acme\nb\n2\n")
+    assert status == 1
+    reason = "scenario 'gone_shop' cannot be found: no scenario 'gone_shop'"
+    assert out.count(f"The briefing cannot be shown: {reason}") == 2  # at the start, and when b was typed
+    assert out.index("The briefing cannot be shown") < out.index("question 1 of")
+    assert "You can still answer; tell your trainer." in out
+    assert "b for the briefing" not in out and "Hint: Use the name staff" in out
+    assert store.answers(sid) == {"profile.org_name": "Acme", "profile.sector": "hospitality"}
+
+
+def test_line_mode_invalid_scenario_names_file_and_line(
+    iso22342: Questionnaire, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario file with an error gives one line naming file:line and the validate command; answering goes on."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    broken = folder / "bike_shop.yaml"
+    text = BIKE_SHOP.read_text(encoding="utf-8")
+    assert "\n  profile.sector: retail\n" in text
+    broken.write_text(text.replace("\n  profile.sector: retail\n", "\n  profile.sector: circus\n"), encoding="utf-8")
+    line = text.split("\n").index("  profile.sector: retail") + 1
+    monkeypatch.setenv("SECPLAN_SCENARIOS", str(folder))
+    store, sid = new_session(iso22342, scenario="bike_shop")
+    status, out = run_lines(store, sid, iso22342, "Acme\n")
+    assert status == 1
+    shown = [x for x in out.split("\n") if x.startswith("The briefing cannot be shown: ")]
+    assert len(shown) == 1
+    assert f"{broken}:{line}: S311 invalid model answer for 'profile.sector'" in shown[0]
+    assert f"run `secplan validate {broken}`" in shown[0]
+    assert store.answers(sid) == {"profile.org_name": "Acme"}
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_line_mode_briefing_on_a_terminal_pauses_at_each_screenful(screen: None) -> None:
+    """On an 80x24 terminal line mode shows the briefing a screenful at a time, each ended by a line saying to
+    press Enter; q stops reading early. Piped input gets it whole and reads nothing."""
+    text = briefing_text(load_scenario("bike_shop")).rstrip("\n")
+    out = _Terminal()
+    ui = LineUI(_Terminal("\n" * 10), out)
+    ui.show_briefing(text)
+    # A terminal echoes the Enter that ends each pause; StringIO does not, so the line break is put back here.
+    shown = out.getvalue().replace(MORE, MORE + "\n").replace(MORE_LAST, MORE_LAST + "\n").split("\n")
+    pauses = [i for i, x in enumerate(shown) if x.startswith("-- ")]
+    assert len(pauses) >= 2 and shown[pauses[-1]].startswith("-- End of the briefing. Press Enter")
+    assert all(b - a <= 23 for a, b in zip([-1, *pauses], pauses, strict=False))  # each screenful fits 24 rows
+    assert all(len(x) <= 79 for x in shown)
+
+    out = _Terminal()
+    LineUI(_Terminal("q\n\n"), out).show_briefing(text)
+    assert out.getvalue().count("-- ") == 1 and "Keep the plan in proportion" not in out.getvalue()
+
+    piped = io.StringIO("\n")
+    out = _Terminal()
+    LineUI(piped, out).show_briefing(text)
+    assert "-- " not in out.getvalue() and piped.read() == "\n"
 
 
 # -- reading one line ---------------------------------------------------------------------------------------
@@ -259,12 +460,18 @@ def _question(questionnaire: Questionnaire, qid: str) -> Question:
         ("people.payment_checks", "Don\u2019t know", Reply(value=DONT_KNOW)),
         ("people.payment_checks", "?", Reply(Command.HELP)),
         ("people.payment_checks", "back", Reply(Command.BACK)),
+        ("people.payment_checks", "<", Reply(Command.BACK)),
+        ("people.payment_checks", "b", Reply(Command.BRIEFING)),
+        ("people.payment_checks", "Briefing", Reply(Command.BRIEFING)),
         ("people.payment_checks", "S", Reply(Command.SKIP)),
         ("people.payment_checks", "q", Reply(Command.STOP)),
         ("profile.people", "1,200", Reply(value="1,200")),
         ("profile.org_name", "Skip", Reply(value="Skip")),  # whole words are answers at a text question
         ("profile.org_name", "\\b", Reply(value="b")),
-        ("profile.org_name", "b", Reply(Command.BACK)),
+        ("profile.org_name", "\\<", Reply(value="<")),
+        ("profile.org_name", "b", Reply(Command.BRIEFING)),
+        ("profile.org_name", "<", Reply(Command.BACK)),
+        ("profile.org_name", "briefing", Reply(value="briefing")),  # a whole word is an answer at a text question
     ],
 )
 def test_parse_line(starter: Questionnaire, qid: str, line: str, expected: Reply) -> None:

@@ -116,8 +116,9 @@ def check_prompt_stands_alone(block: list[str], questionnaire: Questionnaire) ->
     instruction = how[0]
     if question.choices:
         assert f"(1-{len(question.choices)})" in instruction
-    for phrase in ("? for help", "b to go back", "s to skip", "q to stop."):
+    for phrase in ("? for help", "< to go back", "s to skip", "q to stop."):
         assert phrase in instruction, instruction
+    assert "briefing" not in instruction  # not a teaching exercise
     assert ("d for don't know" in instruction) is question.dont_know
     assert ("na for not applicable" in instruction) is question.not_applicable
     assert block[-1].startswith("Answer: ")
@@ -224,3 +225,19 @@ def test_sigint_while_waiting_keeps_answers(session: tuple[Path, str]) -> None:
     assert transcript.rstrip().split("\n")[-1] == f"Stopped. 2 answers are saved; run `secplan ask {sid}` to go on."
     assert saved(data, sid) == {"profile.org_name": "Acme", "profile.headcount": "small"}
     assert "\x1b" not in transcript
+
+
+def test_closed_stdin_ends_like_end_of_input(session: tuple[Path, str]) -> None:
+    """With stdin closed (`secplan ask x <&-`, Python then has no sys.stdin) line mode asks the first question,
+    then ends as at end of input: status 1, the place named, no traceback."""
+    data, sid = session
+    done = subprocess.run(
+        plain_command(data, sid), stdin=subprocess.DEVNULL, capture_output=True, env=child_env(), cwd=ROOT,
+        timeout=30, preexec_fn=lambda: os.close(0),  # closing fd 0 in the child is the point
+    )
+    assert b"Traceback" not in done.stderr and done.stderr == b"", done.stderr.decode()
+    assert done.returncode == 1
+    assert done.stdout.decode("utf-8").rstrip().split("\n")[-1] == (
+        f"Input ended at question profile.org_name (About your organisation). 0 answers are saved; "
+        f"run `secplan ask {sid}` to go on."
+    )
