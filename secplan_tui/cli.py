@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -198,7 +199,7 @@ def cmd_home(args: argparse.Namespace) -> int:
         meta = open_sessions[0]
         sys.stderr.write(f"secplan: no terminal, so using plain line mode on the latest session '{meta.name}' "
                          f"({meta.id}); `secplan ask SESSION` picks another.\n")
-        return _plain(store, meta, "line")
+        return _plain(args, store, meta, "line")
     from secplan_tui.tui import run_app
 
     return run_app(store)
@@ -210,7 +211,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     meta = store.resolve(args.session)
     if _no_terminal():
         sys.stderr.write(f"secplan: no terminal, so using plain line mode for '{meta.name}' ({meta.id}).\n")
-        return _plain(store, meta, "line")
+        return _plain(args, store, meta, "line")
     from secplan_tui.tui import run_app  # make_app fails early, with a message, on a bad questionnaire
 
     return run_app(store, session_id=meta.id)
@@ -241,14 +242,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """Plain mode: questionary in a terminal, line mode otherwise or with --plain."""
     store = _store(args)
     meta = store.resolve(args.session)
-    return _plain(store, meta, "line" if args.plain else "auto")
+    return _plain(args, store, meta, "line" if args.plain else "auto")
 
 
-def _plain(store: SessionStore, meta: SessionMeta, mode: Literal["auto", "interactive", "line"]) -> int:
+def _plain(args: argparse.Namespace, store: SessionStore, meta: SessionMeta,
+           mode: Literal["auto", "interactive", "line"]) -> int:
     from secplan_tui.plain import run_plain
 
     questionnaire = _questionnaire_for(store, meta)
-    return run_plain(store, meta.id, questionnaire, mode=mode)
+    return run_plain(store, meta.id, questionnaire, mode=mode, command=_command(args))
+
+
+def _command(args: argparse.Namespace) -> str:
+    """How the user runs secplan on this workspace, for the commands we suggest: with ``--data-dir`` when they
+    gave it, so that the suggestion works when pasted."""
+    if args.data_dir is None:
+        return "secplan"
+    return f"secplan --data-dir {shlex.quote(args.data_dir)}"
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -278,6 +288,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(meta.id)
         sys.stderr.write(f"Created session '{meta.name}' ({meta.id}) on questionnaire '{questionnaire.id}' "
                          f"version {questionnaire.version}.\n")
+        command = _command(args)
+        sys.stderr.write(f"Answer it with `{command} open {meta.id}` (the app) or `{command} ask {meta.id}` "
+                         "(line by line).\n")
     return 0
 
 

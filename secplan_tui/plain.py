@@ -70,6 +70,7 @@ def run_plain(
     mode: Mode = "auto",
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    command: str = "secplan",
 ) -> int:
     """Ask a session's questions in plain mode, from the first unanswered one, saving each answer at once.
 
@@ -82,6 +83,8 @@ def run_plain(
         stdin: Where answers come from (default ``sys.stdin``).
         stdout: Where text goes (default ``sys.stdout``). In interactive mode the prompts themselves are drawn
             by prompt_toolkit on the current app session's output unless stdin/stdout are terminals given here.
+        command: How the user runs secplan on this workspace (``secplan --data-dir DIR`` when they gave one), for
+            the commands suggested on the way out.
 
     Returns:
         0 at the end or when the user stops; 1 when input ends before the end; 130 on Ctrl-C.
@@ -98,8 +101,8 @@ def run_plain(
         raise ValueError(f"unknown plain mode {mode!r}")
     controller = SessionController(store, session_id, questionnaire)
     if mode == "line":
-        return run_flow(controller, LineUI(source, sink))
-    return run_flow(controller, InteractiveUI(sink, stdin=stdin, stdout=stdout))
+        return run_flow(controller, LineUI(source, sink), command=command)
+    return run_flow(controller, InteractiveUI(sink, stdin=stdin, stdout=stdout), command=command)
 
 
 # -- interactive mode ---------------------------------------------------------------------------------------

@@ -299,18 +299,19 @@ def _fmt(x: float) -> str:
 # -- the driver -------------------------------------------------------------------------------------------
 
 
-def run_flow(controller: SessionController, ui: PlainUI) -> int:
+def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secplan") -> int:
     """Ask the session's questions from the first unanswered one, saving each answer the moment it is given.
 
     Args:
         controller: The session; every save goes through it (checked, durable, progress and status updated).
         ui: The front end that asks and shows.
+        command: How the user runs secplan on this workspace, for the commands suggested.
 
     Returns:
         EXIT_DONE at the end or when the user stops; EXIT_EOF when input ends; EXIT_INTERRUPTED on Ctrl-C.
     """
     session_id = controller.session_id
-    go_on = f"run `secplan ask {session_id}` to go on."
+    go_on = f"run `{command} ask {session_id}` to go on."
     questionnaire = controller.questionnaire
     current = controller.resume_point()
     answered, total = controller.flow.counts()
@@ -326,7 +327,7 @@ def run_flow(controller: SessionController, ui: PlainUI) -> int:
     if exercise.problem:
         ui.say(f"The briefing cannot be shown: {exercise.problem}. You can still answer; tell your trainer.")
     if current is None:
-        ui.say(f"All {total} questions are answered. Compile the plan with `secplan plan {session_id}`.")
+        ui.say(f"All {total} questions are answered. Compile the plan with `{command} plan {session_id}`.")
         return EXIT_DONE
     if answered:
         ui.say(f"Carrying on where you left off: {saved_count(answered)}.")
@@ -405,7 +406,7 @@ def run_flow(controller: SessionController, ui: PlainUI) -> int:
     missing = [q.id for q in controller.flow.unanswered()]
     if not missing:
         ui.say(f"All {total} questions are answered and saved. "
-               f"Compile the plan with `secplan plan {session_id} -o plan.md`.")
+               f"Compile the plan with `{command} plan {session_id} -o plan.md`.")
     else:
         shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
         ui.say(f"You reached the end. {saved_count(answered)}; {len(missing)} skipped "

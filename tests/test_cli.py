@@ -36,10 +36,13 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-
     return _run
 
 
-def test_new_prints_id_and_json(run) -> None:  # type: ignore[no-untyped-def]
+def test_new_prints_id_and_json(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """`new` prints the id; `new --json` prints at least id and name."""
-    status, out, _ = run("new", "first")
+    status, out, err = run("new", "first")
     assert status == 0 and len(out.strip()) >= 6
+    # stderr says how to go on, with the --data-dir given, so the command works when pasted
+    sid, command = out.strip(), f"secplan --data-dir {tmp_path / 'ws'}"
+    assert f"`{command} open {sid}` (the app) or `{command} ask {sid}` (line by line)" in err
     status, out, _ = run("new", "second", "--json")
     doc = json.loads(out)
     assert status == 0 and doc["name"] == "second" and doc["id"]

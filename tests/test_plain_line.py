@@ -180,7 +180,7 @@ def test_end_of_input_keeps_answers_and_names_the_place(session: tuple[Path, str
     assert saved(data, sid) == {"profile.org_name": "Acme Ltd", "profile.headcount": "small"}
     assert transcript.rstrip().split("\n")[-1] == (
         f"Input ended at question profile.people (About your organisation). 2 answers are saved; "
-        f"run `secplan ask {sid}` to go on."
+        f"run `secplan --data-dir {data} ask {sid}` to go on."
     )
 
 
@@ -222,7 +222,8 @@ def test_sigint_while_waiting_keeps_answers(session: tuple[Path, str]) -> None:
     transcript = before + rest.decode("utf-8")
     assert proc.returncode == 130, err.decode()
     assert b"Traceback" not in err
-    assert transcript.rstrip().split("\n")[-1] == f"Stopped. 2 answers are saved; run `secplan ask {sid}` to go on."
+    assert transcript.rstrip().split("\n")[-1] == (
+        f"Stopped. 2 answers are saved; run `secplan --data-dir {data} ask {sid}` to go on.")
     assert saved(data, sid) == {"profile.org_name": "Acme", "profile.headcount": "small"}
     assert "\x1b" not in transcript
 
@@ -239,5 +240,5 @@ def test_closed_stdin_ends_like_end_of_input(session: tuple[Path, str]) -> None:
     assert done.returncode == 1
     assert done.stdout.decode("utf-8").rstrip().split("\n")[-1] == (
         f"Input ended at question profile.org_name (About your organisation). 0 answers are saved; "
-        f"run `secplan ask {sid}` to go on."
+        f"run `secplan --data-dir {data} ask {sid}` to go on."
     )
