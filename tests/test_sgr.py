@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from secplan_tui.tui.sgr import PLAIN, Style, squash_sgr, transition
 
-_SEQUENCE = re.compile(r"\x1b\[([0-9;:?]*)([A-Za-z])|\x1b\][^\x07]*\x07|.", re.S)
+_SEQUENCE = re.compile(r"\x1b\[!p|\x1b\[([0-9;:?]*)([A-Za-z])|\x1b\][^\x07]*\x07|.", re.S)
 
 
 _ATTRIBUTES = {1: "bold", 2: "faint", 3: "italic", 4: "underline", 5: "blink", 6: "blink", 7: "reverse",
@@ -72,6 +72,10 @@ def replay(stream: str, start: dict[str, object] | None = None) -> tuple[list[tu
         if final == "m" and params is not None and "?" not in params:
             state = _sgr(state, params)
             continue
+        if text == "\x1b[!p":  # soft reset: the style too
+            state = {"extras": ()}
+            drawn.append((row, col, text, ()))
+            continue
         if final == "H" and params is not None and "?" not in params:
             parts = (params or "1;1").split(";")
             row, col = int(parts[0] or 1), int(parts[1] or 1) if len(parts) > 1 else 1
@@ -99,11 +103,12 @@ PIECES = st.one_of(
     st.sampled_from([f"\x1b[{s}m" for s in STYLES]),
     st.text(alphabet="ab ·▶", min_size=1, max_size=4),
     st.sampled_from(["\x1b[3;29H", "\x1b[12;1H", "\n", "\r", "\x1b[?2026h", "\x1b[?25l", "\x1b[K", "\x1b[2J",
-                     "\x1b]0;title\x07", "\x1b[5X"]),
+                     "\x1b]0;title\x07", "\x1b[5X", "\x1b[!p"]),
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
+@example(["\x1b[0m", "\x1b[4:3m", "\x1b[0m"], None)  # a code with sub-parameters changes the style too
 @given(st.lists(PIECES, max_size=60), st.sampled_from([None, {"extras": (), "bold": True, "bg": ("16", 41)}]))
 def test_squashed_stream_draws_the_same(pieces: list[str], start: dict[str, object] | None) -> None:
     """Whatever style the terminal was left in by the write before, both streams draw the same."""

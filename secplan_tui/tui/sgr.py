@@ -13,8 +13,9 @@ Rules that keep it safe:
   than cursor moves, private modes and line ends (erasing, for instance, fills with the background). Textual
   ends each updated line with a newline followed by an absolute move, never on the bottom line, so a newline
   never scrolls (a scroll would fill a line with the background in force).
-- A code it does not know (underline styles with ``:``, ``58`` underline colour, ``21``, fonts) makes the style unknown:
-  that code passes through untouched, and the next known style is sent whole, starting with a reset.
+- A code it does not know (underline styles with ``:``, ``58`` underline colour, ``21``, fonts), or any other
+  control sequence (a soft reset changes the style), makes the style unknown: it passes through untouched, and
+  so do the style codes after it until one starts with a reset.
 - Each write starts from an unknown style and ends in the style the original left in force.
 """
 
@@ -24,7 +25,7 @@ import re
 from typing import NamedTuple
 
 _TOKEN = re.compile(
-    r"\x1b\[(?P<sgr>[0-9;]*)m"  # select graphic rendition (no ':' sub-parameters: those pass through)
+    r"\x1b\[(?P<sgr>[0-9;:]*)m"  # select graphic rendition
     r"|(?P<move>\x1b\[[0-9;]*[HfABCDEFGd]|\x1b\[\?[0-9;]*[hl]|\r|\n)"  # cursor moves, private modes, line ends
 )
 """The sequences handled: style codes, and those that neither draw nor depend on the style."""
@@ -51,6 +52,8 @@ PLAIN = Style(frozenset(), None, None)
 def apply(params: str, style: Style | None) -> Style | None:
     """The style after ``ESC[<params>m`` is applied to ``style``; None when a code is not understood or the style
     before was unknown and the codes do not start with a reset."""
+    if ":" in params:
+        return None  # sub-parameters (curly underline 4:3, colours 38:2::r:g:b): not followed
     numbers = [int(p) if p else 0 for p in params.split(";")]
     if style is None:
         if numbers[0] != 0:
@@ -158,7 +161,12 @@ def squash_sgr(data: str) -> str:
     for match in _TOKEN.finditer(data):
         if match.start() > position:
             settle()
-            out.append(data[position:match.start()])
+            text = data[position:match.start()]
+            out.append(text)
+            if "\x1b" in text:
+                # Some other control sequence: it might change the style (a soft reset does), so forget it on
+                # both sides; codes pass through as they are until one starts with a reset.
+                sent = wanted = None
         position = match.end()
         params = match.group("sgr")
         if params is None:
@@ -173,6 +181,9 @@ def squash_sgr(data: str) -> str:
         wanted = after
     if position < len(data):
         settle()
-        out.append(data[position:])
+        text = data[position:]
+        out.append(text)
+        if "\x1b" in text:
+            sent = wanted = None
     settle()
     return "".join(out)
