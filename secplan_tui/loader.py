@@ -129,6 +129,11 @@ def read_yaml(
         return None, data, [abort.problem]
 
 
+_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+"""libyaml's parser, when PyYAML was built with it: about five times faster on the full questionnaire. A file it
+cannot parse is parsed again by PyYAML's own parser, whose messages say more (the tab it found, say)."""
+
+
 def parse_yaml_text(text: str, name: str) -> Any:
     """Parse YAML text into YMap/YList/scalars, refusing tags, anchors and deep nesting.
 
@@ -136,30 +141,12 @@ def parse_yaml_text(text: str, name: str) -> Any:
         _Abort: with the one problem that stopped parsing.
     """
     try:
-        # Nesting is counted on the tokens, before anything is composed: PyYAML's scanner slows down
-        # quadratically with flow depth and its composer recurses, so `[[[[...` must stop here, at its line.
-        depth = 0
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(token, _OPENING_TOKENS):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _Abort(problem(Code.E106, name, token.start_mark.line + 1, limit=MAX_DEPTH))
-            elif isinstance(token, _CLOSING_TOKENS):
-                depth -= 1
-            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-                raise _Abort(problem(Code.E107, name, token.start_mark.line + 1, name=token.value))
-            if isinstance(token, yaml.TagToken):
-                handle, suffix = token.value
-                tag = f"{handle or ''}{suffix}"
-                raise _Abort(problem(Code.E104, name, token.start_mark.line + 1, tag=tag))
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                raise _Abort(problem(Code.E102, name, 0))
-            return _convert(node, loader, name, 0)
-        finally:
-            loader.dispose()
+        if _FAST_LOADER is not None:
+            try:
+                return _parse_with(_FAST_LOADER, text, name)
+            except (yaml.YAMLError, RecursionError):
+                pass  # reported below, in PyYAML's words
+        return _parse_with(yaml.SafeLoader, text, name)
     except _Abort:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -180,6 +167,34 @@ def parse_yaml_text(text: str, name: str) -> Any:
         raise _Abort(problem(Code.E103, name, 0, reason=str(exc).splitlines()[0])) from None
     except RecursionError:
         raise _Abort(problem(Code.E106, name, 0, limit=MAX_DEPTH)) from None
+
+
+def _parse_with(loader_class: type[yaml.SafeLoader], text: str, name: str) -> Any:
+    """Scan (checking nesting, anchors and tags on the tokens), compose and convert with one parser class."""
+    # Nesting is counted on the tokens, before anything is composed: PyYAML's scanner slows down
+    # quadratically with flow depth and its composer recurses, so `[[[[...` must stop here, at its line.
+    depth = 0
+    for token in yaml.scan(text, Loader=loader_class):
+        if isinstance(token, _OPENING_TOKENS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Abort(problem(Code.E106, name, token.start_mark.line + 1, limit=MAX_DEPTH))
+        elif isinstance(token, _CLOSING_TOKENS):
+            depth -= 1
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            raise _Abort(problem(Code.E107, name, token.start_mark.line + 1, name=token.value))
+        if isinstance(token, yaml.TagToken):
+            handle, suffix = token.value
+            tag = f"{handle or ''}{suffix}"
+            raise _Abort(problem(Code.E104, name, token.start_mark.line + 1, tag=tag))
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise _Abort(problem(Code.E102, name, 0))
+        return _convert(node, loader, name, 0)
+    finally:
+        loader.dispose()
 
 
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, depth: int) -> Any:
