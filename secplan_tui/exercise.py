@@ -41,6 +41,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from secplan_tui.engine import Flow
+from secplan_tui.errors import InvalidInput
 from secplan_tui.model import (
     DOMAIN_TITLES,
     DOMAINS,
@@ -51,10 +52,10 @@ from secplan_tui.model import (
 )
 from secplan_tui.plan.compile import NOT_ANSWERED, PRIORITY_ORDER, Plan, PlannedAction, answer_text, compile_plan
 from secplan_tui.plan.sanitize import md_code, md_inline, one_line
-from secplan_tui.scenario import Scenario, load_scenario, questionnaire_of
+from secplan_tui.scenario import Scenario, load_scenario, questionnaire_of, session_scenario
 
 if TYPE_CHECKING:
-    from secplan_tui.store import SessionStore
+    from secplan_tui.store import SessionMeta, SessionStore
 
 ANSWER_WEIGHT = 0.6
 """Share of the score that comes from answer agreement."""
@@ -271,6 +272,11 @@ def _percent(share: float) -> int:
     return int(share * 100 + 1e-9)
 
 
+def share_percent(share: float) -> int:
+    """A share from 0 to 1 as a whole percentage, rounded down like the score (99.6% is shown as 99%)."""
+    return _percent(share)
+
+
 def _display(question: Question, value: AnswerValue | None) -> str:
     return NOT_ANSWERED if value is None else answer_text(question, value)
 
@@ -392,6 +398,31 @@ def check_exercise(
     )
 
 
+def learner_scenario(meta: SessionMeta) -> Scenario:
+    """The scenario a learner session was started from (``secplan new NAME --scenario ID``), checked to be on the
+    session's questionnaire: where the check and the briefing of a session start.
+
+    Raises:
+        InvalidInput: the session was not started from a scenario; its scenario is gone or has errors (see
+            :func:`secplan_tui.scenario.session_scenario`); or the scenario is written for another questionnaire.
+    """
+
+    if meta.scenario is None:
+        raise InvalidInput(
+            "Not an exercise",
+            f"session {meta.label} was not started from a scenario, so there is no model to compare with; "
+            "start one with `secplan new NAME --scenario ID`",
+        )
+    scenario = session_scenario(meta.scenario)
+    if scenario.questionnaire_id != meta.questionnaire_id:
+        raise InvalidInput(
+            "Scenario mismatch",
+            f"session {meta.label} uses questionnaire '{meta.questionnaire_id}', but scenario '{scenario.id}' "
+            f"uses '{scenario.questionnaire_id}'",
+        )
+    return scenario
+
+
 # -- rendering one check ----------------------------------------------------------------------------------------
 
 
@@ -405,10 +436,15 @@ def _because(diff: ActionDifference) -> str:
     return " (because of " + ", ".join(md_code(q) for q in diff.because) + ")"
 
 
-def render_check_markdown(check: ExerciseCheck) -> str:
+def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = False) -> str:
     """The check as Markdown: score, agreement per domain, missed and extra actions, differences with reasoning.
 
     Every text that comes from a learner, a scenario or a questionnaire is escaped, so no answer can add structure.
+
+    Args:
+        check: The check.
+        differences_table: The differences as one table row per question instead of a heading and a list each
+            (the app's Markdown widget draws a table as one widget, and a hundred headings and lists take seconds).
     """
     out: list[str] = [f"# Exercise check: {md_inline(check.scenario_title)}", ""]
     who = f"Session {md_inline(check.learner)} · " if check.learner else ""
@@ -447,6 +483,9 @@ def render_check_markdown(check: ExerciseCheck) -> str:
     out += ["", f"## Where your answers differ from the model ({len(differences)})", ""]
     if not differences:
         out.append("None: every answer agrees with the model.")
+    if differences_table and differences:
+        out += _differences_table(differences)
+        differences = ()
     for r in differences:
         out += [f"### {md_code(r.question_id)} {md_inline(r.text)}", ""]
         out.append(f"- **Your answer:** {md_inline(r.learner)}")
@@ -464,6 +503,24 @@ def render_check_markdown(check: ExerciseCheck) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def _differences_table(differences: Sequence[QuestionResult]) -> list[str]:
+    rows = ["| Question | Your answer | Model answer | Notes |", "|---|---|---|---|"]
+    for r in differences:
+        model = md_inline(r.model)
+        if r.accepted:
+            model += " (also accepted: " + "; ".join(md_inline(a) for a in r.accepted) + ")"
+        notes = []
+        if 0 < r.credit < 1:
+            notes.append(f"Partly matching: {_percent(r.credit)}%.")
+        if r.weight == DRIVER_WEIGHT:
+            notes.append("Drives actions or other questions (counts double).")
+        if r.reasoning:
+            notes.append(f"Why the model answers so: {md_inline(r.reasoning)}")
+        rows.append(f"| {md_code(r.question_id)} {md_inline(r.text)} | {md_inline(r.learner)} | {model} | "
+                    f"{' '.join(notes) or '—'} |")
+    return rows
 
 
 def _json_value(value: AnswerValue | None) -> object:

@@ -3,8 +3,9 @@
 Plans are compared as the documented JSON (docs/plan-json.md), never as live ``Plan`` objects, so a snapshot
 kept in a session a year ago can still be compared after the questionnaire has changed. Everything here is
 pure: :func:`diff_plans` takes two dicts and returns a :class:`PlanDiff`; the renderers turn it into a
-Markdown changelog or a JSON document. :func:`changes_since_last_snapshot` is the one helper that reads a
-store, for the front ends.
+Markdown changelog or a JSON document. For the front ends, :func:`take_snapshot` keeps a plan in its session
+and :func:`changes_since_last_snapshot` compares the latest one with the current answers; they are the only
+functions that touch a store.
 
 What counts as a change (see docs/review.md):
 
@@ -29,6 +30,7 @@ from secplan_tui.plan.sanitize import md_code, md_inline, one_line
 
 if TYPE_CHECKING:
     from secplan_tui.model import Questionnaire
+    from secplan_tui.plan import Plan
     from secplan_tui.store import SessionStore, Snapshot
 
 PLAN_FORMAT: Final = "secplan-plan"
@@ -38,6 +40,8 @@ PLAN_FORMAT_VERSION: Final = 1
 DIFF_FORMAT: Final = "secplan-plan-diff"
 """The ``format`` field of a diff document (``secplan diff --json``)."""
 DIFF_FORMAT_VERSION: Final = 1
+MAX_LABEL_LENGTH: Final = 80
+"""Longest snapshot label accepted, in characters."""
 
 AnswerState = Literal["answered", "unanswered", "hidden"]
 """``hidden``: the question is not in that plan (hidden by other answers, or not in that questionnaire)."""
@@ -693,6 +697,54 @@ def snapshot_label(session_name: str, snapshot: Snapshot) -> str:
     return f'{one_line(session_name)}, snapshot {snapshot.id} "{one_line(snapshot.label)}" (taken {snapshot.at[:10]})'
 
 
+def check_snapshot_label(text: str) -> str:
+    """A snapshot label, cleaned: control characters removed, every run of whitespace folded into one space.
+
+    Raises:
+        InvalidInput: the label is empty once cleaned, or longer than :data:`MAX_LABEL_LENGTH`.
+    """
+    label = one_line(text)
+    if not label:
+        raise InvalidInput("Invalid label", "the snapshot label is empty; give one such as 'review 2026'")
+    if len(label) > MAX_LABEL_LENGTH:
+        raise InvalidInput(
+            "Invalid label",
+            f"the snapshot label is {len(label)} characters long; keep it to {MAX_LABEL_LENGTH} or fewer",
+        )
+    return label
+
+
+@dataclass(frozen=True)
+class SnapshotTaken:
+    """A snapshot just kept in a session, and what the front end should say about it."""
+
+    snapshot: Snapshot
+    same_label: tuple[int, ...]
+    """Earlier snapshots of the session with the same label (case ignored): ``SESSION@LABEL`` names the latest."""
+
+
+def take_snapshot(store: SessionStore, session_id: str, plan: Plan, label: str | None = None) -> SnapshotTaken:
+    """Keep a compiled plan in its session as a snapshot: the plan's JSON document (docs/plan-json.md), so it can
+    be compared later even after the questionnaire changes. ``secplan plan --snapshot`` and the app both call this.
+
+    Args:
+        store: The workspace (or its memory twin).
+        session_id: The session the plan was compiled from.
+        plan: The plan as compiled now.
+        label: The label as the user gave it; None labels the snapshot with the plan date (``2026-01-15``).
+
+    Raises:
+        InvalidInput: the label is empty or too long (nothing is saved).
+        SecplanError: the session could not be written.
+    """
+    from secplan_tui.plan.jsonout import plan_to_dict
+
+    text = plan.metadata.plan_date.isoformat() if label is None else check_snapshot_label(label)
+    earlier = tuple(s.id for s in store.snapshots(session_id) if s.label.casefold() == text.casefold())
+    snapshot = store.add_snapshot(session_id, text, plan_to_dict(plan))
+    return SnapshotTaken(snapshot, earlier)
+
+
 def changes_since_last_snapshot(
     store: SessionStore, session_id: str, questionnaire: Questionnaire, plan_date: date
 ) -> PlanDiff | None:
@@ -731,6 +783,27 @@ def changes_since_last_snapshot(
 # ------------------------------------------------------------------------------------------------------------
 # Rendering
 # ------------------------------------------------------------------------------------------------------------
+
+
+def summarise_diff(diff: PlanDiff) -> str:
+    """What changed, in one plain line (not Markdown), e.g. ``answers: 2 changed · actions: 1 added, 1 done or
+    dropped · maturity: 1 domain changed · risks: 2 rated differently``; ``No changes: ...`` when nothing did."""
+    if diff.is_empty:
+        return "No changes: the same answers, actions, maturity and risks."
+
+    def part(name: str, *counts: tuple[int, str]) -> str:
+        shown = [f"{n} {what}" for n, what in counts if n]
+        return f"{name}: {', '.join(shown)}" if shown else ""
+
+    parts = [
+        part("answers", (len(diff.answers), "changed")),
+        part("actions", (len(diff.actions_added), "added"), (len(diff.actions_removed), "done or dropped"),
+             (len(diff.actions_changed), "changed")),
+        part("maturity", (len(diff.maturity), f"{'domain' if len(diff.maturity) == 1 else 'domains'} changed")),
+        part("risks", (len(diff.risks_added), "new"), (len(diff.risks_removed), "gone"),
+             (len(diff.risks_changed), "rated differently")),
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 def _percent(value: int | None) -> str:

@@ -517,12 +517,15 @@ def all_bindings() -> list[Any]:
     from textual.binding import Binding
 
     from secplan_tui.tui import dialogs
+    from secplan_tui.tui.screens import document
     from secplan_tui.tui.widgets.choices import ChoiceList
     from secplan_tui.tui.widgets.sidebar import SectionSidebar
 
-    classes = [SecplanApp, HomeScreen, QuestionScreen, ReviewScreen, PlanScreen, HelpScreen, ChoiceList,
-               SectionSidebar, dialogs.ConfirmDialog, dialogs.NewSessionDialog, dialogs.PathDialog,
-               dialogs.ExportDialog]
+    classes: list[type[Any]] = [
+        SecplanApp, HomeScreen, QuestionScreen, ReviewScreen, PlanScreen, HelpScreen, ChoiceList, SectionSidebar,
+        dialogs.ConfirmDialog, dialogs.NewSessionDialog, dialogs.PathDialog, dialogs.ExportDialog, dialogs.TextDialog,
+        document.BriefingScreen, document.CheckScreen, document.ChangesScreen,
+    ]
     return [(cls.__name__, b) for cls in classes for b in cls.BINDINGS if isinstance(b, Binding)]
 
 
@@ -543,7 +546,7 @@ def test_bindings_have_ids_and_need_no_escape_or_alt() -> None:
         for key in binding.key.split(","):
             assert not key.startswith("alt+"), f"{owner}: {key}"
             keys_by_action.setdefault((owner, binding.action), set()).add(key)
-    with_cancel_button = {"NewSessionDialog", "PathDialog", "ExportDialog"}  # Tab to Cancel, Enter
+    with_cancel_button = {"NewSessionDialog", "PathDialog", "ExportDialog", "TextDialog"}  # Tab to Cancel, Enter
     for (owner, action), bound in keys_by_action.items():
         if owner in with_cancel_button and action == "cancel":
             continue

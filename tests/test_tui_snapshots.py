@@ -107,3 +107,50 @@ def test_question_screen_linux_console_60x20(snap_compare: SnapCompare, store: M
     app = snapshot_app(store, tmp_path, session)
     configure_from_environment(app, {"TERM": "linux"})
     assert snap_compare(app, terminal_size=(60, 20))
+
+
+def learner_session(store: MemoryWorkspace, answers: dict[str, Any] | None = None) -> str:
+    """A learner session on the bike shop scenario with the given answers (the model's when None)."""
+    from secplan_tui.scenario import load_scenario, questionnaire_of
+
+    scenario = load_scenario("bike_shop")
+    questionnaire = questionnaire_of(scenario.questionnaire_id)
+    chosen = dict(scenario.model_answers) if answers is None else answers
+    meta = store.create("Ann - bike shop", questionnaire.id, questionnaire.version, questionnaire.content_hash,
+                        scenario=scenario.id)
+    store.save_answers(meta.id, chosen, progress=progress_of(questionnaire, chosen))
+    return meta.id
+
+
+def open_document(*pressed: str) -> Callable[[Pilot[Any]], Any]:
+    """Press keys, then wait for the document made in a thread to be on screen."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.press(*pressed)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run
+
+
+def test_briefing_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
+    """A learner's briefing (F10): the question on screen and its hint, then the organisation's own words."""
+    from secplan_tui.scenario import load_scenario
+
+    first = dict(list(load_scenario("bike_shop").model_answers.items())[:3])
+    session = learner_session(store, first)
+    assert snap_compare(snapshot_app(store, tmp_path, session), terminal_size=(80, 24),
+                        run_before=open_document("f10"))
+
+
+def test_check_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
+    """The check against the model (F12) for a learner with two answers wrong: the score, its formula, the start
+    of the report."""
+    from secplan_tui.scenario import load_scenario
+
+    answers = {**load_scenario("bike_shop").model_answers, "information.card_numbers": "never",
+               "cyber.mfa_email": "yes"}
+    session = learner_session(store, answers)
+    assert snap_compare(snapshot_app(store, tmp_path, session), terminal_size=(80, 24),
+                        run_before=open_document("f12"))

@@ -1,6 +1,6 @@
-"""Dialogs: confirm, new session, a file to read, a file to write. Each is self-contained and returns what the user
-chose; the screen that opened it acts on that. Every dialog can be left with Tab to its Cancel button and Enter
-(Esc works too, but is never needed)."""
+"""Dialogs: confirm, new session, a file to read, a file to write, a line of text. Each is self-contained and
+returns what the user chose; the screen that opened it acts on that. Every dialog can be left with Tab to its
+Cancel button and Enter (Esc works too, but is never needed)."""
 
 from __future__ import annotations
 
@@ -380,4 +380,61 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         """Close without writing anything."""
+        self.dismiss(None)
+
+
+class TextDialog(ModalScreen[str | None]):
+    """Ask for one line of text that may be left empty (a snapshot label); dismisses with the text as typed, or
+    None when cancelled.
+
+    Args:
+        title: What the text is for ("Take a snapshot of the plan").
+        prompt: What to type, and what an empty answer means.
+        value: The text to start with (after a refused attempt).
+        placeholder: Shown while the box is empty.
+        max_length: The most characters the box takes.
+        error: Why the last attempt was refused.
+        ok: The label of the button that goes ahead.
+    """
+
+    DEFAULT_CSS = _css("TextDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", show=False, id="dialog.cancel"),
+    ]
+
+    def __init__(self, title: str, prompt: str, *, value: str = "", placeholder: str = "", max_length: int = 0,
+                 error: str = "", ok: str = "OK") -> None:
+        super().__init__()
+        self.title_text = title
+        self.prompt_text = prompt
+        self.start_value = value
+        self.placeholder = placeholder
+        self.max_length = max_length
+        self.error_text = error
+        self.ok_label = ok
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Static(Content(self.prompt_text), id="text-prompt")  # a Static wraps on a narrow terminal
+            yield CleanInput(self.start_value, placeholder=self.placeholder, max_length=self.max_length, id="text")
+            error = Static(plain(self.error_text), classes="dialog-error", id="dialog-error")
+            error.display = bool(self.error_text)
+            yield error
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content(self.ok_label), id="ok", variant="primary", compact=True)
+                yield Button(Content("Cancel"), id="cancel", compact=True)
+            yield Static(Content(f"Enter: {self.ok_label.lower()} · Tab: buttons"), classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    @on(Input.Submitted, "#text")
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(self.query_one("#text", Input).value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
         self.dismiss(None)

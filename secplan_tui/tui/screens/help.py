@@ -21,8 +21,13 @@ GENERAL = (
     "and how to find out. Skipping leaves a question unanswered; the review lists what is left.",
     "Changing an earlier answer takes effect at once: questions that no longer apply drop out of the plan (their "
     "answers are kept), and new ones appear in the sections on the left.",
+    "Yearly review: on the plan screen, t keeps the plan as it is now as a snapshot (say, at this year's review), "
+    "and g shows what changed since the last snapshot: answers, actions, maturity and risks.",
+    "Teaching exercises (a session started from a scenario): F10 or i shows the organisation's briefing, with the "
+    "hint of the question on screen; F12 or m checks your answers and plan against the scenario's model and gives "
+    "a score from 0 to 100. Both work on the question and plan screens.",
     "Ctrl+P opens the command palette; Ctrl+Q quits. To change a key, set SECPLAN_KEYMAP, for example "
-    "SECPLAN_KEYMAP=\"question.dont_know=f12,question.skip=ctrl+k\" (the ids are in brackets below).",
+    "SECPLAN_KEYMAP=\"question.dont_know=ctrl+d,question.skip=ctrl+k\" (the ids are in brackets below).",
 )
 
 
@@ -91,6 +96,8 @@ class HelpScreen(ModalScreen[None]):
                 for binding in bindings:
                     if not binding.description or binding.system:
                         continue
+                    if node.check_action(binding.action, ()) is False:
+                        continue  # not offered here (the exercise keys outside teaching exercises)
                     keys, _, ids = groups.setdefault(binding.action, ([], binding.tooltip or binding.description, []))
                     keys.append(self.app.get_key_display(binding))
                     if binding.id and binding.id not in ids:

@@ -15,7 +15,7 @@ from secplan_tui.sanitize import clean_text
 from secplan_tui.store import SessionMeta
 from secplan_tui.tui.app import questionnaire_entries
 from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
-from secplan_tui.tui.text import join, styled
+from secplan_tui.tui.text import join, plain, styled
 from secplan_tui.tui.widgets.footer import KeyFooter
 from secplan_tui.tui.widgets.sessions import SessionList, when
 
@@ -100,9 +100,11 @@ class HomeScreen(SecplanScreen[None]):
             details.update(Content(""))
             return
         state = "complete" if meta.status == "complete" else "in progress"
+        exercise: list[Content | str] = [" · exercise ", plain(meta.scenario)] if meta.scenario is not None else []
         details.update(join(
             styled(meta.name, "bold"),
             f" · {meta.answered} of {meta.total} answered, {state} · started {when(meta.created)} · id {meta.id}",
+            *exercise,
         ))
 
     @on(SessionList.Resized)

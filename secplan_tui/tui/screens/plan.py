@@ -1,4 +1,5 @@
-"""The plan: a live preview compiled from the answers as they are now, three views, maturity bars, export.
+"""The plan: a live preview compiled from the answers as they are now, three views, maturity bars, export; and
+from it, snapshots and the changes since the last one, and in teaching exercises the briefing and the check.
 
 Imported only when the plan is first opened (it brings in the Markdown widget and markdown-it-py).
 """
@@ -20,6 +21,7 @@ from textual.widgets.option_list import Option
 from secplan_tui.plan import VIEWS, Plan, compile_plan, render_html, render_json, render_markdown
 from secplan_tui.plan.markdown import markdown_blocks
 from secplan_tui.session import SessionController
+from secplan_tui.tui.exercising import ask_snapshot, is_learner, show_briefing, show_changes, show_check
 from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
 from secplan_tui.tui.text import join, plain, styled, unescape_markdown
 from secplan_tui.tui.widgets.footer import KeyFooter
@@ -46,11 +48,22 @@ class PlanScreen(SecplanScreen[None]):
         Binding("c", "view('checklist')", "Checklist", show=False, id="plan.view_checklist"),
         Binding("e", "export", "Export", tooltip="Write the plan to a Markdown, HTML or JSON file",
                 id="plan.export"),
+        Binding("g", "changes", "Changes", id="plan.changes",
+                tooltip="What changed in the plan since the session's last snapshot"),
+        Binding("t", "snapshot", "Snapshot", id="plan.snapshot",
+                tooltip="Keep the plan as it is now in the session (e.g. at the yearly review), to compare later"),
         Binding("f5", "back", "Back", key_display="F5", priority=True, id="plan.back",
                 tooltip="Back to where you were"),
         Binding("b", "back", "Back", show=False, id="plan.back_key"),
         Binding("f9", "app.home", "Home", key_display="F9", priority=True, id="plan.home",
                 tooltip="Back to the list of sessions"),
+        # Last in the footer: at 60 columns the keys every session has stay in view.
+        Binding("i", "briefing", "Briefing", id="plan.briefing",
+                tooltip="Read the scenario's briefing (teaching exercises)"),
+        Binding("f10", "briefing", "Briefing", key_display="F10", show=False, id="plan.briefing_fkey"),
+        Binding("m", "check", "Check", id="plan.check",
+                tooltip="Check your answers and plan against the scenario's model (teaching exercises)"),
+        Binding("f12", "check", "Check", key_display="F12", show=False, id="plan.check_fkey"),
     ]
 
     def __init__(self, controller: SessionController, *, view: str = "full") -> None:
@@ -135,6 +148,11 @@ class PlanScreen(SecplanScreen[None]):
 
     # -- actions --------------------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("briefing", "check"):
+            return is_learner(self.controller)  # hidden, and inactive, outside teaching exercises
+        return True
+
     async def action_view(self, view: str) -> None:
         """Show another view of the plan."""
         if view in VIEWS and view != self.view:
@@ -169,3 +187,20 @@ class PlanScreen(SecplanScreen[None]):
         what = "plan" if view == "full" else view
         ExportFlow(self.secplan, f"Export the plan ({VIEW_LABELS[view].lower()})", PLAN_FORMATS,
                    suggested_name(self.controller.meta.name, what, ".md"), render).start()
+
+    def action_changes(self) -> None:
+        """What changed since the last snapshot."""
+        show_changes(self.secplan, self.controller)
+
+    def action_snapshot(self) -> None:
+        """Ask for a label, then keep the plan on screen as a snapshot."""
+        if self.plan is not None:
+            ask_snapshot(self.secplan, self.controller, self.plan)
+
+    def action_briefing(self) -> None:
+        """Read the scenario's briefing (learner sessions)."""
+        show_briefing(self.secplan, self.controller)
+
+    def action_check(self) -> None:
+        """Check the answers and the plan against the scenario's model (learner sessions)."""
+        show_check(self.secplan, self.controller)

@@ -22,6 +22,7 @@ from secplan_tui.plan.compile import answer_text
 from secplan_tui.sanitize import clean_text
 from secplan_tui.session import SessionController
 from secplan_tui.tui.commands import PaletteCommand
+from secplan_tui.tui.exercising import is_learner, show_briefing, show_check
 from secplan_tui.tui.messages import AnswerGiven, SectionChosen
 from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
 from secplan_tui.tui.text import join, plain, styled
@@ -43,6 +44,10 @@ class QuestionScreen(SecplanScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so that it leads the footer in learner sessions (check_action hides it in the others).
+        Binding("f10", "briefing", "Briefing", key_display="F10", priority=True, id="question.briefing",
+                tooltip="Read the scenario's briefing, with this question's hint (teaching exercises)"),
+        Binding("i", "briefing", "Briefing", show=False, id="question.briefing_key"),
         Binding("f2", "dont_know", "Don't know", key_display="F2", priority=True, id="question.dont_know",
                 tooltip="Answer \"don't know\"; the plan turns it into a task to find out"),
         Binding("d", "dont_know", "Don't know", show=False, id="question.dont_know_key"),
@@ -69,6 +74,9 @@ class QuestionScreen(SecplanScreen[None]):
         Binding("h", "app.home", "Home", show=False, id="question.home_key"),
         Binding("ctrl+s", "save", "Save", key_display="^s", priority=True, id="question.save",
                 tooltip="Save the answer in the box (Enter does it too, except in long text)"),
+        Binding("f12", "check", "Check", key_display="F12", priority=True, show=False, id="question.check",
+                tooltip="Check your answers and plan against the scenario's model (teaching exercises)"),
+        Binding("m", "check", "Check", show=False, id="question.check_key"),
     ]
 
     def __init__(self, controller: SessionController, *, start_at: str | None = None) -> None:
@@ -90,6 +98,8 @@ class QuestionScreen(SecplanScreen[None]):
         yield KeyFooter()
 
     async def on_mount(self) -> None:
+        if is_learner(self.controller):
+            self.panel.put_hint_first()
         start = self.start_at
         if start is None or not self.controller.flow.is_visible(start):
             resume = self.controller.resume_point()
@@ -148,6 +158,9 @@ class QuestionScreen(SecplanScreen[None]):
             "F8 (or p): preview your security plan and export it.",
             "F5 (or b): back to the last question. F6: jump to a section. F9: home.",
         ]
+        if is_learner(self.controller):
+            lines += ["F12 (or m): check your answers and plan against the scenario's model.",
+                      "F10 (or i): read the briefing again."]
         self.panel.show_end(message, Content("\n".join(lines)))
         self.set_focus(None)
 
@@ -229,6 +242,8 @@ class QuestionScreen(SecplanScreen[None]):
         # the question does not offer says so when pressed.
         if action in ("skip", "save", "dont_know", "not_applicable"):
             return self.current is not None
+        if action in ("briefing", "check"):
+            return is_learner(self.controller)  # hidden, and inactive, outside teaching exercises
         return True
 
     # -- actions --------------------------------------------------------------------------------------------
@@ -303,6 +318,15 @@ class QuestionScreen(SecplanScreen[None]):
         from secplan_tui.tui.screens.plan import PlanScreen
 
         self.app.push_screen(PlanScreen(self.controller))
+
+    def action_briefing(self) -> None:
+        """Read the scenario's briefing (learner sessions)."""
+        question = self.controller.question(self.current) if self.current is not None else None
+        show_briefing(self.secplan, self.controller, question)
+
+    def action_check(self) -> None:
+        """Check the answers and the plan against the scenario's model (learner sessions)."""
+        show_check(self.secplan, self.controller)
 
     def palette_commands(self) -> list[PaletteCommand]:
         """A command per section to jump to."""

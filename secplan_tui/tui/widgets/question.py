@@ -119,6 +119,11 @@ class QuestionPanel(QuietVerticalScroll):
         self._set("#q-why", details)
         self.scroll_home(animate=False)
 
+    def put_hint_first(self) -> None:
+        """Show the hint above "why this matters" (teaching exercises: the hint is what a learner needs, and on a
+        small terminal what comes last is below the fold)."""
+        self.move_child(self.query_one("#q-hint"), before=self.query_one("#q-why"))
+
     def show_error(self, message: str) -> None:
         """Say why the value was not saved, under the control (the value stays as typed)."""
         self._set("#q-error", join(styled(f"{self.glyphs.failed} Not saved: ", "bold"), plain(message)))
