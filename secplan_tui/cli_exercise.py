@@ -87,23 +87,11 @@ def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> tu
 
 
 def _check(args: argparse.Namespace, store: SessionStore) -> int:
-    from secplan_tui.exercise import check_exercise, render_check_json, render_check_markdown
-    from secplan_tui.scenario import load_scenario, questionnaire_of
+    from secplan_tui.exercise import check_exercise, learner_scenario, render_check_json, render_check_markdown
+    from secplan_tui.scenario import questionnaire_of
 
     meta = store.resolve(args.session)
-    if meta.scenario is None:
-        raise InvalidInput(
-            "Not an exercise",
-            f"session {meta.label} was not started from a scenario, so there is no model to compare with; "
-            "start one with `secplan new NAME --scenario ID`",
-        )
-    scenario = load_scenario(meta.scenario)
-    if scenario.questionnaire_id != meta.questionnaire_id:
-        raise InvalidInput(
-            "Scenario mismatch",
-            f"session {meta.label} uses questionnaire '{meta.questionnaire_id}', but scenario '{scenario.id}' "
-            f"uses '{scenario.questionnaire_id}'",
-        )
+    scenario = learner_scenario(meta)
     questionnaire = questionnaire_of(scenario.questionnaire_id)
     check = check_exercise(scenario, questionnaire, store.answers(meta.id), learner=meta.name)
     if args.json:

@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from secplan_tui.plan import Plan
     from secplan_tui.store import SessionMeta, SessionStore, Snapshot
 
-MAX_LABEL_LENGTH = 80
-"""Longest snapshot label accepted, in characters."""
 MAX_PLAN_FILE_BYTES = 50 * 1024 * 1024
 """Largest plan file read (a full plan is tens of kilobytes)."""
 MAX_LISTED = 20
@@ -99,12 +97,11 @@ def after_plan(args: argparse.Namespace, store: SessionStore, meta: SessionMeta,
     raw_label = getattr(args, "label", None)
     if not getattr(args, "snapshot", False) and raw_label is None:
         return
-    from secplan_tui.plan.jsonout import plan_to_dict
+    from secplan_tui.review import take_snapshot
 
-    label = plan.metadata.plan_date.isoformat() if raw_label is None else check_label(raw_label)
-    earlier = [s.id for s in store.snapshots(meta.id) if s.label.casefold() == label.casefold()]
-    snapshot = store.add_snapshot(meta.id, label, plan_to_dict(plan))
-    sys.stderr.write(f"Saved snapshot {snapshot.id} {_quote(label)} of session {meta.label}.\n")
+    taken = take_snapshot(store, meta.id, plan, raw_label)
+    snapshot, earlier = taken.snapshot, taken.same_label
+    sys.stderr.write(f"Saved snapshot {snapshot.id} {_quote(snapshot.label)} of session {meta.label}.\n")
     if earlier:
         ids = ", ".join(str(i) for i in earlier)
         sys.stderr.write(
@@ -113,23 +110,6 @@ def after_plan(args: argparse.Namespace, store: SessionStore, meta: SessionMeta,
             f"SESSION@N any of them.\n"
         )
     sys.stderr.write(f"Compare with it later: secplan diff {meta.id}@{snapshot.id} {meta.id}\n")
-
-
-def check_label(text: str) -> str:
-    """A snapshot label, cleaned (control characters removed, whitespace folded).
-
-    Raises:
-        InvalidInput: the label is empty or longer than :data:`MAX_LABEL_LENGTH`.
-    """
-    label = one_line(text)
-    if not label:
-        raise InvalidInput("Invalid label", "the snapshot label is empty; give one such as --label 'review 2026'")
-    if len(label) > MAX_LABEL_LENGTH:
-        raise InvalidInput(
-            "Invalid label",
-            f"the snapshot label is {len(label)} characters long; keep it to {MAX_LABEL_LENGTH} or fewer",
-        )
-    return label
 
 
 def run_diff(args: argparse.Namespace, store: SessionStore | Callable[[], SessionStore]) -> int:
