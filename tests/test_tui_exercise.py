@@ -128,6 +128,27 @@ async def test_briefing_opens_with_f10_or_i_and_closes_with_the_same_key(
         assert isinstance(app.screen, PlanScreen)
 
 
+async def test_a_new_exercise_opens_on_its_briefing(tmp_path: Path, bike_shop: tuple[Scenario, Questionnaire]) -> None:
+    """A learner's first open of a new exercise shows the briefing first (every answer comes from its facts);
+    closing it leaves them at question 1. Once something is answered, the session opens on its question."""
+    scenario, questionnaire = bike_shop
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    meta = learner_session(store, questionnaire, {})
+    app = new_app(store, tmp_path, session_id=meta.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        document(app, BriefingScreen)
+        assert "Briefing: Penrose Cycles" in screen_text(app)
+        await keys(pilot, "f10")
+        assert isinstance(app.screen, QuestionScreen)
+        assert "Question 1 of" in screen_text(app)
+    started = learner_session(store, questionnaire, first_answers(scenario, 1), name="Bo")
+    app = new_app(store, tmp_path, session_id=started.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+
+
 async def test_check_of_the_model_answers_scores_100(tmp_path: Path, bike_shop: tuple[Scenario, Questionnaire]) -> None:
     """A learner who answered exactly as the model sees score 100 at once (F12), and again from the plan (m)."""
     scenario, questionnaire = bike_shop
@@ -337,8 +358,7 @@ async def test_missing_scenario_is_reported_not_raised(tmp_path: Path,
     meta = learner_session(store, questionnaire, {}, scenario="gone_scenario")
     app = new_app(store, tmp_path, session_id=meta.id)
     async with app.run_test(size=SIZE) as pilot:
-        await keys(pilot, "f10")
-        await settle(pilot)
+        await settle(pilot)  # a new exercise opens on its briefing, here on why it cannot be shown
         screen = document(app, BriefingScreen)
         assert screen.failure is not None
         assert "Cannot show the briefing" in screen_text(app)

@@ -105,6 +105,9 @@ class QuestionScreen(SecplanScreen[None]):
             resume = self.controller.resume_point()
             start = resume.id if resume else None
         await self.show(start)
+        if is_learner(self.controller) and not self.controller.answers:
+            # A new exercise: every answer comes from the briefing's facts, so it comes first (as in plain mode).
+            self.action_briefing()
 
     def on_screen_resume(self) -> None:
         self._update_progress()
