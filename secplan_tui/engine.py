@@ -155,6 +155,38 @@ class Flow:
         visible = sum(1 for v in self._visible.values() if v)
         return len(self._effective), visible
 
+    def position(self, question_id: str) -> tuple[int, int, bool]:
+        """Where a question stands, as "question N of about T": (N, T, whether T is final).
+
+        T counts the questions shown now, plus hidden ones whose condition (or section's condition) waits on a
+        question not answered yet: those may still appear. So the total starts near the most that can be asked
+        and settles as the answers come in, instead of growing under the user's feet; it is final when no
+        hidden question waits on an open one. Both front ends show this.
+        """
+        answered = self._effective
+        open_ids: set[str] = set()
+        """Questions shown but unanswered, or not known to be hidden yet."""
+        count = number = shown = 0
+        for section in self.questionnaire.sections:
+            for question in section.questions:
+                if self._visible[question.id]:
+                    counted = True
+                    shown += 1
+                    if question.id not in answered:
+                        open_ids.add(question.id)
+                else:
+                    refs: set[str] = set()
+                    for condition in (section.when, question.when):
+                        if condition is not None:
+                            refs |= condition.question_ids()
+                    counted = not refs.isdisjoint(open_ids)
+                    if counted:
+                        open_ids.add(question.id)
+                count += counted
+                if question.id == question_id:
+                    number = max(count, 1)
+        return number, count, count == shown
+
     def completeness(self) -> float:
         """The share of visible questions answered, 0 to 1."""
         answered, visible = self.counts()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, TextIO
 
-from secplan_tui.engine import DEFAULT_LONGTEXT_LENGTH, DEFAULT_TEXT_LENGTH, Flow, check_answer
+from secplan_tui.engine import DEFAULT_LONGTEXT_LENGTH, DEFAULT_TEXT_LENGTH, check_answer
 from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.model import (
     DONT_KNOW,
@@ -343,7 +343,7 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                    "briefing again.")
         while current is not None:
             flow = controller.flow
-            number, total = position(flow, current)
+            number, total, _ = flow.position(current.id)
             # The loader guarantees the section exists; the fallback only keeps the types honest.
             section = questionnaire.section(current.section) or Section(current.section, current.section, "", ())
             prompt = Prompt(
@@ -440,37 +440,6 @@ class Exercise:
         except SecplanError as exc:
             return cls(learner=True, problem=clean_text(exc.message).rstrip("."))
         return cls(learner=True, title=clean_text(scenario.title), briefing=briefing_text(scenario).rstrip("\n"))
-
-
-def position(flow: Flow, current: Question) -> tuple[int, int]:
-    """Where a question stands: (its number, about how many questions there are).
-
-    The count takes the questions shown now, plus hidden ones whose condition (or section's condition) waits on
-    a question not answered yet: those may still appear. So the total starts near the most that can be asked
-    and settles as the answers come in, instead of growing under the user's feet.
-    """
-    answered = flow.effective_answers()
-    open_ids: set[str] = set()
-    """Questions shown but unanswered, or not known to be hidden yet."""
-    count = number = 0
-    for section in flow.questionnaire.sections:
-        for question in section.questions:
-            if flow.is_visible(question.id):
-                counted = True
-                if question.id not in answered:
-                    open_ids.add(question.id)
-            else:
-                refs: set[str] = set()
-                for condition in (section.when, question.when):
-                    if condition is not None:
-                        refs |= condition.question_ids()
-                counted = not refs.isdisjoint(open_ids)
-                if counted:
-                    open_ids.add(question.id)
-            count += counted
-            if question.id == current.id:
-                number = max(count, 1)
-    return number, count
 
 
 def _section_title(controller: SessionController, question: Question) -> str:

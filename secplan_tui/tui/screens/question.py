@@ -130,10 +130,13 @@ class QuestionScreen(SecplanScreen[None]):
             await self._show_end()
         else:
             question = self.controller.question(question_id)
-            visible = [q.id for q in self.controller.flow.visible_questions()]
+            flow = self.controller.flow
             section = self.controller.questionnaire.section(question.section)
-            number = f"Question {visible.index(question_id) + 1} of {len(visible)}" if question_id in visible \
-                else "Question (not asked given your answers)"
+            if flow.is_visible(question_id):
+                index, total, final = flow.position(question_id)
+                number = f"Question {index} of {'' if final else 'about '}{total}"
+            else:
+                number = "Question (not asked given your answers)"
             position = join(styled(number, "bold"), " · ", plain(section.title if section else question.section))
             stored = self.controller.answers.get(question_id)
             self.panel.show_question(
