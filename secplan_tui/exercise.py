@@ -489,10 +489,7 @@ def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = Fal
     for r in differences:
         out += [f"### {md_code(r.question_id)} {md_inline(r.text)}", ""]
         out.append(f"- **Your answer:** {md_inline(r.learner)}")
-        model = md_inline(r.model)
-        if r.accepted:
-            model += " (also accepted: " + "; ".join(md_inline(a) for a in r.accepted) + ")"
-        out.append(f"- **Model answer:** {model}")
+        out.append(f"- **Model answer:** {_model_shown(r)}")
         if 0 < r.credit < 1:
             out.append(f"- **Partly matching:** {_percent(r.credit)}%")
         if r.weight == DRIVER_WEIGHT:
@@ -505,12 +502,18 @@ def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = Fal
     return "\n".join(out) + "\n"
 
 
+def _model_shown(r: QuestionResult) -> str:
+    """The model answer, with the other answers the scenario accepts."""
+    model = md_inline(r.model)
+    if r.accepted:
+        model += " (also accepted: " + "; ".join(md_inline(a) for a in r.accepted) + ")"
+    return model
+
+
 def _differences_table(differences: Sequence[QuestionResult]) -> list[str]:
     rows = ["| Question | Your answer | Model answer | Notes |", "|---|---|---|---|"]
     for r in differences:
-        model = md_inline(r.model)
-        if r.accepted:
-            model += " (also accepted: " + "; ".join(md_inline(a) for a in r.accepted) + ")"
+        model = _model_shown(r)
         notes = []
         if 0 < r.credit < 1:
             notes.append(f"Partly matching: {_percent(r.credit)}%.")
