@@ -30,6 +30,10 @@ EXAMPLE = ROOT / "questionnaires" / "examples" / "iso22342-manufacturer.yaml"
 QUESTIONNAIRE = "iso22342"
 
 
+LONG_HISTORY = 300
+"""History entries beyond a session answered in full with some changes (the manufacturer example starts at 120)."""
+
+
 def percentile(values: list[float], pct: float) -> float:
     """The pct-th percentile (nearest rank) of values."""
     ordered = sorted(values)
@@ -47,8 +51,8 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
-def bench_saves(stored: int, saves: int, base: Path) -> tuple[float, float]:
-    """p50 and p95 of a durable answer save with ``stored`` sessions in the workspace."""
+def bench_saves(stored: int, saves: int, base: Path) -> list[tuple[int, float]]:
+    """Durable answer saves with ``stored`` sessions in the workspace: (history entries before the save, ms)."""
     questionnaire = catalogue.load(QUESTIONNAIRE)
     answers = read_answers(str(EXAMPLE), questionnaire).answers
     folder = base / f"saves-{stored}"
@@ -60,7 +64,8 @@ def bench_saves(stored: int, saves: int, base: Path) -> tuple[float, float]:
     target = ws.create("target", questionnaire.id, questionnaire.version, questionnaire.content_hash)
     items = [(k, v) for k, v in answers.items() if v != "dont_know" and questionnaire.question(k).dont_know]  # type: ignore[union-attr]
     ws.save_answers(target.id, answers, progress={"answered": len(items), "total": len(items)})
-    times: list[float] = []
+    history = len(ws.history(target.id))
+    times: list[tuple[int, float]] = []
     for i in range(saves):
         # Every save changes a value (the store skips a save that changes nothing): alternate each answer with
         # "don't know", so the session's history grows as a long real session's would.
@@ -69,8 +74,8 @@ def bench_saves(stored: int, saves: int, base: Path) -> tuple[float, float]:
             value = "dont_know"
         start = time.perf_counter()
         ws.save_answer(target.id, qid, value, progress={"answered": len(items), "total": len(items)})
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), percentile(times, 95)
+        times.append((history + i, (time.perf_counter() - start) * 1000))
+    return times
 
 
 def bench_list(sessions: int, base: Path, repeat: int) -> tuple[float, float]:
@@ -102,12 +107,21 @@ def main() -> int:
         base = Path(tmp)
         results = {}
         for stored in (1, 100, 1000):
-            p50, p95 = bench_saves(stored, saves, base)
-            results[stored] = p95
-            rows.append((f"durable save, {stored:,} session{'s' if stored > 1 else ''} stored",
-                         f"p50 {p50:.2f} ms, p95 {p95:.2f} ms", "p95 <= 5 ms"))
+            times = bench_saves(stored, saves, base)
+            sessions = f"{stored:,} session{'s' if stored > 1 else ''} stored"
+            # A session answered in full with some changes has a history of 150-300 entries; years of yearly
+            # reviews take it further, and each save rewrites the whole file, history included.
+            for low, high in ((0, LONG_HISTORY), (LONG_HISTORY, None)):
+                ms = [t for n, t in times if n >= low and (high is None or n < high)]
+                if not ms:
+                    continue
+                top = max(n for n, _ in times) + 1 if high is None else high
+                p95 = percentile(ms, 95)
+                results.setdefault(stored, p95)
+                rows.append((f"durable save, {sessions}, history of {low:,}-{top:,} entries",
+                             f"p50 {statistics.median(ms):.2f} ms, p95 {p95:.2f} ms", "p95 <= 5 ms"))
         ratio = results[1000] / results[1] if results[1] else float("nan")
-        rows.append(("save p95, 1,000 vs 1 session", f"{ratio:.2f}x", "<= 1.5x"))
+        rows.append((f"save p95, 1,000 vs 1 session (history under {LONG_HISTORY})", f"{ratio:.2f}x", "<= 1.5x"))
 
         questionnaire = catalogue.load(QUESTIONNAIRE)
         answers = read_answers(str(EXAMPLE), questionnaire).answers
