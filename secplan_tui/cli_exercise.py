@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secplan_tui.errors import InvalidInput
-from secplan_tui.sanitize import clean_text
 
 if TYPE_CHECKING:
     from secplan_tui.store import SessionStore
@@ -62,11 +61,7 @@ def run_exercise_command(args: argparse.Namespace, store: SessionStore) -> int:
 
 
 def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> tuple[str, str]:
-    """Check the scenario named by ``secplan new NAME --scenario ID``.
-
-    Args:
-        scenario_id: The scenario id given.
-        questionnaire: The ``--questionnaire`` given with it, if any; it must be the scenario's.
+    """Check the scenario named by ``secplan new NAME --scenario ID`` (see scenario.check_new_scenario).
 
     Returns:
         (questionnaire id, scenario id): create the session on that questionnaire, with ``scenario=`` the id.
@@ -74,15 +69,9 @@ def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> tu
     Raises:
         InvalidInput: unknown or invalid scenario, or a ``--questionnaire`` other than the scenario's.
     """
-    from secplan_tui.scenario import load_scenario
+    from secplan_tui import scenario as scenarios
 
-    scenario = load_scenario(scenario_id)
-    if questionnaire is not None and questionnaire != scenario.questionnaire_id:
-        raise InvalidInput(
-            "Conflicting options",
-            f"scenario '{scenario.id}' uses questionnaire '{scenario.questionnaire_id}', not "
-            f"'{clean_text(questionnaire)}'; leave out --questionnaire",
-        )
+    scenario = scenarios.check_new_scenario(scenario_id, questionnaire)
     return scenario.questionnaire_id, scenario.id
 
 

@@ -633,6 +633,55 @@ def find_scenario(scenario_id: str) -> Path:
     )
 
 
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """A scenario as listed for choosing one: read from its file's top level, not checked."""
+
+    id: str
+    title: str
+    questionnaire_id: str
+    path: Path
+
+
+def scenario_entries() -> list[ScenarioEntry]:
+    """The scenarios found, first folder first (an id seen before is skipped), each read only as far as its id,
+    title and questionnaire: quick enough to list in the app. A file that cannot be read, or lacks those, is
+    left out; choosing one runs every check (:func:`check_new_scenario`)."""
+    found: list[ScenarioEntry] = []
+    seen: set[str] = set()
+    for path in scenario_files():
+        data, _raw, problems = read_yaml(path)
+        if problems or not isinstance(data, YMap):
+            continue
+        sid, title, questionnaire = data.get("id"), data.get("title"), data.get("questionnaire")
+        if not (isinstance(sid, str) and isinstance(questionnaire, str)) or sid in seen:
+            continue
+        seen.add(sid)
+        found.append(ScenarioEntry(sid, title if isinstance(title, str) else sid, questionnaire, path))
+    return found
+
+
+def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> Scenario:
+    """The scenario a new learner session is to be created on (``secplan new NAME --scenario ID``, or the app's
+    new-session dialog), with every check run: create the session on its questionnaire, with its id.
+
+    Args:
+        scenario_id: The scenario id given.
+        questionnaire: A questionnaire given with it, if any; it must be the scenario's.
+
+    Raises:
+        InvalidInput: unknown or invalid scenario, or a questionnaire other than the scenario's.
+    """
+    scenario = load_scenario(scenario_id)
+    if questionnaire is not None and questionnaire != scenario.questionnaire_id:
+        raise InvalidInput(
+            "Conflicting options",
+            f"scenario '{scenario.id}' uses questionnaire '{scenario.questionnaire_id}', not "
+            f"'{clean_text(questionnaire)}'; leave out --questionnaire",
+        )
+    return scenario
+
+
 def load_scenario(scenario_id: str) -> Scenario:
     """Find and load the scenario with this id, with every check run.
 

@@ -443,3 +443,24 @@ def test_textwrap_example_in_module_docstring_is_valid_yaml_shape() -> None:
     doc = textwrap.dedent((module.__doc__ or "").split("::", 1)[1].split("\n\n", 2)[1])
     keys = [line.split(":", 1)[0] for line in doc.splitlines() if line and not line.startswith(" ")]
     assert keys and set(keys) <= set(SCENARIO_FIELDS)
+
+
+def test_scenario_entries_list_what_scenarios_loads_without_checking() -> None:
+    """The quick list (for the app's new-session dialog) names the same scenarios as the checked load, with their
+    titles and questionnaires; a bad file is left out of it, not raised."""
+    from secplan_tui.scenario import scenario_entries, scenarios
+
+    entries = scenario_entries()
+    assert [(e.id, e.title, e.questionnaire_id) for e in entries] == [
+        (s.id, s.title, s.questionnaire_id) for s in scenarios()
+    ]
+
+
+def test_scenario_entries_skip_unreadable_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from secplan_tui.scenario import scenario_entries
+
+    (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    (tmp_path / "no_id.yaml").write_text("title: x\nbriefing: y\n", encoding="utf-8")
+    monkeypatch.setenv("SECPLAN_SCENARIOS", str(tmp_path))
+    assert "broken" not in {e.id for e in scenario_entries()}
+    assert {e.id for e in scenario_entries()} >= {"bike_shop", "architects", "distributor"}

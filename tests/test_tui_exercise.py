@@ -149,6 +149,32 @@ async def test_a_new_exercise_opens_on_its_briefing(tmp_path: Path, bike_shop: t
         assert isinstance(app.screen, QuestionScreen)
 
 
+async def test_an_exercise_can_be_started_from_the_new_session_dialog(tmp_path: Path) -> None:
+    """n lists the teaching exercises after the questionnaires; picking one makes a learner session on the
+    scenario's questionnaire, which opens on its briefing."""
+    from secplan_tui.scenario import ScenarioEntry
+    from secplan_tui.tui.dialogs import NewSessionDialog
+    from secplan_tui.tui.screens.home import HomeScreen
+
+    store = MemoryWorkspace(clock=fixed_clock, user=user_name)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await keys(pilot, "n")
+        dialog = app.screen
+        assert isinstance(dialog, NewSessionDialog)
+        assert "Questionnaire, or a teaching exercise:" in screen_text(app)
+        assert "Exercise: Penrose Cycles" in screen_text(app)
+        position = next(i for i, e in enumerate(dialog.entries) if isinstance(e, ScenarioEntry) and e.id == SCENARIO)
+        await type_text(pilot, "Ann")
+        await keys(pilot, "enter", *["down"] * position, "enter")
+        await settle(pilot)
+        [meta] = store.sessions()
+        assert (meta.name, meta.scenario, meta.questionnaire_id) == ("Ann", SCENARIO, "iso22342")
+        document(app, BriefingScreen)
+
+
 async def test_check_of_the_model_answers_scores_100(tmp_path: Path, bike_shop: tuple[Scenario, Questionnaire]) -> None:
     """A learner who answered exactly as the model sees score 100 at once (F12), and again from the plan (m)."""
     scenario, questionnaire = bike_shop

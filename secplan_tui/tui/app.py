@@ -25,12 +25,14 @@ from secplan_tui.tui.text import UNICODE, Glyphs
 if TYPE_CHECKING:
     from secplan_tui.catalogue import Entry
     from secplan_tui.model import Questionnaire
+    from secplan_tui.scenario import ScenarioEntry
     from secplan_tui.session import SessionController
     from secplan_tui.store import SessionMeta, SessionStore
 
 
 _LOADED: dict[tuple[str, int, int], Questionnaire] = {}
 _ENTRIES: dict[tuple[tuple[str, int, int], ...], list[Entry]] = {}
+_EXERCISES: dict[tuple[tuple[str, int, int], ...], list[ScenarioEntry]] = {}
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -62,6 +64,23 @@ def questionnaire_entries() -> list[Entry]:
         _ENTRIES.clear()
         _ENTRIES[key] = catalogue.entries()
     return list(_ENTRIES[key])
+
+
+def exercise_entries() -> list[ScenarioEntry]:
+    """scenario.scenario_entries, remembered while the scenario files are unchanged."""
+    from secplan_tui import scenario
+
+    key = tuple(_stamp(path) for path in scenario.scenario_files())
+    if key not in _EXERCISES:
+        _EXERCISES.clear()
+        _EXERCISES[key] = scenario.scenario_entries()
+    return list(_EXERCISES[key])
+
+
+def read_catalogues() -> None:
+    """Read the questionnaire and scenario lists into their caches (the home screen does it in a thread)."""
+    questionnaire_entries()
+    exercise_entries()
 
 
 class SecplanApp(App[int]):
@@ -134,6 +153,10 @@ class SecplanApp(App[int]):
     def questionnaire_entries(self) -> list[Entry]:
         """The questionnaires a new session can use."""
         return questionnaire_entries()
+
+    def exercise_entries(self) -> list[ScenarioEntry]:
+        """The teaching scenarios a new session can start (a learner's exercise)."""
+        return exercise_entries()
 
     def controller(self, session_id: str) -> SessionController:
         """A controller for one session, with its questionnaire loaded.

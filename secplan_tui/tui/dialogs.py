@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from secplan_tui.scenario import ScenarioEntry
 from secplan_tui.tui.files import with_suffix
 from secplan_tui.tui.text import join, plain, styled
 from secplan_tui.tui.widgets.inputs import CleanInput
@@ -136,13 +137,16 @@ class NewSession:
 
     name: str
     questionnaire_id: str
+    scenario_id: str | None = None
+    """A teaching scenario: the session is a learner's exercise on it (on the scenario's questionnaire)."""
 
 
 class NewSessionDialog(ModalScreen[NewSession | None]):
-    """Ask for a session name and a questionnaire.
+    """Ask for a session name and a questionnaire, or a teaching exercise.
 
     Args:
         entries: The questionnaires to offer (at least one).
+        exercises: The teaching scenarios to offer after them.
         name: A name to start with (after a refused attempt).
         error: Why the last attempt was refused.
     """
@@ -152,12 +156,15 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
         Binding("escape", "cancel", "Cancel", show=False, id="dialog.cancel"),
     ]
 
-    def __init__(self, entries: Sequence[Entry], *, name: str = "", error: str = "") -> None:
+    def __init__(self, entries: Sequence[Entry], exercises: Sequence[ScenarioEntry] = (), *, name: str = "",
+                 error: str = "") -> None:
         super().__init__()
         from secplan_tui.catalogue import DEFAULT_QUESTIONNAIRE
 
         # The default questionnaire first: the cursor starts there, so Enter, Enter picks it.
-        self.entries = sorted(entries, key=lambda e: e.id != DEFAULT_QUESTIONNAIRE)
+        self.entries: list[Entry | ScenarioEntry] = [
+            *sorted(entries, key=lambda e: e.id != DEFAULT_QUESTIONNAIRE), *exercises
+        ]
         self.chosen = 0
         self.start_name = name
         self.error_text = error
@@ -167,7 +174,7 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
             yield Static(Content("New session"), classes="dialog-title")
             yield Label(Content("Name, for example your organisation and the year:"))
             yield CleanInput(self.start_name, placeholder="e.g. Acme Ltd 2026", max_length=80, id="session-name")
-            yield Label(Content("Questionnaire:"))
+            yield Label(Content("Questionnaire, or a teaching exercise:" if self._has_exercises else "Questionnaire:"))
             yield MarkedOptionList(
                 *[Option(self._entry_prompt(index)) for index in range(len(self.entries))], id="questionnaire"
             )
@@ -184,9 +191,16 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
     def on_mount(self) -> None:
         self.query_one("#session-name", Input).focus()
 
+    @property
+    def _has_exercises(self) -> bool:
+        return any(isinstance(e, ScenarioEntry) for e in self.entries)
+
     def _entry_prompt(self, index: int) -> Content:
         entry = self.entries[index]
         mark = "(*)" if index == self.chosen else "( )"
+        if isinstance(entry, ScenarioEntry):
+            return join(f"{mark} ", "Exercise: ", plain(entry.title),
+                        styled(f"  ({entry.id})", "$text-muted"))
         return join(f"{mark} ", plain(entry.title or entry.id),
                     styled(f"  ({entry.id}, version {entry.version})", "$text-muted"))
 
@@ -209,7 +223,11 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
             self._show_error("Type a name for the session first.")
             self.query_one("#session-name", Input).focus()
             return
-        self.dismiss(NewSession(name, self.entries[self.chosen].id))
+        entry = self.entries[self.chosen]
+        if isinstance(entry, ScenarioEntry):
+            self.dismiss(NewSession(name, entry.questionnaire_id, scenario_id=entry.id))
+        else:
+            self.dismiss(NewSession(name, entry.id))
 
     @on(Input.Submitted, "#session-name")
     def _name_done(self) -> None:

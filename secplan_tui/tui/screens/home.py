@@ -13,7 +13,7 @@ from textual.widgets import Static
 from secplan_tui.errors import SecplanError
 from secplan_tui.sanitize import clean_text
 from secplan_tui.store import SessionMeta
-from secplan_tui.tui.app import questionnaire_entries
+from secplan_tui.tui.app import read_catalogues
 from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
 from secplan_tui.tui.text import join, plain, styled
 from secplan_tui.tui.widgets.footer import KeyFooter
@@ -52,12 +52,12 @@ class HomeScreen(SecplanScreen[None]):
         self.query_one(TitleBar).set_title(Content("secplan · security plans"))
         self.refresh_sessions()
         self.query_one(SessionList).focus()
-        # Reading every questionnaire file takes a moment: do it in a thread once the screen is up (not before
-        # the first frame, which it would slow down), rather than when n is pressed.
+        # Reading every questionnaire and scenario file takes a moment: do it in a thread once the screen is up
+        # (not before the first frame, which it would slow down), rather than when n is pressed.
         self.set_timer(0.5, self._read_questionnaires)
 
     def _read_questionnaires(self) -> None:
-        self.run_worker(questionnaire_entries, thread=True, exclusive=True, group="entries", exit_on_error=False)
+        self.run_worker(read_catalogues, thread=True, exclusive=True, group="entries", exit_on_error=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_sessions()
@@ -136,7 +136,8 @@ class HomeScreen(SecplanScreen[None]):
             self.secplan.tell("No questionnaires were found; see `secplan validate`.", title="Cannot start",
                               warning=True)
             return
-        self.app.push_screen(NewSessionDialog(entries, name=name, error=error), self._create)
+        exercises = self.secplan.exercise_entries()
+        self.app.push_screen(NewSessionDialog(entries, exercises, name=name, error=error), self._create)
 
     def _create(self, request: NewSession | None) -> None:
         from secplan_tui.answers import progress_of
@@ -146,8 +147,15 @@ class HomeScreen(SecplanScreen[None]):
         name = clean_text(request.name).strip()
         store = self.secplan.store
         try:
-            questionnaire = self.secplan.questionnaire(request.questionnaire_id)
-            meta = store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash)
+            questionnaire_id, scenario_id = request.questionnaire_id, None
+            if request.scenario_id is not None:
+                from secplan_tui.scenario import check_new_scenario
+
+                scenario = check_new_scenario(request.scenario_id)
+                questionnaire_id, scenario_id = scenario.questionnaire_id, scenario.id
+            questionnaire = self.secplan.questionnaire(questionnaire_id)
+            meta = store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash,
+                                scenario=scenario_id)
             meta = store.update_meta(meta.id, progress=progress_of(questionnaire, {}))
         except SecplanError as exc:
             self.action_new(name=name, error=exc.message)
