@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from secplan_tui.errors import InvalidInput
 from secplan_tui.model import (
@@ -19,6 +20,9 @@ from secplan_tui.model import (
     Section,
 )
 from secplan_tui.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from secplan_tui.conditions import Condition
 
 DEFAULT_TEXT_LENGTH = 200
 DEFAULT_LONGTEXT_LENGTH = 4000
@@ -62,10 +66,12 @@ class Flow:
         self.questionnaire = questionnaire
         self.answers = dict(answers)
         self._visible: dict[str, bool] = {}
+        self._section_on: dict[str, bool] = {}
         self._effective: dict[str, AnswerValue] = {}
         # Conditions refer only to earlier questions (the validator checks), so one pass in order settles all.
         for section in questionnaire.sections:
             section_on = section.when is None or section.when.evaluate(self._effective)
+            self._section_on[section.id] = section_on
             for q in section.questions:
                 shown = section_on and (q.when is None or q.when.evaluate(self._effective))
                 self._visible[q.id] = shown
@@ -158,16 +164,21 @@ class Flow:
     def position(self, question_id: str) -> tuple[int, int, bool]:
         """Where a question stands, as "question N of about T": (N, T, whether T is final).
 
-        T counts the questions shown now, plus hidden ones whose condition (or section's condition) waits on a
-        question not answered yet: those may still appear. So the total starts near the most that can be asked
-        and settles as the answers come in, instead of growing under the user's feet; it is final when no
-        hidden question waits on an open one. Both front ends show this.
+        T counts the questions shown now, plus hidden ones that may still appear: each condition that hides them
+        now (the section's, the question's) waits on a question not answered yet. So the total starts near the
+        most that can be asked and settles as the answers come in, instead of growing under the user's feet; it
+        is final when no hidden question may still appear. Both front ends show this.
         """
         answered = self._effective
         open_ids: set[str] = set()
         """Questions shown but unanswered, or not known to be hidden yet."""
+
+        def may_open(condition: Condition | None, holds: bool) -> bool:
+            return holds or (condition is not None and not condition.question_ids().isdisjoint(open_ids))
+
         count = number = shown = 0
         for section in self.questionnaire.sections:
+            section_on = self._section_on[section.id]
             for question in section.questions:
                 if self._visible[question.id]:
                     counted = True
@@ -175,11 +186,8 @@ class Flow:
                     if question.id not in answered:
                         open_ids.add(question.id)
                 else:
-                    refs: set[str] = set()
-                    for condition in (section.when, question.when):
-                        if condition is not None:
-                            refs |= condition.question_ids()
-                    counted = not refs.isdisjoint(open_ids)
+                    question_on = question.when is None or question.when.evaluate(answered)
+                    counted = may_open(section.when, section_on) and may_open(question.when, question_on)
                     if counted:
                         open_ids.add(question.id)
                 count += counted

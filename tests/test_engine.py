@@ -468,3 +468,51 @@ def test_exclusive_choice_stands_alone(tmp_path: Path) -> None:
     assert check_answer(cloud, ["none"]) == ["none"]
     assert check_answer(cloud, ["email"]) == ["email"]
     assert "'none' cannot be picked with other choices" in rejected(cloud, ["email", "none"])
+
+
+# -- position: "question N of about T" ------------------------------------------------------------------------
+
+
+def test_position_counts_hidden_questions_that_may_still_appear(questionnaire: Questionnaire) -> None:
+    """With nothing answered every question may appear; an answer that settles a section hidden takes its
+    questions out of the count for good; the total is final once no hidden question waits on an open one."""
+    everything = len(questionnaire.questions())
+    assert Flow(questionnaire, {}).position("profile.premises") == (1, everything, False)
+
+    at_home = Flow(questionnaire, {"profile.premises": "home"})
+    physical = [x.id for x in questionnaire.questions() if x.section == "physical"]
+    number, total, final = at_home.position("profile.people")
+    assert (number, final) == (2, False)
+    assert total == everything - len(physical)  # the section is hidden by an answer given: it cannot come back
+
+    settled = Flow(questionnaire, {"profile.premises": "home", "profile.people": 3, "profile.cloud": ["email"]})
+    visible = visible_ids(settled)
+    assert settled.position(visible[-1]) == (len(visible), len(visible), True)
+
+
+def test_position_ignores_a_question_whose_section_is_settled_hidden(
+    load_yaml: Callable[[str], Questionnaire],
+) -> None:
+    """A hidden question counts only if every condition hiding it waits on an open question: one whose own
+    condition waits, in a section hidden by an answer already given, can never appear."""
+    extra = FLOW_YAML.replace(
+        """            when: "physical.alarm == 'yes'"
+            discover: {ask: owner, how: Ask the alarm company.}""",
+        """            when: "physical.alarm == 'yes'"
+            discover: {ask: owner, how: Ask the alarm company.}
+          - id: physical.cctv
+            type: yesno
+            text: Is there CCTV?
+            why: Cameras deter.
+            hint: Look up.
+            when: "'files' in profile.cloud"
+            discover: {ask: owner, how: Ask.}""",
+    )
+    assert extra != FLOW_YAML
+    questionnaire = load_yaml(extra)
+    flow = Flow(questionnaire, {"profile.premises": "home", "profile.people": 3})
+    _, total, final = flow.position("profile.cloud")
+    waiting_on_cloud = [x.id for x in questionnaire.questions() if x.section != "physical" and x.when is not None
+                        and "profile.cloud" in x.when.question_ids()]
+    assert not final
+    assert total == len(visible_ids(flow)) + len(waiting_on_cloud)
