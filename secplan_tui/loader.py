@@ -133,6 +133,10 @@ _FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 """libyaml's parser, when PyYAML was built with it: about five times faster on the full questionnaire. A file it
 cannot parse is parsed again by PyYAML's own parser, whose messages say more (the tab it found, say)."""
 
+_FAST_UNSAFE = re.compile(r"\t|[|>][-+0-9]*#")
+"""Text that libyaml accepts and PyYAML refuses (a tab between tokens; a comment touching a block scalar's
+indicator): such files go to PyYAML alone, so a file is valid or not whichever parser this PyYAML has."""
+
 
 def parse_yaml_text(text: str, name: str) -> Any:
     """Parse YAML text into YMap/YList/scalars, refusing tags, anchors and deep nesting.
@@ -141,7 +145,7 @@ def parse_yaml_text(text: str, name: str) -> Any:
         _Abort: with the one problem that stopped parsing.
     """
     try:
-        if _FAST_LOADER is not None:
+        if _FAST_LOADER is not None and not _FAST_UNSAFE.search(text):
             try:
                 return _parse_with(_FAST_LOADER, text, name)
             except (yaml.YAMLError, RecursionError):
