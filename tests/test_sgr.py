@@ -149,3 +149,26 @@ def test_unknown_codes_pass_through_with_the_style_settled_first() -> None:
     assert "\x1b[58;2;1;2;3m" in squashed
     assert squashed.index("\x1b[0;1m") < squashed.index("\x1b[58;2;1;2;3m")
     assert replay(squashed) == replay(stream)
+
+
+def test_adding_bold_to_faint_ends_both_first() -> None:
+    """The Linux console keeps bold and faint in one field: adding one to the other ends both and sets both."""
+    white = (2, 255, 255, 255)
+    faint = Style(frozenset({2}), white, None)
+    assert transition(faint, Style(frozenset({1, 2}), white, None)) == "\x1b[22;1;2m"
+
+
+def test_screen_switches_and_eight_bit_controls_make_the_style_unknown() -> None:
+    """Leaving the alternate screen restores a saved style, and an 8-bit CSI can set one: after either, the next
+    style is sent whole."""
+    for middle in ("\x1b[?1049l", "\x1b[?1048l", "\x1b[?47l", "\x9b0m"):
+        stream = f"\x1b[0;1mA{middle}\x1b[0;1mB"
+        squashed = squash_sgr(stream)
+        assert squashed.endswith(f"{middle}\x1b[0;1mB"), repr(squashed)
+    # other private modes (the cursor, synchronised output) leave the style alone
+    assert squash_sgr("\x1b[0;1mA\x1b[?25l\x1b[0;1mB") == "\x1b[0;1mA\x1b[?25lB"
+
+
+def test_absurdly_long_codes_pass_through() -> None:
+    stream = "\x1b[0mA\x1b[" + "1" * 5000 + "mB"
+    assert squash_sgr(stream) == stream

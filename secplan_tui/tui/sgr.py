@@ -36,6 +36,12 @@ encircle). 21 is left out on purpose: some terminals read it as double underline
 
 _OFF_CODES = frozenset(_OFF.values())
 
+_RESTORING_MODES = frozenset({"47", "1047", "1048", "1049"})
+"""Private modes that switch screens or restore the saved cursor, and with it a saved style."""
+
+_UNSEEN = re.compile(r"[\x1b\x80-\x9f]")
+"""What marks text as holding a control sequence (7-bit ESC, or an 8-bit C1 control such as CSI)."""
+
 
 class Style(NamedTuple):
     """The style in force: attributes (the codes that set them) and colours (their parameters), None meaning the
@@ -54,7 +60,10 @@ def apply(params: str, style: Style | None) -> Style | None:
     before was unknown and the codes do not start with a reset."""
     if ":" in params:
         return None  # sub-parameters (curly underline 4:3, colours 38:2::r:g:b): not followed
-    numbers = [int(p) if p else 0 for p in params.split(";")]
+    try:
+        numbers = [int(p) if p else 0 for p in params.split(";")]
+    except ValueError:  # more digits than Python reads as a number
+        return None
     if style is None:
         if numbers[0] != 0:
             return None
@@ -118,6 +127,10 @@ def _difference(old: Style, new: Style) -> list[int]:
         if _OFF[attr] not in codes:
             codes.append(_OFF[attr])
     turned_on = set(new.attrs - old.attrs)
+    if turned_on & {1, 2} and old.attrs & {1, 2} and 22 not in codes:
+        # The Linux console keeps bold and faint in one field, so adding one to the other replaces it there:
+        # end both and set what the new style has.
+        codes.append(22)
     # An "off" code ends its partners too (22 ends bold and faint): set again those the new style keeps.
     turned_on |= {a for a in new.attrs if _OFF[a] in codes}
     codes += sorted(turned_on)
@@ -163,14 +176,20 @@ def squash_sgr(data: str) -> str:
             settle()
             text = data[position:match.start()]
             out.append(text)
-            if "\x1b" in text:
+            if _UNSEEN.search(text):
                 # Some other control sequence: it might change the style (a soft reset does), so forget it on
                 # both sides; codes pass through as they are until one starts with a reset.
                 sent = wanted = None
         position = match.end()
         params = match.group("sgr")
         if params is None:
-            out.append(match.group(0))  # a cursor move: the style does not matter
+            move = match.group(0)
+            if move.startswith("\x1b[?") and _RESTORING_MODES & set(move[3:-1].split(";")):
+                settle()  # the terminal may come back with another style: forget it on both sides
+                out.append(move)
+                sent = wanted = None
+                continue
+            out.append(move)  # a cursor move: the style does not matter
             continue
         after = apply(params, wanted)
         if after is None:
@@ -183,7 +202,7 @@ def squash_sgr(data: str) -> str:
         settle()
         text = data[position:]
         out.append(text)
-        if "\x1b" in text:
+        if _UNSEEN.search(text):
             sent = wanted = None
     settle()
     return "".join(out)
