@@ -606,29 +606,28 @@ def load_scenario_file(path: str | Path, display: str | None = None) -> Scenario
 
 
 def find_scenario(scenario_id: str) -> Path:
-    """The file of the scenario with this id: ``<id>.yaml`` in a scenario folder, else any file whose ``id`` is it.
+    """The file of the scenario with this id, by the rule of :func:`scenario_entries` (folder by folder; within a
+    folder ``<id>.yaml`` first). A file named ``<id>.yaml`` that cannot be read is still found, so that loading it
+    reports its problems.
 
     Raises:
         InvalidInput: no such scenario; the message lists those available.
     """
-    for d in scenario_dirs():
-        for suffix in (".yaml", ".yml"):
-            candidate = d / f"{scenario_id}{suffix}"
-            if ID_PATTERN.match(scenario_id) and candidate.is_file():
-                return candidate
-    known: list[str] = []
-    for path in scenario_files():
-        data, _raw, problems = read_yaml(path)
-        if problems or not isinstance(data, YMap) or not isinstance(data.get("id"), str):
-            continue
-        if data["id"] == scenario_id:
-            return path
-        known.append(str(data["id"]))
+    index = _scenario_index()
+    if scenario_id in index:
+        return index[scenario_id].path
+    if ID_PATTERN.match(scenario_id):
+        for d in scenario_dirs():
+            for suffix in (".yaml", ".yml"):
+                candidate = d / f"{scenario_id}{suffix}"
+                if candidate.is_file():
+                    return candidate
+    known = list(index)
     shown = clean_text(scenario_id)
     hint = _suggest(scenario_id, known)
     raise InvalidInput(
         "Unknown scenario",
-        f"no scenario '{shown}'{hint} (known: {', '.join(sorted(set(known))) or 'none'}). "
+        f"no scenario '{shown}'{hint} (known: {', '.join(sorted(known)) or 'none'}). "
         "Scenarios live in questionnaires/scenarios/ or the folders in SECPLAN_SCENARIOS.",
     )
 
@@ -644,21 +643,31 @@ class ScenarioEntry:
 
 
 def scenario_entries() -> list[ScenarioEntry]:
-    """The scenarios found, first folder first (an id seen before is skipped), each read only as far as its id,
-    title and questionnaire: quick enough to list in the app. A file that cannot be read, or lacks those, is
-    left out; choosing one runs every check (:func:`check_new_scenario`)."""
-    found: list[ScenarioEntry] = []
-    seen: set[str] = set()
-    for path in scenario_files():
-        data, _raw, problems = read_yaml(path)
-        if problems or not isinstance(data, YMap):
+    """The scenarios found, each read only as far as its id, title and questionnaire: quick enough to list in the
+    app. The scenario with an id is the first found folder by folder (``SECPLAN_SCENARIOS`` first, the bundled
+    folder last), and within a folder ``<id>.yaml`` before any other file with that id; every lookup by id
+    (:func:`find_scenario`) follows the same rule. A file that cannot be read, or lacks those fields, is left
+    out; choosing one runs every check (:func:`check_new_scenario`)."""
+    return list(_scenario_index().values())
+
+
+def _scenario_index() -> dict[str, ScenarioEntry]:
+    index: dict[str, ScenarioEntry] = {}
+    for d in scenario_dirs():
+        if not d.is_dir():
             continue
-        sid, title, questionnaire = data.get("id"), data.get("title"), data.get("questionnaire")
-        if not (isinstance(sid, str) and isinstance(questionnaire, str)) or sid in seen:
-            continue
-        seen.add(sid)
-        found.append(ScenarioEntry(sid, title if isinstance(title, str) else sid, questionnaire, path))
-    return found
+        here: dict[str, ScenarioEntry] = {}
+        for path in sorted(p for p in d.glob("*.y*ml") if p.is_file()):
+            data, _raw, problems = read_yaml(path)
+            if problems or not isinstance(data, YMap):
+                continue
+            sid, title, questionnaire = data.get("id"), data.get("title"), data.get("questionnaire")
+            if not (isinstance(sid, str) and isinstance(questionnaire, str)) or sid in index:
+                continue
+            if sid not in here or path.stem == sid:
+                here[sid] = ScenarioEntry(sid, title if isinstance(title, str) else sid, questionnaire, path)
+        index.update(here)
+    return index
 
 
 def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> Scenario:
@@ -726,18 +735,14 @@ def session_scenario(scenario_id: str) -> Scenario:
 
 
 def scenarios() -> list[Scenario]:
-    """Every valid scenario found, first folder first; an id seen before is skipped, and so is an invalid file
-    (``secplan validate`` reports its problems)."""
+    """Every valid scenario found, in the order and by the rule of :func:`scenario_entries`; an invalid file is
+    skipped (``secplan validate`` reports its problems)."""
     found: list[Scenario] = []
-    seen: set[str] = set()
-    for path in scenario_files():
-        result = load_scenario_result(path, _display(path))
+    for entry in _scenario_index().values():
+        result = load_scenario_result(entry.path, _display(entry.path))
         scenario = result.scenario
-        if scenario is None or scenario.id in seen:
+        if scenario is None or any(p.severity is Severity.ERROR for p in result.problems):
             continue
-        if any(p.severity is Severity.ERROR for p in result.problems):
-            continue
-        seen.add(scenario.id)
         found.append(scenario)
     return found
 

@@ -464,3 +464,24 @@ def test_scenario_entries_skip_unreadable_files(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("SECPLAN_SCENARIOS", str(tmp_path))
     assert "broken" not in {e.id for e in scenario_entries()}
     assert {e.id for e in scenario_entries()} >= {"bike_shop", "architects", "distributor"}
+
+
+def test_the_listed_scenario_is_the_one_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trainer's copy of a scenario under another file name, in SECPLAN_SCENARIOS, comes before the bundled one
+    in the list and in every lookup by id (the briefing and the check load what the learner picked)."""
+    from secplan_tui.scenario import find_scenario, load_scenario, scenario_entries
+
+    bundled = ROOT / "questionnaires" / "scenarios" / "bike_shop.yaml"
+    text = bundled.read_text(encoding="utf-8")
+    assert "\ntitle: " in text
+    copy = tmp_path / "class-a-bikes.yaml"
+    copy.write_text(text.replace("\ntitle: ", "\ntitle: Trainer edition of ", 1), encoding="utf-8")
+    monkeypatch.setenv("SECPLAN_SCENARIOS", str(tmp_path))
+    [entry] = [e for e in scenario_entries() if e.id == "bike_shop"]
+    assert entry.path == copy and entry.title.startswith("Trainer edition of ")
+    assert find_scenario("bike_shop") == copy
+    assert load_scenario("bike_shop").title.startswith("Trainer edition of ")
+    # Within one folder, <id>.yaml comes before another file with the same id.
+    (tmp_path / "bike_shop.yaml").write_text(text, encoding="utf-8")
+    assert find_scenario("bike_shop") == tmp_path / "bike_shop.yaml"
+    assert [e.path for e in scenario_entries() if e.id == "bike_shop"] == [tmp_path / "bike_shop.yaml"]

@@ -60,10 +60,12 @@ def questionnaire_entries() -> list[Entry]:
     from secplan_tui import catalogue
 
     key = tuple(_stamp(path) for path in catalogue.questionnaire_files())
-    if key not in _ENTRIES:
+    found = _ENTRIES.get(key)
+    if found is None:  # (the home screen's thread may fill or clear the cache meanwhile: keep our own copy)
+        found = catalogue.entries()
         _ENTRIES.clear()
-        _ENTRIES[key] = catalogue.entries()
-    return list(_ENTRIES[key])
+        _ENTRIES[key] = found
+    return list(found)
 
 
 def exercise_entries() -> list[ScenarioEntry]:
@@ -71,10 +73,12 @@ def exercise_entries() -> list[ScenarioEntry]:
     from secplan_tui import scenario
 
     key = tuple(_stamp(path) for path in scenario.scenario_files())
-    if key not in _EXERCISES:
+    found = _EXERCISES.get(key)
+    if found is None:
+        found = scenario.scenario_entries()
         _EXERCISES.clear()
-        _EXERCISES[key] = scenario.scenario_entries()
-    return list(_EXERCISES[key])
+        _EXERCISES[key] = found
+    return list(found)
 
 
 def read_catalogues() -> None:
