@@ -193,12 +193,13 @@ def cmd_home(args: argparse.Namespace) -> int:
     if _no_terminal():
         open_sessions = [m for m in store.sessions() if m.status != "complete"] or store.sessions()
         if not open_sessions:
-            sys.stderr.write("secplan: no terminal, so no full-screen app. Create a session with `secplan new NAME`, "
-                             "then answer it with `secplan ask NAME`.\n")
+            command = _command(args)
+            sys.stderr.write(f"secplan: no terminal, so no full-screen app. Create a session with "
+                             f"`{command} new NAME`, then answer it with `{command} ask NAME`.\n")
             return 2
         meta = open_sessions[0]
         sys.stderr.write(f"secplan: no terminal, so using plain line mode on the latest session '{meta.name}' "
-                         f"({meta.id}); `secplan ask SESSION` picks another.\n")
+                         f"({meta.id}); `{_command(args)} ask SESSION` picks another.\n")
         return _plain(args, store, meta, "line")
     from secplan_tui.tui import run_app
 
@@ -258,7 +259,10 @@ def _command(args: argparse.Namespace) -> str:
     gave it, so that the suggestion works when pasted."""
     if args.data_dir is None:
         return "secplan"
-    return f"secplan --data-dir {shlex.quote(args.data_dir)}"
+    from secplan_tui.store import default_data_dir
+
+    # Absolute, so that it works from any folder (and never starts with "-").
+    return f"secplan --data-dir {shlex.quote(str(default_data_dir(args.data_dir)))}"
 
 
 def cmd_new(args: argparse.Namespace) -> int:
