@@ -173,6 +173,16 @@ async def test_an_exercise_can_be_started_from_the_new_session_dialog(tmp_path: 
         [meta] = store.sessions()
         assert (meta.name, meta.scenario, meta.questionnaire_id) == ("Ann", SCENARIO, "iso22342")
         document(app, BriefingScreen)
+        # The same name again is refused; the dialog comes back with the reason and the exercise still marked.
+        await keys(pilot, "f9", "n")
+        await type_text(pilot, "Ann")
+        await keys(pilot, "enter", *["down"] * position, "enter")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, NewSessionDialog) and again is not dialog
+        assert again.chosen == position
+        assert "(*) Exercise: Penrose Cycles" in screen_text(app)
+        assert len(store.sessions()) == 1
 
 
 async def test_check_of_the_model_answers_scores_100(tmp_path: Path, bike_shop: tuple[Scenario, Questionnaire]) -> None:

@@ -141,6 +141,13 @@ class NewSession:
     """A teaching scenario: the session is a learner's exercise on it (on the scenario's questionnaire)."""
 
 
+def _picks(entry: Entry | ScenarioEntry, request: NewSession) -> bool:
+    """Whether the dialog's entry is the one a request was made with."""
+    if isinstance(entry, ScenarioEntry):
+        return request.scenario_id == entry.id
+    return request.scenario_id is None and request.questionnaire_id == entry.id
+
+
 class NewSessionDialog(ModalScreen[NewSession | None]):
     """Ask for a session name and a questionnaire, or a teaching exercise.
 
@@ -149,6 +156,7 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
         exercises: The teaching scenarios to offer after them.
         name: A name to start with (after a refused attempt).
         error: Why the last attempt was refused.
+        chosen: The refused attempt, whose questionnaire or exercise is marked again.
     """
 
     DEFAULT_CSS = _css("NewSessionDialog")
@@ -157,7 +165,7 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
     ]
 
     def __init__(self, entries: Sequence[Entry], exercises: Sequence[ScenarioEntry] = (), *, name: str = "",
-                 error: str = "") -> None:
+                 error: str = "", chosen: NewSession | None = None) -> None:
         super().__init__()
         from secplan_tui.catalogue import DEFAULT_QUESTIONNAIRE
 
@@ -165,7 +173,8 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
         self.entries: list[Entry | ScenarioEntry] = [
             *sorted(entries, key=lambda e: e.id != DEFAULT_QUESTIONNAIRE), *exercises
         ]
-        self.chosen = 0
+        self.chosen = next((i for i, e in enumerate(self.entries) if chosen is not None and _picks(e, chosen)), 0)
+        """The entry marked: the first, or the one of a refused attempt."""
         self.start_name = name
         self.error_text = error
 
@@ -189,6 +198,7 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
             )
 
     def on_mount(self) -> None:
+        self.query_one("#questionnaire", OptionList).highlighted = self.chosen
         self.query_one("#session-name", Input).focus()
 
     @property

@@ -127,7 +127,7 @@ class HomeScreen(SecplanScreen[None]):
 
     # -- actions ------------------------------------------------------------------------------------------------
 
-    def action_new(self, name: str = "", error: str = "") -> None:
+    def action_new(self, name: str = "", error: str = "", chosen: NewSession | None = None) -> None:
         """Ask for a name and a questionnaire, then create the session and open it."""
         from secplan_tui.tui.dialogs import NewSessionDialog
 
@@ -137,7 +137,8 @@ class HomeScreen(SecplanScreen[None]):
                               warning=True)
             return
         exercises = self.secplan.exercise_entries()
-        self.app.push_screen(NewSessionDialog(entries, exercises, name=name, error=error), self._create)
+        self.app.push_screen(NewSessionDialog(entries, exercises, name=name, error=error, chosen=chosen),
+                             self._create)
 
     def _create(self, request: NewSession | None) -> None:
         from secplan_tui.answers import progress_of
@@ -158,7 +159,7 @@ class HomeScreen(SecplanScreen[None]):
                                 scenario=scenario_id)
             meta = store.update_meta(meta.id, progress=progress_of(questionnaire, {}))
         except SecplanError as exc:
-            self.action_new(name=name, error=exc.message)
+            self.action_new(name=name, error=exc.message, chosen=request)
             return
         self.refresh_sessions(select=meta.id)
         self.secplan.open_session(meta.id)
