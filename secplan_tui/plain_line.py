@@ -78,7 +78,7 @@ class Prompt:
     number: int
     """1-based position among the questions visible now."""
     total: int
-    """About how many questions there are: the visible ones and those that may still appear (see position)."""
+    """About how many questions there are: the visible ones and those that may still appear (Flow.position)."""
     current: AnswerValue | None
     """The saved answer, when the question was answered before."""
     new_section: bool
@@ -87,6 +87,8 @@ class Prompt:
     """A teaching exercise (a session created with --scenario): the question's hint is shown with it."""
     briefing: bool = False
     """The exercise's briefing can be shown: ``b`` is offered."""
+    final: bool = False
+    """The total is final: no hidden question may still appear (it is shown without "about")."""
 
     @property
     def hint(self) -> str:
@@ -95,8 +97,9 @@ class Prompt:
 
     @property
     def header(self) -> str:
-        """Section and progress: "Who is in charge — question 12 of about 30"."""
-        return f"{clean_text(self.section.title)} {DASH} question {self.number} of about {self.total}"
+        """Section and progress: "Who is in charge — question 12 of about 30" ("of 28" once the total is final)."""
+        about = "" if self.final else "about "
+        return f"{clean_text(self.section.title)} {DASH} question {self.number} of {about}{self.total}"
 
 
 class Unclear(Exception):
@@ -343,7 +346,7 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                    "briefing again.")
         while current is not None:
             flow = controller.flow
-            number, total, _ = flow.position(current.id)
+            number, total, final = flow.position(current.id)
             # The loader guarantees the section exists; the fallback only keeps the types honest.
             section = questionnaire.section(current.section) or Section(current.section, current.section, "", ())
             prompt = Prompt(
@@ -351,6 +354,7 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                 section=section,
                 number=number,
                 total=total,
+                final=final,
                 current=flow.answers.get(current.id) if flow.is_visible(current.id) else None,
                 new_section=current.section != last_section,
                 learner=exercise.learner,
