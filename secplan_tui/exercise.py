@@ -436,7 +436,7 @@ def _because(diff: ActionDifference) -> str:
     return " (because of " + ", ".join(md_code(q) for q in diff.because) + ")"
 
 
-def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = False) -> str:
+def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = False, narrow: bool = False) -> str:
     """The check as Markdown: score, agreement per domain, missed and extra actions, differences with reasoning.
 
     Every text that comes from a learner, a scenario or a questionnaire is escaped, so no answer can add structure.
@@ -445,6 +445,8 @@ def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = Fal
         check: The check.
         differences_table: The differences as one table row per question instead of a heading and a list each
             (the app's Markdown widget draws a table as one widget, and a hundred headings and lists take seconds).
+        narrow: Agreement per domain in three columns, which fit an 80-column terminal (six do not, and the app
+            then shows one record per domain).
     """
     out: list[str] = [f"# Exercise check: {md_inline(check.scenario_title)}", ""]
     who = f"Session {md_inline(check.learner)} · " if check.learner else ""
@@ -460,12 +462,16 @@ def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = Fal
         "",
         "## Agreement per domain",
         "",
-        "| Domain | Questions | Agreed | Agreement | Maturity (model) | Maturity (yours) |",
-        "|---|---|---|---|---|---|",
     ]
-    for d in check.domains:
-        out.append(f"| {md_inline(d.title)} | {d.questions} | {d.agreed} | {d.percent}% | "
-                   f"{_maturity(d.model_maturity)} | {_maturity(d.learner_maturity)} |")
+    if narrow:
+        out += ["| Domain | Agreed (agreement) | Maturity: model / yours |", "|---|---|---|"]
+        out += [f"| {md_inline(d.title)} | {d.agreed} of {d.questions} ({d.percent}%) | "
+                f"{_maturity(d.model_maturity)} / {_maturity(d.learner_maturity)} |" for d in check.domains]
+    else:
+        out += ["| Domain | Questions | Agreed | Agreement | Maturity (model) | Maturity (yours) |",
+                "|---|---|---|---|---|---|"]
+        out += [f"| {md_inline(d.title)} | {d.questions} | {d.agreed} | {d.percent}% | "
+                f"{_maturity(d.model_maturity)} | {_maturity(d.learner_maturity)} |" for d in check.domains]
     out += ["", "Partly matching multiple-choice answers count in part (shared choices / all choices picked).", ""]
 
     out += [f"## Actions the model plan has and yours lacks ({len(check.missed_actions)})", ""]

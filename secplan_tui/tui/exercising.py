@@ -97,7 +97,7 @@ def _open_check(app: SecplanApp, controller: SessionController) -> None:
         from secplan_tui.exercise import check_exercise, learner_scenario, render_check_markdown
 
         check = check_exercise(learner_scenario(meta), questionnaire, answers, learner=meta.name)
-        return Document(render_check_markdown(check, differences_table=True), header=score_header(check))
+        return Document(render_check_markdown(check, differences_table=True, narrow=True), header=score_header(check))
 
     title = join(styled(meta.name, "bold"), " · check against the model")
     app.push_screen(CheckScreen(title, make, what="the check"))
