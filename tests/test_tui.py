@@ -605,3 +605,26 @@ async def test_no_color_and_ansi_theme_keep_every_state_in_text(tmp_path: Path) 
         assert "+ 10/10" in text  # complete section, in ASCII
         assert "+ Saved" in text
         assert "> 1 ( )" in text  # the cursor as a mark, the choice's state as ( ) / (*)
+
+
+def test_adaptive_table_keeps_a_narrow_table_a_grid_and_stacks_wide_ones() -> None:
+    """In the app's Markdown, a three-column table a little too wide wraps its longer cells and stays a grid (the
+    "changes since the last snapshot" table at 80 columns); two columns and wide tables read as records."""
+    from rich.console import Console
+
+    from secplan_tui.tui.widgets.plan_view import AdaptiveTable
+
+    def drawn(table: AdaptiveTable, width: int = 76) -> str:
+        console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+        console.print(table)
+        return console.export_text()
+
+    rows = [["Open questions (don't know)", "Riverside Travel Ltd", "Riverside Travel Ltd (trading)"],
+            ["Actions", "17", "19"]]
+    grid = drawn(AdaptiveTable(["", "Before", "After"], rows))
+    assert "┌" in grid and "Riverside" in grid
+    assert max(len(line) for line in grid.splitlines()) <= 76
+    pairs = drawn(AdaptiveTable(["Field", "Value"], [["Questionnaire hash", "f" * 70]]))
+    assert "┌" not in pairs and "Questionnaire hash: " in pairs
+    wide = drawn(AdaptiveTable([f"Column {i}" for i in range(6)], [["x" * 20] * 6]))
+    assert "┌" not in wide and "Column 1: " in wide

@@ -40,7 +40,8 @@ def safe_parser() -> MarkdownIt:
 
 
 class AdaptiveTable:
-    """A table that draws as a grid when it fits the width, and as one record per row when it does not.
+    """A table that draws as a grid when it fits the width (a narrow table may wrap its longer cells), and as one
+    record per row when it does not.
 
     Wide tables (the risk register has six columns) are unreadable squeezed into 50 cells; as records each row
     reads ``Header: value``. Cells are plain text (the plan's own Markdown is what gets exported).
@@ -59,8 +60,22 @@ class AdaptiveTable:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(min(20, options.max_width), min(self._natural_width(), options.max_width))
 
+    def _fits(self, width: int) -> bool:
+        """Whether the grid fits: at its natural width, or (three columns) with the longer cells wrapped and no
+        column narrower than 12 cells or its header. Two columns read well as ``Header: value`` lines, and more
+        than three wrapped in 80 columns do not."""
+        if self._natural_width() <= width:
+            return True
+        if len(self.headers) != 3:
+            return False
+        least = []
+        for i, header in enumerate(self.headers):
+            natural = max([cell_len(header), *(cell_len(row[i]) for row in self.rows)])
+            least.append(min(natural, max(12, cell_len(header))))
+        return sum(least) + 3 * len(least) + 1 <= width
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self._natural_width() <= options.max_width:
+        if self._fits(options.max_width):
             table = Table(box=box.SQUARE, expand=False, show_header=any(self.headers), header_style="bold")
             for header in self.headers:
                 table.add_column(header, overflow="fold")
