@@ -23,6 +23,11 @@ CORE = [
     "secplan_tui.answers",
     "secplan_tui.show",
     "secplan_tui.plan",
+    "secplan_tui.session",
+    "secplan_tui.review",
+    "secplan_tui.scenario",
+    "secplan_tui.exercise",
+    "secplan_tui.plain_line",
 ]
 """The core modules; every submodule of ``secplan_tui.plan`` is imported too."""
 

@@ -611,24 +611,6 @@ def test_any_text_keeps_the_changelog_structure(text: str) -> None:
 # ------------------------------------------------------------------------------------------------------------
 
 
-def test_review_core_imports_no_terminal_library_or_tinydb() -> None:
-    """Importing secplan_tui.review loads no textual, questionary, prompt_toolkit or tinydb."""
-    probe = (
-        "import sys, secplan_tui.review as r; r.diff_plans({}, {}); "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'questionary', 'prompt_toolkit', 'tinydb'}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
-
-
 def test_cli_review_import_is_cheap() -> None:
     """Importing cli_review (done on every start-up to build the parser) loads no plan compiler and no store."""
     probe = (
