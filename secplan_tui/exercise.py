@@ -37,7 +37,6 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 from typing import TYPE_CHECKING
 
 from secplan_tui.engine import Flow
@@ -912,26 +911,10 @@ pre { font-family: "Cascadia Mono", Consolas, "DejaVu Sans Mono", monospace; lin
 def render_report_html(report: ClassReport) -> str:
     """The class report as one self-contained HTML page, through the plan's markdown-it renderer and stylesheet
     (raw HTML off, links and images disabled, no script, a Content-Security-Policy that forbids both)."""
-    from secplan_tui.plan.html import CSP, PLAN_CSS
-    from secplan_tui.plan.html import _renderer as plan_renderer  # the same configured, cached instance
+    from secplan_tui.plan.html import render_markdown_page
 
-    body = plan_renderer().render(render_report_markdown(report))
     title = "Class report"
     if report.scenario_id is not None:
         title += ": " + dict(report.scenarios).get(report.scenario_id, report.scenario_id)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        '<meta name="robots" content="noindex, nofollow">\n'
-        f"<title>{escape(one_line(title))}</title>\n"
-        f"<style>\n{PLAN_CSS}{REPORT_CSS}</style>\n"
-        "</head>\n"
-        '<body class="view-report">\n'
-        f"<main>\n{body}</main>\n"
-        "</body>\n"
-        "</html>\n"
-    )
+    return render_markdown_page(render_report_markdown(report), one_line(title), body_class="view-report",
+                                extra_css=REPORT_CSS)

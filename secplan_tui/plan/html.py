@@ -124,8 +124,46 @@ def render_html(plan: Plan, view: str = "full") -> str:
         # The text bar chart of the Markdown becomes a drawn one; the maturity table beside it stays.
         body = body.replace(md.render(maturity_chart(plan)), maturity_svg(plan))
     meta = plan.metadata
-    marking = escape(meta.marking)
-    title = escape(f"{meta.marking}: {meta.title}" + ("" if view == "full" else f" ({view})"))
+    return html_page(
+        f"{meta.marking}: {meta.title}" + ("" if view == "full" else f" ({view})"),
+        body,
+        body_class=f"view-{view}",
+        marking=meta.marking,
+        generator=meta.generated_by,
+    )
+
+
+def render_markdown_page(markdown: str, title: str, *, body_class: str, extra_css: str = "") -> str:
+    """Any Markdown secplan writes (a class report, say) as a page like a plan's: the same renderer, stylesheet
+    and Content-Security-Policy."""
+    return html_page(title, _renderer().render(markdown), body_class=body_class, extra_css=extra_css)
+
+
+def html_page(
+    title: str,
+    body: str,
+    *,
+    body_class: str,
+    extra_css: str = "",
+    marking: str | None = None,
+    generator: str | None = None,
+) -> str:
+    """A standalone HTML5 page around rendered ``body`` HTML: no script, a Content-Security-Policy that forbids
+    it and any outside resource, the plan's print stylesheet, and the marking above and below when given.
+
+    Args:
+        title: The page title (plain text; escaped here).
+        body: The HTML of the page's content, already safe.
+        body_class: The class of ``<body>`` (plain text; escaped here).
+        extra_css: Styles added after the plan's.
+        marking: A protective marking ("CONFIDENTIAL") shown in the header and footer.
+        generator: What made the page, for the generator meta tag.
+    """
+    head_extra = "" if generator is None else f'<meta name="generator" content="{escape(generator)}">\n'
+    header = footer = ""
+    if marking is not None:
+        header = f'<header class="marking">{escape(marking)}</header>\n'
+        footer = f'<footer class="marking">{escape(marking)}</footer>\n'
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n'
@@ -134,14 +172,14 @@ def render_html(plan: Plan, view: str = "full") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="robots" content="noindex, nofollow">\n'
-        f'<meta name="generator" content="{escape(meta.generated_by)}">\n'
-        f"<title>{title}</title>\n"
-        f"<style>\n{PLAN_CSS}</style>\n"
+        f"{head_extra}"
+        f"<title>{escape(title)}</title>\n"
+        f"<style>\n{PLAN_CSS}{extra_css}</style>\n"
         "</head>\n"
-        f'<body class="view-{escape(view)}">\n'
-        f'<header class="marking">{marking}</header>\n'
+        f'<body class="{escape(body_class)}">\n'
+        f"{header}"
         f"<main>\n{body}\n</main>\n"
-        f'<footer class="marking">{marking}</footer>\n'
+        f"{footer}"
         "</body>\n"
         "</html>\n"
     )
