@@ -495,12 +495,7 @@ def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = Fal
         out += [f"### {md_code(r.question_id)} {md_inline(r.text)}", ""]
         out.append(f"- **Your answer:** {md_inline(r.learner)}")
         out.append(f"- **Model answer:** {_model_shown(r)}")
-        if 0 < r.credit < 1:
-            out.append(f"- **Partly matching:** {_percent(r.credit)}%")
-        if r.weight == DRIVER_WEIGHT:
-            out.append("- **Drives** actions or other questions (counts double)")
-        if r.reasoning:
-            out.append(f"- **Why the model answers so:** {md_inline(r.reasoning)}")
+        out += [f"- **{label}:** {text}" for label, text in _notes(r)]
         out.append("")
     while out and out[-1] == "":
         out.pop()
@@ -515,19 +510,25 @@ def _model_shown(r: QuestionResult) -> str:
     return model
 
 
+def _notes(r: QuestionResult) -> list[tuple[str, str]]:
+    """What else a difference comes with, as (label, Markdown text)."""
+    notes: list[tuple[str, str]] = []
+    if 0 < r.credit < 1:
+        notes.append(("Partly matching", f"{_percent(r.credit)}%"))
+    if r.weight == DRIVER_WEIGHT:
+        notes.append(("Drives actions or other questions", "counts double"))
+    if r.reasoning:
+        notes.append(("Why the model answers so", md_inline(r.reasoning)))
+    return notes
+
+
 def _differences_table(differences: Sequence[QuestionResult]) -> list[str]:
     rows = ["| Question | Your answer | Model answer | Notes |", "|---|---|---|---|"]
     for r in differences:
-        model = _model_shown(r)
-        notes = []
-        if 0 < r.credit < 1:
-            notes.append(f"Partly matching: {_percent(r.credit)}%.")
-        if r.weight == DRIVER_WEIGHT:
-            notes.append("Drives actions or other questions (counts double).")
-        if r.reasoning:
-            notes.append(f"Why the model answers so: {md_inline(r.reasoning)}")
-        rows.append(f"| {md_code(r.question_id)} {md_inline(r.text)} | {md_inline(r.learner)} | {model} | "
-                    f"{' '.join(notes) or '—'} |")
+        notes = " ".join(f"{label}: {text}" + ("" if text.endswith((".", "!", "?")) else ".")
+                         for label, text in _notes(r))
+        rows.append(f"| {md_code(r.question_id)} {md_inline(r.text)} | {md_inline(r.learner)} | {_model_shown(r)} | "
+                    f"{notes or '—'} |")
     return rows
 
 
