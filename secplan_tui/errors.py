@@ -36,7 +36,21 @@ class Severity(Enum):
     WARNING = "warning"
 
 
-class Code(Enum):
+class MessageCode(Enum):
+    """A catalogue of problem codes: each member's value is (severity, message template)."""
+
+    @property
+    def severity(self) -> Severity:
+        """Whether this code is an error or a warning."""
+        return self.value[0]  # type: ignore[no-any-return]
+
+    @property
+    def template(self) -> str:
+        """The message template, formatted with keyword arguments."""
+        return self.value[1]  # type: ignore[no-any-return]
+
+
+class Code(MessageCode):
     """The catalogue of questionnaire problems: code, severity and message template.
 
     Templates are formatted with keyword arguments; every code names the id it concerns.
@@ -83,16 +97,6 @@ class Code(Enum):
     W206 = (Severity.WARNING, "{where}: text is longer than {limit} words ({words})")
     W207 = (Severity.WARNING, "question '{id}' should start with its section's id '{section}.'")
 
-    @property
-    def severity(self) -> Severity:
-        """Whether this code is an error or a warning."""
-        return self.value[0]
-
-    @property
-    def template(self) -> str:
-        """The message template, formatted with keyword arguments."""
-        return self.value[1]
-
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -113,7 +117,7 @@ class Problem:
         return f"{self.file}:{self.line}: {self.code} {self.message}"
 
 
-def problem(code: Code, file: str, line: int, **kwargs: object) -> Problem:
+def problem(code: MessageCode, file: str, line: int, **kwargs: object) -> Problem:
     """Build a Problem from a catalogue code and the template's arguments."""
     return Problem(file, line, code.name, code.template.format(**kwargs), code.severity)
 

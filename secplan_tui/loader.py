@@ -33,6 +33,7 @@ from secplan_tui.model import (
     Section,
     Status,
 )
+from secplan_tui.sanitize import clean_text
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 30
@@ -238,18 +239,19 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, depth: int) ->
     return loader.construct_object(node, deep=True)
 
 
-def _typename(value: object) -> str:
+def describe_value(value: object) -> str:
+    """What a YAML value is, for a message: "a list", "the number 3", "text 'abc'" (cleaned, 40 characters)."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, YMap | dict):
+    if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, YList | list):
+    if isinstance(value, list):
         return "a list"
     if isinstance(value, int | float):
         return f"the number {value}"
-    return f"text '{str(value)[:40]}'"
+    return f"text '{clean_text(str(value))[:40]}'"
 
 
 class _Builder:
@@ -288,7 +290,7 @@ class _Builder:
             return default
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected="text",
-                     found=_typename(value))
+                     found=describe_value(value))
             return default
         return str(value).strip()
 
@@ -298,7 +300,7 @@ class _Builder:
             return default
         if not isinstance(value, bool):
             self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected="true or false",
-                     found=_typename(value))
+                     found=describe_value(value))
             return default
         return value
 
@@ -308,7 +310,7 @@ class _Builder:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected="a number",
-                     found=_typename(value))
+                     found=describe_value(value))
             return None
         return value
 
@@ -324,7 +326,7 @@ class _Builder:
     def mapping(self, value: object, line: int, where: str) -> YMap | None:
         if not isinstance(value, YMap):
             self.add(Code.E110, line, where=where, expected="a mapping (key: value lines)",
-                     found=_typename(value))
+                     found=describe_value(value))
             return None
         return value
 
@@ -334,7 +336,7 @@ class _Builder:
             return
         if not isinstance(value, YList):
             self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected="a list",
-                     found=_typename(value))
+                     found=describe_value(value))
             return
         for item, line in zip(value, value.item_lines, strict=True):
             m = self.mapping(item, line, f"an item of {where} '{key}'")
@@ -349,7 +351,7 @@ class _Builder:
         self.source_map.lines[(record, key)] = line
         if isinstance(value, bool) or not isinstance(value, str):
             self.add(Code.E124, line, where=where,
-                     reason=f"expected a condition in quotes, found {_typename(value)}")
+                     reason=f"expected a condition in quotes, found {describe_value(value)}")
             return None
         try:
             return parse(value)
@@ -372,7 +374,7 @@ class _Builder:
     def questionnaire(self, data: object, digest: str) -> Questionnaire | None:
         if not isinstance(data, YMap):
             self.add(Code.E110, getattr(data, "line", 1), where="the file",
-                     expected="a mapping with id, version, title and sections", found=_typename(data))
+                     expected="a mapping with id, version, title and sections", found=describe_value(data))
             return None
         top = ("id", "version", "title", "description", "marking", "format", "roles", "sections", "actions",
                "risks")
@@ -386,7 +388,7 @@ class _Builder:
             version = str(version_raw)
         elif version_raw is not None:
             self.add(Code.E110, self.line_of(data, "version"), where="'version'",
-                     expected="text in quotes, e.g. \"1.0\"", found=_typename(version_raw))
+                     expected="text in quotes, e.g. \"1.0\"", found=describe_value(version_raw))
         roles = tuple(
             r for r in (self.role(m, line) for m, line in self.items(data, "roles", "the questionnaire"))
             if r is not None
@@ -556,12 +558,12 @@ class _Builder:
         if raw_refs is not None:
             if not isinstance(raw_refs, YList):
                 self.add(Code.E110, self.line_of(data, "references"), where=f"{where} 'references'",
-                         expected="a list", found=_typename(raw_refs))
+                         expected="a list", found=describe_value(raw_refs))
             else:
                 for ref, rline in zip(raw_refs, raw_refs.item_lines, strict=True):
                     if not isinstance(ref, str):
                         self.add(Code.E110, rline, where=f"a reference of {where}", expected="text",
-                                 found=_typename(ref))
+                                 found=describe_value(ref))
                     else:
                         refs.append(ref.strip())
                         self.source_map.lines.setdefault((f"action:{aid}", f"ref:{ref.strip()}"), rline)
@@ -596,7 +598,7 @@ class _Builder:
                 return default
             if not float(value).is_integer() or not lo <= value <= 5:
                 self.add(Code.E110, self.line_of(m, key), where=f"{where} '{key}'",
-                         expected=f"a whole number from {lo} to 5", found=_typename(value))
+                         expected=f"a whole number from {lo} to 5", found=describe_value(value))
                 return default
             return int(value)
 
@@ -612,7 +614,7 @@ class _Builder:
         if raw is not None:
             if not isinstance(raw, YList) or not all(isinstance(t, str) for t in raw):
                 self.add(Code.E110, self.line_of(data, "treated_by"), where=f"{where} 'treated_by'",
-                         expected="a list of action ids", found=_typename(raw))
+                         expected="a list of action ids", found=describe_value(raw))
             else:
                 for t, tline in zip(raw, raw.item_lines, strict=True):
                     treated.append(t)
@@ -636,7 +638,7 @@ def _signed(builder: _Builder, data: YMap, key: str, where: str) -> int:
         return 0
     if not float(value).is_integer() or not -4 <= value <= 4:
         builder.add(Code.E110, builder.line_of(data, key), where=f"{where} '{key}'",
-                    expected="a whole number from -4 to 4", found=_typename(value))
+                    expected="a whole number from -4 to 4", found=describe_value(value))
         return 0
     return int(value)
 

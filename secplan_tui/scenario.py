@@ -31,13 +31,12 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
 from secplan_tui import catalogue
 from secplan_tui.engine import Flow, check_answer
-from secplan_tui.errors import InvalidInput, Problem, QuestionnaireInvalid, Severity
-from secplan_tui.loader import ID_PATTERN, YList, YMap, read_yaml
+from secplan_tui.errors import InvalidInput, MessageCode, Problem, QuestionnaireInvalid, Severity, problem
+from secplan_tui.loader import ID_PATTERN, YList, YMap, describe_value, read_yaml
 from secplan_tui.model import AnswerValue, Questionnaire, QuestionType
 from secplan_tui.plan.compile import ORG_NAME_IDS
 from secplan_tui.plan.sanitize import md_inline
@@ -71,7 +70,7 @@ OPTIONAL_FIELDS: tuple[str, ...] = ("accepted",)
 _SCENARIO_MARKER = re.compile(r"^(model_answers|briefing)\s*:", re.MULTILINE)
 
 
-class ScenarioCode(Enum):
+class ScenarioCode(MessageCode):
     """The catalogue of scenario problems: code, severity and message template (``S3xx``)."""
 
     # structure
@@ -106,21 +105,6 @@ class ScenarioCode(Enum):
     S331 = (Severity.ERROR, "{where}: the text is empty")
     S332 = (Severity.WARNING, "organisation '{organisation}' does not match the model answer to '{id}' "
                               "('{answer}')")
-
-    @property
-    def severity(self) -> Severity:
-        """Whether this code is an error or a warning."""
-        return self.value[0]
-
-    @property
-    def template(self) -> str:
-        """The message template, formatted with keyword arguments."""
-        return self.value[1]
-
-
-def scenario_problem(code: ScenarioCode, file: str, line: int, **kwargs: object) -> Problem:
-    """Build a Problem from a scenario code and the template's arguments."""
-    return Problem(file, line, code.name, code.template.format(**kwargs), code.severity)
 
 
 @dataclass(frozen=True)
@@ -256,20 +240,6 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-def _typename(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    return f"text '{clean_text(str(value))[:40]}'"
-
-
 def _suggest(word: str, candidates: list[str]) -> str:
     near = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"; did you mean '{near[0]}'?" if near else ""
@@ -288,7 +258,7 @@ class _Reader:
         resembles): problems that follow from one already reported are not reported again."""
 
     def add(self, code: ScenarioCode, line: int, **kwargs: object) -> None:
-        self.problems.append(scenario_problem(code, self.name, line, **kwargs))
+        self.problems.append(problem(code, self.name, line, **kwargs))
 
     def text(self, data: YMap, key: str) -> str:
         value = data.get(key)
@@ -296,7 +266,7 @@ class _Reader:
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.add(ScenarioCode.S302, line, where=f"'{key}'", expected="text", found=_typename(value))
+            self.add(ScenarioCode.S302, line, where=f"'{key}'", expected="text", found=describe_value(value))
             return ""
         text = clean_text(str(value), keep_newlines=True).strip()
         if not text:
@@ -307,7 +277,7 @@ class _Reader:
         if not isinstance(data, YMap):
             self.add(ScenarioCode.S302, int(getattr(data, "line", 1)) or 1, where="the file",
                      expected="a mapping with id, title, questionnaire, briefing and model_answers",
-                     found=_typename(data))
+                     found=describe_value(data))
             return ScenarioResult(self.name, None, None, self.problems)
         for key in data:
             if key not in SCENARIO_FIELDS:
@@ -339,7 +309,7 @@ class _Reader:
                 version = str(raw_version).strip()
             else:
                 self.add(ScenarioCode.S302, data.key_lines.get("version", data.line), where="'version'",
-                         expected="text in quotes, e.g. \"1.0\"", found=_typename(raw_version))
+                         expected="text in quotes, e.g. \"1.0\"", found=describe_value(raw_version))
         if briefing:
             words = _word_count(briefing)
             low, high = BRIEFING_WORDS
@@ -381,7 +351,7 @@ class _Reader:
             return ()
         if not isinstance(value, YList):
             self.add(ScenarioCode.S302, line, where="'objectives'", expected="a list of learning objectives",
-                     found=_typename(value))
+                     found=describe_value(value))
             return ()
         if not value:
             self.add(ScenarioCode.S331, line, where="'objectives'")
@@ -390,7 +360,7 @@ class _Reader:
         for item, item_line in zip(value, value.item_lines, strict=True):
             if isinstance(item, bool) or not isinstance(item, str):
                 self.add(ScenarioCode.S302, item_line, where="an objective", expected="text",
-                         found=_typename(item))
+                         found=describe_value(item))
                 continue
             text = clean_text(item).strip()
             if not text:
@@ -406,7 +376,7 @@ class _Reader:
             return None
         if not isinstance(raw, str) or not raw.strip():
             self.add(ScenarioCode.S302, line, where="'questionnaire'", expected="a questionnaire id such as iso22342",
-                     found=_typename(raw))
+                     found=describe_value(raw))
             return None
         qid = raw.strip()
         path, known = _find_questionnaire(qid)
@@ -431,7 +401,7 @@ class _Reader:
             return None
         if not isinstance(raw, YMap):
             self.add(ScenarioCode.S302, block_line, where="'model_answers'",
-                     expected="a mapping of question id: value", found=_typename(raw))
+                     expected="a mapping of question id: value", found=describe_value(raw))
             return None
         if questionnaire is None:
             return None
@@ -479,7 +449,7 @@ class _Reader:
             return {}
         if not isinstance(raw, YMap):
             self.add(ScenarioCode.S302, block_line, where="'reasoning'",
-                     expected="a mapping of question id: short text", found=_typename(raw))
+                     expected="a mapping of question id: short text", found=describe_value(raw))
             return {}
         found: dict[str, str] = {}
         ids = [q.id for q in questionnaire.questions()] if questionnaire is not None else []
@@ -488,7 +458,7 @@ class _Reader:
             line = raw.key_lines.get(key, raw.line)
             if isinstance(value, bool) or not isinstance(value, str):
                 self.add(ScenarioCode.S302, line, where=f"reasoning for '{clean_text(key)}'", expected="text",
-                         found=_typename(value))
+                         found=describe_value(value))
                 continue
             text = clean_text(value, keep_newlines=True).strip()
             if not text:
@@ -519,7 +489,7 @@ class _Reader:
             return {}
         if not isinstance(raw, YMap):
             self.add(ScenarioCode.S302, block_line, where="'accepted'",
-                     expected="a mapping of question id: list of answers", found=_typename(raw))
+                     expected="a mapping of question id: list of answers", found=describe_value(raw))
             return {}
         if questionnaire is None or answers is None:
             return {}
@@ -540,7 +510,7 @@ class _Reader:
                 continue
             if not isinstance(value, YList) or not value:
                 self.add(ScenarioCode.S302, line, where=f"accepted answers for '{key}'",
-                         expected="a list of answers, e.g. [no, dont_know]", found=_typename(value))
+                         expected="a list of answers, e.g. [no, dont_know]", found=describe_value(value))
                 continue
             alternatives: list[AnswerValue] = []
             for item, item_line in zip(value, value.item_lines, strict=True):
