@@ -26,6 +26,7 @@ from secplan_tui.model import (
 )
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
 from secplan_tui.plan.sanitize import clean_text, md_inline, one_line
+from tests.test_plan import PLAN_HTML_TAGS, html_tags
 
 COMMONMARK = MarkdownIt("commonmark").enable("table")
 JS_DEFAULT = MarkdownIt("js-default").enable("table")
@@ -310,40 +311,7 @@ def test_html_and_json_outputs_stay_safe(raw: str) -> None:
     """HTML gains no tag and keeps no control character; JSON parses and its strings hold only clean text."""
     plan = compile_plan(QUESTIONNAIRE, {**BASE, "governance.notes": raw, "profile.org_name": raw + "x"}, DAY)
     html = render_html(plan)
-    tags = set(
-        re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", re.sub(r"<svg class=\"maturity\".*?</svg>", "", html, flags=re.S))
-    )
-    assert tags <= {
-        "html",
-        "head",
-        "meta",
-        "title",
-        "style",
-        "body",
-        "header",
-        "main",
-        "footer",
-        "section",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "p",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "ul",
-        "ol",
-        "li",
-        "strong",
-        "em",
-        "code",
-        "pre",
-    }
+    assert html_tags(html) <= PLAN_HTML_TAGS
     assert not CONTROL.search(html)
     data = json.loads(render_json(plan))
     strings: list[str] = []
