@@ -84,14 +84,25 @@ def find(ref: str | None) -> Path:
     )
 
 
+_LOADED: dict[tuple[str, int, int], Questionnaire] = {}
+"""Loaded questionnaires by (file, mtime, size): checking the full questionnaire takes a noticeable fraction of a
+second, and the app, a scenario and its check all ask for it. The model is frozen, so sharing it is safe."""
+
+
 def load(ref: str | None) -> Questionnaire:
-    """Find and load a questionnaire, with every check run.
+    """Find and load a questionnaire, with every check run; loaded once per version of its file.
 
     Raises:
         InvalidInput: unknown, or invalid (QuestionnaireInvalid lists every problem).
     """
     path = find(ref)
-    return load_questionnaire(path, _display(path))
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    found = _LOADED.get(key)
+    if found is None:
+        found = load_questionnaire(path, _display(path))
+        _LOADED[key] = found
+    return found
 
 
 def _display(path: Path) -> str:

@@ -76,12 +76,12 @@ def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> tu
 
 
 def _check(args: argparse.Namespace, store: SessionStore) -> int:
+    from secplan_tui import catalogue
     from secplan_tui.exercise import check_exercise, learner_scenario, render_check_json, render_check_markdown
-    from secplan_tui.scenario import questionnaire_of
 
     meta = store.resolve(args.session)
     scenario = learner_scenario(meta)
-    questionnaire = questionnaire_of(scenario.questionnaire_id)
+    questionnaire = catalogue.load(scenario.questionnaire_id)
     check = check_exercise(scenario, questionnaire, store.answers(meta.id), learner=meta.name)
     if args.json:
         sys.stdout.write(render_check_json(check))

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from secplan_tui import catalogue
 from secplan_tui.engine import Flow
 from secplan_tui.errors import InvalidInput
 from secplan_tui.model import (
@@ -51,7 +52,7 @@ from secplan_tui.model import (
 )
 from secplan_tui.plan.compile import NOT_ANSWERED, PRIORITY_ORDER, Plan, PlannedAction, answer_text, compile_plan
 from secplan_tui.plan.sanitize import md_code, md_inline, one_line
-from secplan_tui.scenario import Scenario, load_scenario, questionnaire_of, session_scenario
+from secplan_tui.scenario import Scenario, load_scenario, session_scenario
 
 if TYPE_CHECKING:
     from secplan_tui.store import SessionMeta, SessionStore
@@ -669,7 +670,7 @@ ScenarioLoader = Callable[[str], tuple[Scenario, Questionnaire]]
 def load_with_questionnaire(scenario_id: str) -> tuple[Scenario, Questionnaire]:
     """The scenario with this id and its questionnaire, from the scenario folders."""
     scenario = load_scenario(scenario_id)
-    return scenario, questionnaire_of(scenario.questionnaire_id)
+    return scenario, catalogue.load(scenario.questionnaire_id)
 
 
 def pseudonyms(sessions: Iterable[LearnerSession]) -> dict[str, str]:

@@ -41,7 +41,6 @@ from secplan_tui.model import AnswerValue, Questionnaire, QuestionType
 from secplan_tui.plan.compile import ORG_NAME_IDS
 from secplan_tui.plan.sanitize import md_inline
 from secplan_tui.sanitize import clean_text
-from secplan_tui.validate import load_questionnaire
 
 BRIEFING_WORDS: tuple[int, int] = (150, 400)
 """The shortest and the longest briefing, in words: enough facts to answer from, short enough to read in class."""
@@ -185,27 +184,6 @@ def is_scenario_file(path: str | Path) -> bool:
 # ------------------------------------------------------------------------------------------------------------
 # Loading and checking
 # ------------------------------------------------------------------------------------------------------------
-
-_QUESTIONNAIRES: dict[tuple[str, int, int], Questionnaire] = {}
-"""Loaded questionnaires by (file, mtime, size): loading and checking the full questionnaire takes half a second,
-and a class report or a validate run asks for it once per scenario."""
-
-
-def questionnaire_of(questionnaire_id: str) -> Questionnaire:
-    """The questionnaire with this id, loaded and checked once per file version.
-
-    Raises:
-        InvalidInput: unknown, or invalid (QuestionnaireInvalid).
-    """
-    path = catalogue.find(questionnaire_id)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    found = _QUESTIONNAIRES.get(key)
-    if found is None:
-        found = load_questionnaire(path, _display(path))
-        _QUESTIONNAIRES[key] = found
-    return found
-
 
 def _find_questionnaire(questionnaire_id: str) -> tuple[Path | None, list[str]]:
     """The file of a questionnaire by id, looked for as catalogue.find does, and the known ids when not found.
@@ -385,7 +363,7 @@ class _Reader:
             self.add(ScenarioCode.S304, line, id=clean_text(qid), suggestion=hint)
             return None
         try:
-            questionnaire = questionnaire_of(qid)
+            questionnaire = catalogue.load(qid)
         except QuestionnaireInvalid:
             self.add(ScenarioCode.S305, line, id=qid, path=_display(path))
             return None

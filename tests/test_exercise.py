@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from secplan_tui import catalogue
 from secplan_tui.answers import progress_of
 from secplan_tui.cli_exercise import add_exercise_commands, check_new_scenario, run_exercise_command
 from secplan_tui.engine import Flow
@@ -37,7 +38,7 @@ from secplan_tui.exercise import (
 )
 from secplan_tui.model import AnswerValue, Question, Questionnaire, QuestionType, Status
 from secplan_tui.plan import compile_plan
-from secplan_tui.scenario import Scenario, load_scenario, questionnaire_of
+from secplan_tui.scenario import Scenario, load_scenario
 from secplan_tui.store import MemoryWorkspace, SessionStore, Workspace
 
 SCENARIOS = ("bike_shop", "architects", "distributor")
@@ -47,7 +48,7 @@ SCENARIOS = ("bike_shop", "architects", "distributor")
 def scenario_and_questionnaire(scenario_id: str) -> tuple[Scenario, Questionnaire]:
     """A bundled scenario and its questionnaire, loaded once per test run."""
     scenario = load_scenario(scenario_id)
-    return scenario, questionnaire_of(scenario.questionnaire_id)
+    return scenario, catalogue.load(scenario.questionnaire_id)
 
 
 def fill(questionnaire: Questionnaire, answers: dict[str, AnswerValue],

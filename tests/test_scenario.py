@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from secplan_tui import catalogue
 from secplan_tui.engine import Flow
 from secplan_tui.errors import InvalidInput, Severity
 from secplan_tui.plan import compile_plan
@@ -25,7 +26,6 @@ from secplan_tui.scenario import (
     is_scenario_file,
     load_scenario,
     load_scenario_file,
-    questionnaire_of,
     scenario_files,
     scenarios,
     validate_scenario_path,
@@ -59,7 +59,7 @@ def test_bundled_model_answers_are_complete_and_consistent(path: Path) -> None:
     """Model answers answer every visible question, none is hidden, and every reasoning is for a visible answer."""
     scenario = load_scenario_file(path)
     assert scenario.id == path.stem, "name the file after the scenario id, so load_scenario finds it at once"
-    questionnaire = questionnaire_of(scenario.questionnaire_id)
+    questionnaire = catalogue.load(scenario.questionnaire_id)
     flow = Flow(questionnaire, scenario.model_answers)
     assert flow.unanswered() == []
     assert flow.hidden_answers() == {}
@@ -88,7 +88,7 @@ KEY_ACTIONS = {
 def test_model_plan_has_the_actions_the_briefing_calls_for(scenario_id: str) -> None:
     """Each model plan compiles and holds the actions that follow from its briefing's incidents and facts."""
     scenario = load_scenario(scenario_id)
-    plan = compile_plan(questionnaire_of(scenario.questionnaire_id), scenario.model_answers, date(2026, 3, 2))
+    plan = compile_plan(catalogue.load(scenario.questionnaire_id), scenario.model_answers, date(2026, 3, 2))
     ids = {a.id for a in plan.actions()}
     assert KEY_ACTIONS[scenario_id] <= ids
     assert plan.metadata.organisation == scenario.organisation

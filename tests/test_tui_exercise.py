@@ -17,7 +17,7 @@ from secplan_tui.model import AnswerValue, Questionnaire
 from secplan_tui.plan import compile_plan
 from secplan_tui.plan.jsonout import plan_to_dict
 from secplan_tui.review import diff_plans, summarise_diff
-from secplan_tui.scenario import Scenario, load_scenario, questionnaire_of
+from secplan_tui.scenario import Scenario, load_scenario
 from secplan_tui.store import MemoryWorkspace, SessionMeta
 from secplan_tui.tui.app import SecplanApp
 from secplan_tui.tui.commands import SecplanCommands
@@ -47,7 +47,7 @@ SCENARIO = "bike_shop"
 def bike_shop() -> tuple[Scenario, Questionnaire]:
     """The bike shop scenario and its questionnaire (loading them takes a moment: once per module)."""
     scenario = load_scenario(SCENARIO)
-    return scenario, questionnaire_of(scenario.questionnaire_id)
+    return scenario, catalogue.load(scenario.questionnaire_id)
 
 
 def learner_session(store: MemoryWorkspace, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue],

@@ -111,10 +111,10 @@ def test_question_screen_linux_console_60x20(snap_compare: SnapCompare, store: M
 
 def learner_session(store: MemoryWorkspace, answers: dict[str, Any] | None = None) -> str:
     """A learner session on the bike shop scenario with the given answers (the model's when None)."""
-    from secplan_tui.scenario import load_scenario, questionnaire_of
+    from secplan_tui.scenario import load_scenario
 
     scenario = load_scenario("bike_shop")
-    questionnaire = questionnaire_of(scenario.questionnaire_id)
+    questionnaire = catalogue.load(scenario.questionnaire_id)
     chosen = dict(scenario.model_answers) if answers is None else answers
     meta = store.create("Ann - bike shop", questionnaire.id, questionnaire.version, questionnaire.content_hash,
                         scenario=scenario.id)

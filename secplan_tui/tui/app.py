@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from secplan_tui.store import SessionMeta, SessionStore
 
 
-_LOADED: dict[tuple[str, int, int], Questionnaire] = {}
 _ENTRIES: dict[tuple[tuple[str, int, int], ...], list[Entry]] = {}
 _EXERCISES: dict[tuple[tuple[str, int, int], ...], list[ScenarioEntry]] = {}
 
@@ -38,21 +37,6 @@ _EXERCISES: dict[tuple[tuple[str, int, int], ...], list[ScenarioEntry]] = {}
 def _stamp(path: Path) -> tuple[str, int, int]:
     stat = path.stat()
     return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-def load_questionnaire(questionnaire_id: str) -> Questionnaire:
-    """catalogue.load, remembered while the file is unchanged (checking a large questionnaire takes a while;
-    the model is frozen, so sharing it is safe).
-
-    Raises:
-        SecplanError: unknown or invalid questionnaire.
-    """
-    from secplan_tui import catalogue
-
-    key = _stamp(catalogue.find(questionnaire_id))
-    if key not in _LOADED:
-        _LOADED[key] = catalogue.load(questionnaire_id)
-    return _LOADED[key]
 
 
 def questionnaire_entries() -> list[Entry]:
@@ -151,7 +135,9 @@ class SecplanApp(App[int]):
             SecplanError: unknown or invalid questionnaire.
         """
         if questionnaire_id not in self._questionnaires:
-            self._questionnaires[questionnaire_id] = load_questionnaire(questionnaire_id)
+            from secplan_tui import catalogue
+
+            self._questionnaires[questionnaire_id] = catalogue.load(questionnaire_id)
         return self._questionnaires[questionnaire_id]
 
     def questionnaire_entries(self) -> list[Entry]:
