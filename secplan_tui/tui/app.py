@@ -11,7 +11,7 @@ import datetime as dt
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from secplan_tui.store import SessionMeta, SessionStore
 
 
+T = TypeVar("T")
+
 _ENTRIES: dict[tuple[tuple[str, int, int], ...], list[Entry]] = {}
 _EXERCISES: dict[tuple[tuple[str, int, int], ...], list[ScenarioEntry]] = {}
 
@@ -39,30 +41,31 @@ def _stamp(path: Path) -> tuple[str, int, int]:
     return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
+def _remembered(cache: dict[tuple[tuple[str, int, int], ...], list[T]], files: list[Path],
+                build: Callable[[], list[T]]) -> list[T]:
+    """``build()``, remembered while ``files`` are unchanged. The home screen's thread fills the caches too, so
+    the result is kept in a local name, never read back from the cache after someone else may have cleared it."""
+    key = tuple(_stamp(path) for path in files)
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.clear()
+        cache[key] = found
+    return list(found)
+
+
 def questionnaire_entries() -> list[Entry]:
     """catalogue.entries, remembered while the questionnaire files are unchanged (it parses every file)."""
     from secplan_tui import catalogue
 
-    key = tuple(_stamp(path) for path in catalogue.questionnaire_files())
-    found = _ENTRIES.get(key)
-    if found is None:  # (the home screen's thread may fill or clear the cache meanwhile: keep our own copy)
-        found = catalogue.entries()
-        _ENTRIES.clear()
-        _ENTRIES[key] = found
-    return list(found)
+    return _remembered(_ENTRIES, catalogue.questionnaire_files(), catalogue.entries)
 
 
 def exercise_entries() -> list[ScenarioEntry]:
     """scenario.scenario_entries, remembered while the scenario files are unchanged."""
     from secplan_tui import scenario
 
-    key = tuple(_stamp(path) for path in scenario.scenario_files())
-    found = _EXERCISES.get(key)
-    if found is None:
-        found = scenario.scenario_entries()
-        _EXERCISES.clear()
-        _EXERCISES[key] = found
-    return list(found)
+    return _remembered(_EXERCISES, scenario.scenario_files(), scenario.scenario_entries)
 
 
 def read_catalogues() -> None:
