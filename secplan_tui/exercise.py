@@ -61,6 +61,8 @@ ANSWER_WEIGHT = 0.6
 """Share of the score that comes from answer agreement."""
 ACTION_WEIGHT = 0.4
 """Share of the score that comes from the overlap of the two plans' actions (F1)."""
+SCORE_FORMULA = f"score = floor(100 × ({ANSWER_WEIGHT:g} × A + {ACTION_WEIGHT:g} × F))"
+"""The score's formula in one line, from the weights above (A: answer agreement, F: action overlap, F1)."""
 DRIVER_WEIGHT = 2
 """Weight of a question that drives an action or another question's visibility."""
 PLAIN_WEIGHT = 1
@@ -454,8 +456,8 @@ def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = Fal
         f"{who}Scenario {md_code(check.scenario_id)} · Questionnaire {md_code(check.questionnaire_id)} "
         f"version {md_inline(check.questionnaire_version)}",
         "",
-        f"**Score: {check.score} / 100** = 0.6 × answer agreement {_percent(check.answer_agreement)}% "
-        f"+ 0.4 × action overlap {_percent(check.action_f1)}%",
+        f"**Score: {check.score} / 100** = {ANSWER_WEIGHT:g} × answer agreement {_percent(check.answer_agreement)}% "
+        f"+ {ACTION_WEIGHT:g} × action overlap {_percent(check.action_f1)}%",
         "",
         f"You answered {check.answered} of the {check.visible} questions your answers show"
         + ("." if check.complete else "; unanswered questions count as disagreeing."),
@@ -896,7 +898,8 @@ def render_report_markdown(report: ClassReport) -> str:
                 cells += [f"{c.answered}/{c.visible}", row.status, str(c.score), f"{_percent(c.answer_agreement)}%",
                           f"{_percent(c.action_f1)}%", str(len(c.missed_actions)), str(len(c.extra_actions))]
             out.append("| " + " | ".join(cells) + " |")
-    out += ["", "Score = 0.6 × answer agreement + 0.4 × action overlap (F1); see docs/exercise.md."]
+    out += ["", f"Score = {ANSWER_WEIGHT:g} × answer agreement + {ACTION_WEIGHT:g} × action overlap (F1); "
+                "see docs/exercise.md."]
     return "\n".join(out) + "\n"
 
 

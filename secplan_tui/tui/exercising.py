@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from secplan_tui.tui.app import SecplanApp
     from secplan_tui.tui.screens.document import Document
 
-FORMULA = "score = floor(100 × (0.6 × A + 0.4 × F)), explained in docs/exercise.md"
-"""The score's formula in one line (docs/exercise.md has the details)."""
 
 
 def is_learner(controller: SessionController) -> bool:
@@ -105,13 +103,13 @@ def _open_check(app: SecplanApp, controller: SessionController) -> None:
 
 def score_header(check: ExerciseCheck) -> Content:
     """The score and what it is made of, and the formula in one line."""
-    from secplan_tui.exercise import share_percent
+    from secplan_tui.exercise import SCORE_FORMULA, share_percent
 
     answers, actions = share_percent(check.answer_agreement), share_percent(check.action_f1)
     return Content("\n").join([
         join(styled(f"Score {check.score} / 100", "bold"),
              f" · answer agreement A = {answers}% · action overlap F = {actions}%"),
-        styled(FORMULA, "$text-muted"),
+        styled(f"{SCORE_FORMULA}, explained in docs/exercise.md", "$text-muted"),
     ])
 
 
