@@ -448,7 +448,7 @@ class _Builder:
 
     QUESTION_FIELDS = ("id", "type", "text", "why", "hint", "choices", "partly", "dont_know",
                        "not_applicable", "when", "min", "max", "integer", "unit", "max_length", "strength",
-                       "discover")
+                       "discover", "essential")
 
     def question(self, data: YMap, line: int, section: str, domain: str) -> Question | None:
         qid = self.ident(data, "id", "a question's 'id'")
@@ -545,6 +545,7 @@ class _Builder:
             max_length=max_length,
             strength=self.text(data, "strength", where),
             discover=discover,
+            essential=self.boolean(data, "essential", where, False),
             location=self.loc(line),
         )
 

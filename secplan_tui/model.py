@@ -127,6 +127,8 @@ class Question:
     """For control questions: how the plan states the strength when the control is in place."""
     discover: Discovery | None = None
     """For "don't know": who to ask and how to find out."""
+    essential: bool = False
+    """Asked in the first pass (the essentials); the others are details, asked after a first plan."""
     location: Location | None = field(default=None, compare=False)
 
     @property
