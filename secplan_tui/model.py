@@ -288,3 +288,24 @@ AnswerValue: TypeAlias = str | int | float | list[str]
 
 Answers = Mapping[str, AnswerValue]
 """Answers by question id."""
+
+ACTION_STATUSES: tuple[str, ...] = ("todo", "doing", "done", "deferred", "wont")
+"""The states of an action in a living plan: to do, doing, done, deferred (with a new date), won't do (a reason)."""
+
+
+@dataclass(frozen=True)
+class ActionStatus:
+    """Where one action of the plan stands, as last set by someone; the store keeps every change."""
+
+    action_id: str
+    """The action's id in the library."""
+    status: str
+    """One of ACTION_STATUSES."""
+    due: str | None = None
+    """A new due date (ISO ``YYYY-MM-DD``) for a deferred action, else None."""
+    note: str = ""
+    """Why, or what was done: the reason for "won't do", the evidence for "done"."""
+    at: str = ""
+    """When it was set (ISO timestamp, UTC)."""
+    by: str = ""
+    """Who set it (the OS user)."""
