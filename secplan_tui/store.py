@@ -15,7 +15,9 @@ A session file ``<id>.json`` is a TinyDB database with four tables, one table pe
     "snapshots":{"1":{"at":"...","label":"before review","plan":{...}}}}
 
 (The meta line is shown wrapped here; in the file every table is one line, so the session list reads the
-``meta`` line without parsing the history.)
+``meta`` line without parsing the history.) Two more tables appear once an action of the plan is given a status:
+``actions`` (the current status of each action: ``{"action","status","due","note","at","by"}``) and
+``action_history`` (every change, the same documents, oldest first).
 
 How a save works (:class:`AtomicJSONStorage`): take the session's lock (``<id>.json.lock``, filelock),
 read the file once, let TinyDB change the tables in memory, serialise, write a temporary file
@@ -48,7 +50,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, TypeGuard, cast
@@ -57,7 +59,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from secplan_tui.errors import InvalidInput, SecplanError
-from secplan_tui.model import AnswerValue
+from secplan_tui.model import ACTION_STATUSES, ActionStatus, AnswerValue
+from secplan_tui.sanitize import clean_text
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -107,6 +110,8 @@ LOCK_POLL_INTERVAL: Final = 0.005
 DIR_MODE: Final = 0o700
 FILE_MODE: Final = 0o600
 MAX_NAME_LENGTH: Final = 80
+MAX_NOTE_LENGTH: Final = 1000
+"""Characters in a note on an action's status, after cleaning; a longer note is refused, not cut."""
 
 CLASSROOM_MARKER: Final = ".secplan-classroom"
 """The file that makes a directory a classroom workspace: ``{"format": 1, "gid": N, "group": "NAME"}``."""
@@ -133,6 +138,8 @@ Tables: TypeAlias = dict[str, dict[str, Any]]
 
 _TABLES: Final = ("answers", "history", "meta", "snapshots")
 _ID_RE: Final = re.compile(r"[0-9a-f]{8}")
+_ACTION_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}")
+_DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SESSION_FILE_RE: Final = re.compile(r"([0-9a-f]{8})\.json")
 _TEMP_FILE_RE: Final = re.compile(r"\.([0-9a-f]{8})\.json\.tmp-(\d+)-([0-9a-f]+)")
 _CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -320,6 +327,20 @@ class SessionStore(Protocol):
         """Delete the session and everything in it; returns what it was."""
         ...
 
+    def action_statuses(self, session_id: str) -> dict[str, ActionStatus]:
+        """The current status of every action that was ever given one, by action id (in the order first set)."""
+        ...
+
+    def set_action_status(
+        self, session_id: str, action_id: str, status: str, *, due: str | None = None, note: str = ""
+    ) -> ActionStatus:
+        """Set one action's status (with its date and note) in one durable write; returns what was stored."""
+        ...
+
+    def action_history(self, session_id: str) -> list[ActionStatus]:
+        """Every status change of every action, oldest first (kept when an action leaves the plan)."""
+        ...
+
 
 # ----------------------------------------------------------------------------------------------------------
 # Small helpers: time, user, validation, text
@@ -446,6 +467,88 @@ def _check_progress(progress: Mapping[str, int] | None) -> Mapping[str, int] | N
         if not isinstance(number, int) or isinstance(number, bool) or number < 0:
             raise ValueError(f"progress counts must be non-negative integers, not {progress!r}")
     return _progress(answered, total)
+
+
+_STATUS_NAMES: Final = ", ".join(ACTION_STATUSES[:-1]) + " or " + ACTION_STATUSES[-1]
+
+
+def _check_action_id(action_id: object) -> str:
+    """An action id of the right shape (whether the plan has it is the caller's check)."""
+    if not isinstance(action_id, str) or not _ACTION_ID_RE.fullmatch(action_id):
+        shown = _show(action_id) if isinstance(action_id, str) else repr(action_id)
+        raise InvalidInput(
+            "Bad action id",
+            f"{shown} is not an action id: use letters, digits, '.', '_', ':' or '-' (e.g. act.gov.name_lead).",
+        )
+    return action_id
+
+
+def _check_status(status: object) -> str:
+    if not isinstance(status, str) or status not in ACTION_STATUSES:
+        shown = _show(status) if isinstance(status, str) else repr(status)
+        raise InvalidInput("Bad action status", f"{shown} is not an action status; use {_STATUS_NAMES}.")
+    return status
+
+
+def _check_due(status: str, due: object) -> str | None:
+    """The new due date of a deferred action as ``YYYY-MM-DD``: required for ``deferred``, refused otherwise."""
+    if due is None or due == "":
+        if status == "deferred":
+            raise InvalidInput(
+                "Due date needed",
+                "a deferred action needs its new due date as YYYY-MM-DD (e.g. --due 2027-03-31).",
+            )
+        return None
+    if isinstance(due, date) and not isinstance(due, datetime):
+        due = due.isoformat()
+    if not isinstance(due, str) or not _DATE_RE.fullmatch(due):
+        shown = _show(due) if isinstance(due, str) else repr(due)
+        raise InvalidInput("Bad due date", f"the due date {shown} is not a date; write it as YYYY-MM-DD.")
+    try:
+        date.fromisoformat(due)
+    except ValueError:
+        raise InvalidInput("Bad due date", f"{_show(due)} is not a day of the calendar; check the date.") from None
+    if status != "deferred":
+        raise InvalidInput(
+            "Due date not used",
+            f"only a deferred action takes a new due date, and the status given is {status}; drop the date or "
+            "use the status deferred.",
+        )
+    return due
+
+
+def _check_note(note: object) -> str:
+    """A note cleaned of escape sequences and control characters, on one line, at most MAX_NOTE_LENGTH long."""
+    if not isinstance(note, str):
+        raise InvalidInput("Bad note", f"a note must be text, not {type(note).__name__}.")
+    cleaned = clean_text(note).strip()
+    if len(cleaned) > MAX_NOTE_LENGTH:
+        raise InvalidInput(
+            "Note too long",
+            f"the note is {len(cleaned)} characters long; keep it to {MAX_NOTE_LENGTH} or fewer (say where the "
+            "details are kept instead).",
+        )
+    return cleaned
+
+
+def _status_doc(action_id: str, status: str, due: str | None, note: str, at: str, by: str) -> dict[str, Any]:
+    return {"action": action_id, "status": status, "due": due, "note": note, "at": at, "by": by}
+
+
+def _action_status(doc: Mapping[str, Any]) -> ActionStatus:
+    """Check one stored status document (current or history) and turn it into an ActionStatus."""
+    action, status, due, note = doc.get("action"), doc.get("status"), doc.get("due"), doc.get("note")
+    at, by = doc.get("at"), doc.get("by")
+    if (
+        not isinstance(action, str)
+        or status not in ACTION_STATUSES
+        or not (due is None or isinstance(due, str))
+        or not isinstance(note, str)
+        or not isinstance(at, str)
+        or not isinstance(by, str)
+    ):
+        raise _Unreadable(f"an action status in it is malformed: {_show(repr(dict(doc)))}")
+    return ActionStatus(action_id=action, status=cast(str, status), due=due, note=note, at=at, by=by)
 
 
 def _same(a: object, b: object) -> bool:
@@ -602,6 +705,12 @@ def _check_tables(data: object, session_id: str) -> Tables:
         if question in answered:
             raise _Unreadable(f"question {_show(question)} is answered twice in it")
         answered.add(question)
+    actions: set[str] = set()
+    for doc in tables.get("actions", {}).values():
+        action_id = _action_status(doc).action_id
+        if action_id in actions:
+            raise _Unreadable(f"action {_show(action_id)} has two current statuses in it")
+        actions.add(action_id)
     return tables
 
 
@@ -643,6 +752,8 @@ def _parse_session(raw: bytes, session_id: str, *, deep: bool = False) -> Tables
             _history_entry(doc)
         for doc_id, doc in _table_docs(tables, "snapshots"):
             _snapshot(doc_id, doc)
+        for _, doc in _table_docs(tables, "action_history"):
+            _action_status(doc)
     return tables
 
 
@@ -1398,6 +1509,71 @@ class _StoreBase(ABC):
             return [_snapshot(doc_id, doc) for doc_id, doc in _table_docs(tables, "snapshots")]
         except _Unreadable as exc:
             raise self._unreadable(session_id, exc.reason) from None
+
+    def action_statuses(self, session_id: str) -> dict[str, ActionStatus]:
+        """The current status of every action ever given one, by action id, in the order first set.
+
+        Actions that have left the plan keep theirs; which of them the plan still has is the caller's concern.
+        """
+        tables = self._read(session_id)
+        return {doc["action"]: _action_status(doc) for _, doc in _table_docs(tables, "actions")}
+
+    def set_action_status(
+        self, session_id: str, action_id: str, status: str, *, due: str | None = None, note: str = ""
+    ) -> ActionStatus:
+        """Set one action's status, with its history entry and the meta update, in one durable write.
+
+        Args:
+            session_id: The session.
+            action_id: The action's id; only its shape is checked here (the caller checks it is in the plan).
+            status: One of ``model.ACTION_STATUSES``: todo, doing, done, deferred, wont.
+            due: The new due date ``YYYY-MM-DD`` (or a ``date``): required for ``deferred``, refused otherwise.
+            note: Why, or what was done; cleaned of escape sequences and control characters, put on one line,
+                at most :data:`MAX_NOTE_LENGTH` characters.
+
+        Returns:
+            The status as stored, with when (UTC) and by whom (the OS user). Setting exactly the status, date
+            and note the action already has writes nothing and returns the stored one.
+
+        Raises:
+            InvalidInput: unknown session, a malformed action id, an unknown status, a bad or missing date, a
+                note that is not text or too long (nothing is saved).
+            SecplanError: the session is busy in another process, or the write failed (the file is unchanged).
+        """
+        action_id = _check_action_id(action_id)
+        status = _check_status(status)
+        checked_due = _check_due(status, due)
+        checked_note = _check_note(note)
+        with self._edit(session_id, f"The status of action {_show(action_id)}") as db:
+            table = db.table("actions")
+            current = next((doc for doc in table.all() if doc.get("action") == action_id), None)
+            if current is not None and (current["status"], current["due"], current["note"]) == (
+                status,
+                checked_due,
+                checked_note,
+            ):
+                return _action_status(current)
+            now = self._timestamp()
+            doc = _status_doc(action_id, status, checked_due, checked_note, now, self._user())
+            if current is None:
+                table.insert(doc)
+            else:
+                table.update(doc, doc_ids=[current.doc_id])
+            self._record_action_change(db, doc)
+            self._write_meta(db, dataclasses.replace(self._current_meta(db), updated=now))
+        return _action_status(doc)
+
+    def action_history(self, session_id: str) -> list[ActionStatus]:
+        """Every status change of every action, oldest first, including actions no longer in the plan."""
+        tables = self._read(session_id)
+        try:
+            return [_action_status(doc) for _, doc in _table_docs(tables, "action_history")]
+        except _Unreadable as exc:
+            raise self._unreadable(session_id, exc.reason) from None
+
+    @staticmethod
+    def _record_action_change(db: TinyDB, doc: dict[str, Any]) -> None:
+        db.table("action_history").insert(dict(doc))
 
     def delete(self, session_id: str) -> SessionMeta:
         """Delete the session file and everything in it (answers, history, snapshots); returns what it was.

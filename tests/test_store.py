@@ -450,7 +450,99 @@ def test_same_answers_behaviour_in_both_twins(tmp_path: Path, monkeypatch: pytes
         store.save_answers(session_id, {"a": 1, "b": ["x"]}, progress={"answered": 2, "total": 3})
         store.clear_answer(session_id, "a")
         store.add_snapshot(session_id, "s", {"k": "v"})
+        store.set_action_status(session_id, "act.x", "deferred", due="2027-01-01", note="later")
+        assert store.action_statuses(session_id)["act.x"].due == "2027-01-01"
+    assert disk.action_history("1234abcd") == memory.action_history("1234abcd")
     assert disk.session_path("1234abcd").read_bytes() == memory.files["1234abcd"]
+
+
+def test_action_status_round_trip(store: SessionStore) -> None:
+    """A status is stored with its date, note, time and user; the current one per action, every change kept."""
+    session_id = new(store)
+    assert store.action_statuses(session_id) == {} and store.action_history(session_id) == []
+    first = store.set_action_status(session_id, "act.gov.name_lead", "doing", note="asked Sam")
+    later = store.set_action_status(session_id, "act.gov.name_lead", "deferred", due="2027-03-31", note="after audit")
+    other = store.set_action_status(session_id, "act.cyber.mfa", "done")
+    assert (first.action_id, first.status, first.due, first.note, first.by) == (
+        "act.gov.name_lead", "doing", None, "asked Sam", "tester"
+    )
+    assert (later.status, later.due, later.note) == ("deferred", "2027-03-31", "after audit")
+    assert datetime.fromisoformat(later.at).utcoffset() == timedelta(0) and later.at > first.at
+    assert store.action_statuses(session_id) == {"act.gov.name_lead": later, "act.cyber.mfa": other}
+    assert store.action_history(session_id) == [first, later, other]
+    assert store.meta(session_id).updated == other.at
+    assert store.answers(session_id) == {} and store.history(session_id) == []
+
+
+def test_same_action_status_again_is_not_a_change(store: SessionStore) -> None:
+    """Setting the status, date and note an action already has writes nothing and returns the stored one."""
+    session_id = new(store)
+    first = store.set_action_status(session_id, "act.x", "done", note="n")
+    updated = store.meta(session_id).updated
+    assert store.set_action_status(session_id, "act.x", "done", note="n") == first
+    assert len(store.action_history(session_id)) == 1 and store.meta(session_id).updated == updated
+    store.set_action_status(session_id, "act.x", "done", note="other note")  # a new note is a change
+    assert len(store.action_history(session_id)) == 2
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "due", "note", "match"),
+    [
+        ("act.x", "finished", None, "", "not an action status"),
+        ("act.x", "DONE", None, "", "not an action status"),
+        ("act.x", "deferred", None, "", "needs its new due date"),
+        ("act.x", "deferred", "31/03/2027", "", "YYYY-MM-DD"),
+        ("act.x", "deferred", "2027-02-30", "", "not a day of the calendar"),
+        ("act.x", "done", "2027-03-31", "", "only a deferred action"),
+        ("act.x", "done", None, "x" * 1001, "1000 or fewer"),
+        ("act.x", "done", None, 5, "must be text"),
+        ("", "done", None, "", "not an action id"),
+        ("act x", "done", None, "", "not an action id"),
+        ("act.\x1b[31m", "done", None, "", "not an action id"),
+        (None, "done", None, "", "not an action id"),
+    ],
+)
+def test_bad_action_status_refused(
+    store: SessionStore, action: Any, status: Any, due: Any, note: Any, match: str
+) -> None:
+    """Bad ids, statuses, dates and notes are refused with a clear message, and nothing is stored."""
+    session_id = new(store)
+    before = raw_of(store, session_id)
+    with pytest.raises(InvalidInput, match=match) as caught:
+        store.set_action_status(session_id, action, status, due=due, note=note)
+    assert caught.value.exit_code == 2 and "\x1b" not in caught.value.message
+    assert raw_of(store, session_id) == before
+
+
+def test_action_note_is_cleaned_and_due_may_be_a_date(store: SessionStore) -> None:
+    """Escape sequences and line breaks leave the note; a datetime.date is stored as YYYY-MM-DD."""
+    from datetime import date
+
+    session_id = new(store)
+    saved = store.set_action_status(
+        session_id, "act.x", "deferred", due=date(2027, 1, 5), note="  \x1b]0;owned\x07line one\nline\x9b2J two  "  # type: ignore[arg-type]
+    )
+    assert saved.due == "2027-01-05" and saved.note == "line one line two"
+    assert store.action_statuses(session_id)["act.x"].note == "line one line two"
+
+
+def test_action_history_survives_the_action_leaving(store: SessionStore) -> None:
+    """Statuses are kept per action id whatever the answers do: the store never drops them."""
+    session_id = new(store)
+    store.set_action_status(session_id, "act.gone", "wont", note="no budget")
+    store.save_answers(session_id, {"q": "a"})
+    store.clear_answer(session_id, "q")
+    assert store.action_statuses(session_id)["act.gone"].status == "wont"
+    assert [h.note for h in store.action_history(session_id)] == ["no budget"]
+
+
+def test_action_status_unknown_session_refused(store: SessionStore) -> None:
+    """An unknown session is refused like for answers."""
+    new(store)
+    with pytest.raises(InvalidInput, match="no session with id"):
+        store.set_action_status("deadbeef", "act.x", "done")
+    with pytest.raises(InvalidInput, match="no session with id"):
+        store.action_statuses("deadbeef")
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -45,7 +45,10 @@ def spawn(*args: str) -> subprocess.Popen[bytes]:
 
 @pytest.mark.slow
 def test_random_kills_never_corrupt_or_lose_a_confirmed_save(tmp_path: Path) -> None:
-    """After each of 200 random SIGKILLs the file parses and holds the confirmed saves (maybe one more)."""
+    """After each of 200 random SIGKILLs the file parses and holds the confirmed saves (maybe one more).
+
+    The writer saves answers and changes action statuses in turn, so both survive the kills alike.
+    """
     writer = load_writer()
     seed = random.randrange(2**32)
     rng = random.Random(seed)
@@ -97,7 +100,7 @@ def test_random_kills_never_corrupt_or_lose_a_confirmed_save(tmp_path: Path) -> 
             json.loads(raw)  # the file always parses
             check = Workspace(data)
             assert not [notice for notice in check.notices if "moved aside" in notice], (where, check.notices)
-            state = (check.answers(session_id), len(check.history(session_id)))
+            state = writer.state(check, session_id)
             if state == writer.replay(n):
                 done = n
             else:
@@ -117,15 +120,11 @@ def test_random_kills_never_corrupt_or_lose_a_confirmed_save(tmp_path: Path) -> 
     assert [p.name for p in data.iterdir() if ".corrupt-" in p.name] == []
 
 
-@pytest.mark.slow
-def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
-    """Two processes each saving 200 distinct answers to one session at the same time lose none of the 400."""
-    data = tmp_path / "ws"
-    ws = Workspace(data)
-    session_id = ws.create("Shared", "sme", "1.0", "h").id
+def run_two(data: Path, session_id: str, mode: str) -> None:
+    """Run two writer processes of this mode (prefixes a and b, 200 changes each) at the same time."""
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WRITER), "distinct", str(data), session_id, prefix, "200"],
+            [sys.executable, str(WRITER), mode, str(data), session_id, prefix, "200"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -142,10 +141,36 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0 and out == "done\n", err
+
+
+@pytest.mark.slow
+def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
+    """Two processes each saving 200 distinct answers to one session at the same time lose none of the 400."""
+    data = tmp_path / "ws"
+    ws = Workspace(data)
+    session_id = ws.create("Shared", "sme", "1.0", "h").id
+    run_two(data, session_id, "distinct")
     expected = {f"{prefix}{k}": f"{prefix}-{k}" for prefix in ("a", "b") for k in range(200)}
     assert ws.answers(session_id) == expected
     history = ws.history(session_id)
     assert len(history) == 400
     assert sorted(h.question for h in history) == sorted(expected)
     switches = sum(1 for x, y in zip(history, history[1:], strict=False) if x.question[0] != y.question[0])
+    assert switches >= 2, "the two writers did not overlap, so this run proved little"
+
+
+@pytest.mark.slow
+def test_two_processes_changing_statuses_at_once_lose_nothing(tmp_path: Path) -> None:
+    """Two processes each setting 200 action statuses in one session at the same time lose none of the 400."""
+    data = tmp_path / "ws"
+    ws = Workspace(data)
+    session_id = ws.create("Shared", "sme", "1.0", "h").id
+    run_two(data, session_id, "statuses")
+    statuses = ws.action_statuses(session_id)
+    expected = {f"act.{prefix}{k}": f"{prefix}-{k}" for prefix in ("a", "b") for k in range(200)}
+    assert {a: s.note for a, s in statuses.items()} == expected
+    assert {s.status for s in statuses.values()} == {"done"}
+    history = ws.action_history(session_id)
+    assert sorted(h.action_id for h in history) == sorted(expected)
+    switches = sum(1 for x, y in zip(history, history[1:], strict=False) if x.note[0] != y.note[0])
     assert switches >= 2, "the two writers did not overlap, so this run proved little"
