@@ -145,14 +145,15 @@ def test_accountancy_answers_every_visible_question(iso: Questionnaire) -> None:
 
 
 def test_micro_business_owners(iso: Questionnaire) -> None:
-    """Owner titles follow the profile: a micro firm with an outside provider gets "Owner / IT provider"."""
+    """Role titles follow the profile and never read just "Owner": a one-person business is "You"."""
     base = {"profile.headcount": "micro", "profile.people": 3}
     plan = compile_plan(iso, {**base, "profile.it_support": "provider"}, PLAN_DATE)
     titles = {r.id: r.title for r in plan.roles}
-    assert titles.get("it") == "Owner / IT provider"
+    assert titles.get("it") == "IT provider, with the business owner"
+    assert "Owner" not in {r.title for r in plan.roles}
     plan = compile_plan(iso, answers_of(iso, "sole-trader"), PLAN_DATE)
     owners = {a.owner_title for a in plan.actions()}
-    assert owners == {"Owner"}, owners
+    assert owners == {"You"}, owners
 
 
 def test_every_dont_know_becomes_a_discovery_task(iso: Questionnaire) -> None:
