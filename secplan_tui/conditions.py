@@ -12,8 +12,9 @@ ids and the functions ``answered``, ``known`` and ``count`` are accepted. A ques
 from __future__ import annotations
 
 import ast
+import itertools
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias, cast
 
@@ -22,6 +23,9 @@ from secplan_tui.model import SPECIAL_VALUES, AnswerValue
 MAX_CONDITION_LENGTH = 2000
 MAX_DEPTH = 40
 FUNCTIONS = ("answered", "known", "count")
+MAX_COMBINATIONS = 20_000
+"""The most combinations of possible answers :meth:`Condition.holds_for_some` tries before it assumes the
+condition holds."""
 
 
 class ConditionSyntaxError(ValueError):
@@ -111,6 +115,47 @@ class Condition:
             answers: Answers of the visible questions only; a missing key is an unanswered or hidden question.
         """
         return _eval_node(self.tree, answers)
+
+    def holds_for_some(
+        self, answers: Mapping[str, AnswerValue], possible: Mapping[str, Sequence[AnswerValue]]
+    ) -> bool:
+        """Whether the condition holds for some choice of answers to the questions in ``possible``.
+
+        This is how a "don't know" gates: the follow-ups show if some answer the user might have given would
+        show them. Each question in ``possible`` takes each of its possible values in turn (the other answers
+        stay as they are), all combinations together, so ``x == 'a' and x == 'b'`` stays false. Past
+        :data:`MAX_COMBINATIONS` combinations the condition is taken to hold: an unsure answer shows too much
+        rather than hide what matters.
+
+        Args:
+            answers: As for :meth:`evaluate`.
+            possible: For some question ids, every value their answer might take (the actual answer included).
+        """
+        ids = sorted(i for i in self.question_ids() if i in possible)
+        if not ids:
+            return self.evaluate(answers)
+        total = 1
+        for i in ids:
+            total *= max(1, len(possible[i]))
+            if total > MAX_COMBINATIONS:
+                return True
+        trial = dict(answers)
+        for values in itertools.product(*(possible[i] for i in ids)):
+            trial.update(zip(ids, values, strict=True))
+            if _eval_node(self.tree, trial):
+                return True
+        return False
+
+    def literals(self) -> tuple[str | int | float, ...]:
+        """Every literal value written in the condition (choice ids, texts, numbers), in order."""
+        found: list[str | int | float] = []
+        for compare in compares(self.tree):
+            for side in (compare.left, compare.right):
+                if isinstance(side, Literal):
+                    found.append(side.value)
+                elif isinstance(side, ListLit):
+                    found.extend(item.value for item in side.items)
+        return tuple(found)
 
     def question_ids(self) -> frozenset[str]:
         """Every question id the condition refers to."""

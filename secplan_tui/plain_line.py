@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, TextIO
 
-from secplan_tui.engine import DEFAULT_LONGTEXT_LENGTH, DEFAULT_TEXT_LENGTH, check_answer
+from secplan_tui.engine import (
+    DEFAULT_LONGTEXT_LENGTH,
+    DEFAULT_TEXT_LENGTH,
+    DETAILS,
+    ESSENTIALS,
+    AnswerRejected,
+    Flow,
+    check_answer,
+)
 from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.model import (
     DONT_KNOW,
@@ -76,9 +84,9 @@ class Prompt:
     question: Question
     section: Section
     number: int
-    """1-based position among the questions visible now."""
+    """1-based position among the questions of its pass that apply now (Flow.pass_position)."""
     total: int
-    """About how many questions there are: the visible ones and those that may still appear (Flow.position)."""
+    """The questions of its pass that apply now."""
     current: AnswerValue | None
     """The saved answer, when the question was answered before."""
     new_section: bool
@@ -87,8 +95,10 @@ class Prompt:
     """A teaching exercise (a session created with --scenario): the question's hint is shown with it."""
     briefing: bool = False
     """The exercise's briefing can be shown: ``b`` is offered."""
-    final: bool = False
-    """The total is final: no hidden question may still appear (it is shown without "about")."""
+    pass_name: str = ""
+    """"essentials" or "details" when the questionnaire is asked in two passes; "" when it has one."""
+    minutes: int = 0
+    """Estimated minutes left in the pass, this question included."""
 
     @property
     def hint(self) -> str:
@@ -97,9 +107,10 @@ class Prompt:
 
     @property
     def header(self) -> str:
-        """Section and progress: "Who is in charge — question 12 of about 30" ("of 28" once the total is final)."""
-        about = "" if self.final else "about "
-        return f"{clean_text(self.section.title)} {DASH} question {self.number} of {about}{self.total}"
+        """Section and progress: "Who is in charge — essentials: question 12 of 38, about 9 min left"."""
+        where = f"{self.pass_name}: " if self.pass_name else ""
+        left = f", about {self.minutes} min left" if self.minutes else ""
+        return f"{clean_text(self.section.title)} {DASH} {where}question {self.number} of {self.total}{left}"
 
 
 class Unclear(Exception):
@@ -238,9 +249,35 @@ def help_text(question: Question, *, briefing: bool = False) -> str:
 
 
 def user_message(exc: InvalidInput, question: Question) -> str:
-    """The engine's reason, speaking of "this question" rather than of its id (the user is looking at it)."""
+    """The engine's reason in the owner's words, with no id (the user is looking at the question)."""
+    if isinstance(exc, AnswerRejected):
+        return clean_text(exc.reason)
     text = clean_text(exc.message.replace(f"question '{question.id}'", "this question")).rstrip(".")
     return text + "."
+
+
+def question_place(flow: Flow, question: Question) -> str:
+    """Where a question stands, for messages: 'question 12 of 38 of the essentials ("How many people…")'."""
+    number, total = flow.pass_position(question.id)
+    text = " ".join(clean_text(question.text).split())
+    text = text if len(text) <= 40 else text[:39].rstrip() + "\u2026"
+    where = f" of the {flow.pass_of(question)}" if flow.has_essentials else ""
+    return f'question {number} of {total}{where} ("{text}")' if number else f'the question "{text}"'
+
+
+def first_pass_done(flow: Flow, session_id: str, command: str) -> str:
+    """What plain mode says after the last essential question: the first plan is ready, the details follow."""
+    answered, total = flow.pass_counts(ESSENTIALS)
+    details = len(flow.pass_questions(DETAILS))
+    skipped = total - answered
+    gap = f" ({skipped} skipped: answer them with `{command} ask {session_id}` later)" if skipped else ""
+    return (
+        f"First pass done: {answered} of {total} essential questions answered{gap}.\n"
+        f"Your first plan is ready; print it with `{command} plan {session_id} -o plan.md` "
+        "(it says \"first pass\").\n"
+        f"The details come next, domain by domain: {details} questions, about {flow.minutes_left(DETAILS)} min. "
+        "Type q at any question to stop; everything is saved."
+    )
 
 
 def saved_count(n: int) -> str:
@@ -346,7 +383,8 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                    "briefing again.")
         while current is not None:
             flow = controller.flow
-            number, total, final = flow.position(current.id)
+            number, total = flow.pass_position(current.id)
+            pass_name = flow.pass_of(current) if flow.has_essentials else ""
             # The loader guarantees the section exists; the fallback only keeps the types honest.
             section = questionnaire.section(current.section) or Section(current.section, current.section, "", ())
             prompt = Prompt(
@@ -354,7 +392,8 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                 section=section,
                 number=number,
                 total=total,
-                final=final,
+                pass_name=pass_name,
+                minutes=flow.minutes_left(flow.pass_of(current)),
                 current=flow.answers.get(current.id) if flow.is_visible(current.id) else None,
                 new_section=current.section != last_section,
                 learner=exercise.learner,
@@ -381,7 +420,7 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                     current = before
                 continue
             if reply.command in (Command.SKIP, Command.KEEP):
-                current = flow.next_question(current.id)
+                current = _next(controller, ui, current, session_id, command)
                 continue
             if reply.command is Command.STOP:
                 ui.say(f"Stopped. {saved_count(controller.flow.counts()[0])}; {go_on}")
@@ -397,9 +436,9 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                 ui.say(f"Not saved: {clean_text(exc.title)}: {clean_text(exc.message)}")
                 continue
             ui.saved(current, value)
-            current = controller.flow.next_question(current.id)
+            current = _next(controller, ui, current, session_id, command)
     except EOFError:
-        where = f"question {current.id} ({clean_text(_section_title(controller, current))})" if current else "the end"
+        where = question_place(controller.flow, current) if current else "the end"
         # current is never None here (the loop stops first); the fallback keeps the message whole regardless.
         ui.say(f"Input ended at {where}. {saved_count(_answered_now(controller))}; {go_on}")
         return EXIT_EOF
@@ -407,15 +446,27 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
         ui.say(f"Stopped. {saved_count(_answered_now(controller))}; {go_on}")
         return EXIT_INTERRUPTED
     answered, total = controller.flow.counts()
-    missing = [q.id for q in controller.flow.unanswered()]
+    flow = controller.flow
+    missing = [question_place(flow, q) for q in flow.asking_order() if q.id not in flow.effective_answers()]
     if not missing:
         ui.say(f"All {total} questions are answered and saved. "
                f"Compile the plan with `{command} plan {session_id} -o plan.md`.")
     else:
-        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        shown = "; ".join(missing[:3]) + ("; ..." if len(missing) > 3 else "")
         ui.say(f"You reached the end. {saved_count(answered)}; {len(missing)} skipped "
                f"({shown}). To answer them, {go_on.removesuffix(' to go on.')}.")
     return EXIT_DONE
+
+
+def _next(controller: SessionController, ui: PlainUI, current: Question, session_id: str, command: str
+          ) -> Question | None:
+    """The question after ``current``; crossing from the essentials to the details, say the first pass is done."""
+    flow = controller.flow
+    following = flow.next_question(current.id)
+    if current.essential and (following is None or not following.essential) and flow.has_essentials \
+            and following is not None:
+        ui.say(first_pass_done(flow, session_id, command))
+    return following
 
 
 @dataclass(frozen=True)
@@ -444,11 +495,6 @@ class Exercise:
         except SecplanError as exc:
             return cls(learner=True, problem=clean_text(exc.message).rstrip("."))
         return cls(learner=True, title=clean_text(scenario.title), briefing=briefing_text(scenario).rstrip("\n"))
-
-
-def _section_title(controller: SessionController, question: Question) -> str:
-    section = controller.questionnaire.section(question.section)
-    return section.title if section else question.section
 
 
 def _answered_now(controller: SessionController) -> int:

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
+import tempfile
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from secplan_tui.engine import Flow, check_answer
+from secplan_tui.engine import (
+    WORDS_PER_MINUTE,
+    AnswerRejected,
+    Flow,
+    check_answer,
+    minutes_for,
+    possible_answers,
+    question_reference,
+    question_words,
+)
 from secplan_tui.errors import InvalidInput
+from secplan_tui.loader import load_file
 from secplan_tui.model import AnswerValue, Question, Questionnaire
 from secplan_tui.validate import load_questionnaire
 
@@ -281,8 +297,8 @@ def test_first_unanswered_resumes_at_the_first_visible_gap(questionnaire: Questi
         "physical.alarm": "yes",  # hidden: does not count
     }
     resume = Flow(questionnaire, answers).first_unanswered()
-    assert resume is not None and resume.id == "cyber.notes"
-    done = {**answers, "cyber.notes": "n", "cyber.contact": "Sam", "cyber.ratio": 0.5}
+    assert resume is not None and resume.id == "cyber.mfa"  # shown: some answer to the cloud question would show it
+    done = {**answers, "cyber.mfa": "yes", "cyber.notes": "n", "cyber.contact": "Sam", "cyber.ratio": 0.5}
     flow = Flow(questionnaire, done)
     assert flow.first_unanswered() is None
     assert flow.unanswered() == []
@@ -312,7 +328,7 @@ def test_progress_per_section(questionnaire: Questionnaire) -> None:
             "profile.cloud": "dont_know",
             "physical.locks": "partly",
             "physical.alarm": "dont_know",
-            "physical.alarm_tested": "yes",  # hidden (alarm is not 'yes')
+            "physical.alarm_tested": "yes",  # shown: the alarm might be 'yes'
             "cyber.contact": "Sam",
         },
     )
@@ -321,12 +337,12 @@ def test_progress_per_section(questionnaire: Questionnaire) -> None:
     }
     assert got == {
         "profile": (3, 2, 1, False, False),
-        "physical": (2, 2, 1, True, False),
-        "cyber": (3, 1, 0, False, False),
+        "physical": (3, 3, 1, True, False),
+        "cyber": (4, 1, 0, False, False),  # cyber.mfa shows: the cloud might include email
     }
     assert [question.id for question in flow.dont_know()] == ["profile.cloud", "physical.alarm"]
-    assert flow.counts() == (5, 8)
-    assert flow.completeness() == pytest.approx(5 / 8)
+    assert flow.counts() == (6, 10)
+    assert flow.completeness() == pytest.approx(6 / 10)
     assert not flow.is_complete()
 
     home = Flow(questionnaire, {"profile.premises": "home", "physical.locks": "yes"})
@@ -470,49 +486,384 @@ def test_exclusive_choice_stands_alone(tmp_path: Path) -> None:
     assert "'none' cannot be picked with other choices" in rejected(cloud, ["email", "none"])
 
 
-# -- position: "question N of about T" ------------------------------------------------------------------------
+# -- passes: the essentials of every domain first, then the details -------------------------------------------
+
+PASSES_YAML = FLOW_YAML.replace(
+    """          - id: profile.people
+            type: number""",
+    """          - id: profile.people
+            essential: true
+            type: number""",
+).replace(
+    """          - id: physical.locks
+            type: yesno""",
+    """          - id: physical.locks
+            essential: true
+            type: yesno""",
+).replace(
+    """          - id: cyber.mfa
+            type: yesno""",
+    """          - id: cyber.mfa
+            essential: true
+            type: yesno""",
+)
 
 
-def test_position_counts_hidden_questions_that_may_still_appear(questionnaire: Questionnaire) -> None:
-    """With nothing answered every question may appear; an answer that settles a section hidden takes its
-    questions out of the count for good; the total is final once no hidden question waits on an open one."""
-    everything = len(questionnaire.questions())
-    assert Flow(questionnaire, {}).position("profile.premises") == (1, everything, False)
-
-    at_home = Flow(questionnaire, {"profile.premises": "home"})
-    physical = [x.id for x in questionnaire.questions() if x.section == "physical"]
-    number, total, final = at_home.position("profile.people")
-    assert (number, final) == (2, False)
-    assert total == everything - len(physical)  # the section is hidden by an answer given: it cannot come back
-
-    settled = Flow(questionnaire, {"profile.premises": "home", "profile.people": 3, "profile.cloud": ["email"]})
-    visible = visible_ids(settled)
-    assert settled.position(visible[-1]) == (len(visible), len(visible), True)
+@pytest.fixture
+def passes(load_yaml: Callable[[str], Questionnaire]) -> Questionnaire:
+    """The flow questionnaire with people, locks and the email sign-in marked essential."""
+    assert PASSES_YAML.count("essential: true") == 3
+    return load_yaml(PASSES_YAML)
 
 
-def test_position_ignores_a_question_whose_section_is_settled_hidden(
-    load_yaml: Callable[[str], Questionnaire],
-) -> None:
-    """A hidden question counts only if every condition hiding it waits on an open question: one whose own
-    condition waits, in a section hidden by an answer already given, can never appear."""
-    extra = FLOW_YAML.replace(
-        """            when: "physical.alarm == 'yes'"
-            discover: {ask: owner, how: Ask the alarm company.}""",
-        """            when: "physical.alarm == 'yes'"
-            discover: {ask: owner, how: Ask the alarm company.}
-          - id: physical.cctv
-            type: yesno
-            text: Is there CCTV?
-            why: Cameras deter.
-            hint: Look up.
-            when: "'files' in profile.cloud"
-            discover: {ask: owner, how: Ask.}""",
+def ids(questions: list[Question]) -> list[str]:
+    """The ids of some questions, in their order."""
+    return [question.id for question in questions]
+
+
+def test_essentials_are_asked_first_then_the_details(passes: Questionnaire) -> None:
+    """Walking forward visits the visible essentials in order, then the visible details in order."""
+    answers = {"profile.premises": "office", "profile.cloud": ["email"], "physical.locks": "yes"}
+    flow = Flow(passes, answers)
+    walked: list[str] = []
+    current = flow.next_question(None)
+    while current is not None:
+        walked.append(current.id)
+        current = flow.next_question(current.id)
+    assert walked == [
+        "profile.people", "physical.locks", "cyber.mfa",
+        "profile.premises", "profile.cloud", "physical.alarm", "cyber.notes", "cyber.contact", "cyber.ratio",
+    ]
+    assert ids(flow.essential_pass_questions()) == walked[:3]
+    assert ids(flow.asking_order()) == walked
+    back: list[str] = []
+    current = flow.previous_question(None)
+    while current is not None:
+        back.append(current.id)
+        current = flow.previous_question(current.id)
+    assert back == walked[::-1]
+
+
+def test_a_questionnaire_without_essentials_is_one_pass_in_its_own_order(questionnaire: Questionnaire) -> None:
+    """No question marked essential: the asking order is the questionnaire's, and every question is a detail."""
+    flow = Flow(questionnaire, {"profile.premises": "office"})
+    assert not flow.has_essentials
+    assert flow.asking_order() == flow.visible_questions()
+    assert flow.essential_pass_questions() == []
+    assert flow.current_pass() == "details"
+    assert flow.pass_position("profile.premises") == (1, len(flow.visible_questions()))
+
+
+def test_current_pass_moves_from_essentials_to_details_to_done(passes: Questionnaire) -> None:
+    """The pass is "essentials" while an essential question that applies is unanswered, then "details", then
+    "done"; resuming goes to the first gap of the current pass."""
+    flow = Flow(passes, {"profile.premises": "home"})
+    assert flow.current_pass() == "essentials"
+    assert ids(flow.essential_pass_questions()) == ["profile.people"]  # locks: the section does not apply
+    first = flow.first_unanswered()
+    assert first is not None and first.id == "profile.people"
+    flow = Flow(passes, {"profile.premises": "home", "profile.people": 2})
+    assert flow.current_pass() == "details"
+    first = flow.first_unanswered()
+    assert first is not None and first.id == "profile.cloud"
+    # An answer in the details can open an essential question: the essentials pass comes back.
+    flow = Flow(passes, {"profile.premises": "home", "profile.people": 2, "profile.cloud": ["email"]})
+    assert flow.current_pass() == "essentials"
+    everything = {"profile.premises": "home", "profile.people": 2, "profile.cloud": ["files"],
+                  "cyber.notes": "n", "cyber.contact": "Sam", "cyber.ratio": "not_applicable"}
+    assert Flow(passes, everything).current_pass() == "done"
+
+
+def test_pass_position_counts_the_questions_of_the_pass_that_apply(passes: Questionnaire) -> None:
+    """A question's number is its place in its own pass; the total is the questions of that pass that apply
+    now, and grows or shrinks with the answers, never counting what is hidden."""
+    flow = Flow(passes, {"profile.premises": "office", "profile.cloud": ["email"]})
+    assert flow.pass_position("profile.people") == (1, 3)
+    assert flow.pass_position("cyber.mfa") == (3, 3)
+    assert flow.pass_position("profile.premises") == (1, 5)
+    assert flow.pass_position("cyber.ratio") == (5, 5)
+    assert flow.pass_position("physical.alarm") == (0, 5)  # hidden now: not numbered
+    assert flow.pass_counts("essentials") == (0, 3)
+    assert flow.pass_counts("details") == (2, 5)
+    assert flow.pass_counts() == (2, 8)
+    home = Flow(passes, {"profile.premises": "home", "profile.cloud": ["files"]})
+    assert home.pass_position("profile.people") == (1, 1)
+
+
+def test_minutes_left_reads_the_words_of_the_unanswered_questions(passes: Questionnaire) -> None:
+    """The time left is the words of the questions that apply and are unanswered (text, why, hint, choices) at
+    the assumed reading speed, rounded up; answering a question takes its words off; nothing left is 0."""
+    flow = Flow(passes, {"profile.premises": "office", "profile.cloud": ["email"]})
+    unanswered = [x for x in flow.asking_order() if x.id not in flow.effective_answers()]
+    words = sum(question_words(x) for x in unanswered)
+    assert flow.minutes_left() == minutes_for(words) == -(-words // WORDS_PER_MINUTE)
+    essential_words = sum(question_words(x) for x in flow.essential_pass_questions())
+    assert flow.minutes_left("essentials") == minutes_for(essential_words)
+    mfa = q(passes, "cyber.mfa")
+    assert question_words(mfa) == len((mfa.text + " " + mfa.why + " " + mfa.hint + " Yes No").split())
+    assert minutes_for(0) == 0 and minutes_for(1) == 1 and minutes_for(WORDS_PER_MINUTE + 1) == 2
+    done = {"profile.premises": "home", "profile.people": 2, "profile.cloud": ["files"],
+            "cyber.notes": "n", "cyber.contact": "Sam", "cyber.ratio": "not_applicable"}
+    assert Flow(passes, done).minutes_left() == 0
+
+
+def test_minutes_left_for_the_iso_questionnaire_is_about_an_hour() -> None:
+    """The words of the whole main questionnaire read at the assumed speed are of the order new users took
+    (60 to 90 minutes for about 115 questions): between 30 and 120 minutes."""
+    iso = load_questionnaire(Path(__file__).parent.parent / "questionnaires" / "iso22342.yaml")
+    words = sum(question_words(x) for x in iso.questions())
+    assert 30 <= minutes_for(words) <= 120
+
+
+def test_detail_counts_by_domain(passes: Questionnaire) -> None:
+    """Per domain in plan order, the detail questions that apply and are still unanswered; none: left out."""
+    flow = Flow(passes, {"profile.premises": "office", "physical.locks": "yes", "cyber.contact": "Sam"})
+    assert flow.detail_counts() == {"profile": 1, "physical": 1, "cyber": 2}
+    assert list(flow.detail_counts()) == ["profile", "cyber", "physical"]  # plan order
+    done = Flow(passes, {"profile.premises": "home", "profile.cloud": ["files"], "cyber.notes": "n",
+                         "cyber.contact": "Sam", "cyber.ratio": 0.5})
+    assert done.detail_counts() == {}
+
+
+def load_unchecked(tmp_path: Path, text: str) -> Questionnaire:
+    """Load YAML without the semantic checks, which refuse conditions no answer satisfies."""
+    path = tmp_path / "unchecked.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    result = load_file(path)
+    assert result.questionnaire is not None and not result.problems
+    return result.questionnaire
+
+
+# -- "don't know" on a question that gates others -------------------------------------------------------------
+
+
+def test_dont_know_on_a_gate_shows_its_follow_ups_and_says_so(questionnaire: Questionnaire) -> None:
+    """A "don't know" shows every follow-up some answer would show; assumed() lists the gate and what it
+    showed; a real answer that rules them out hides them again."""
+    flow = Flow(questionnaire, {"profile.premises": "office", "profile.cloud": "dont_know",
+                                "physical.locks": "dont_know"})
+    assert flow.is_visible("cyber.mfa") and flow.is_visible("physical.alarm")
+    assert not flow.is_visible("physical.alarm_tested")  # the alarm itself is unanswered, not unknown
+    assert [(x.id, shown) for x, shown in flow.assumed()] == [
+        ("profile.cloud", ("cyber.mfa",)), ("physical.locks", ("physical.alarm",)),
+    ]
+    known = Flow(questionnaire, {"profile.premises": "office", "profile.cloud": ["files"], "physical.locks": "no"})
+    assert not known.is_visible("cyber.mfa") and not known.is_visible("physical.alarm")
+    assert known.assumed() == []
+
+
+def test_dont_know_on_a_section_gate_shows_the_section(load_yaml: Callable[[str], Questionnaire]) -> None:
+    """A section whose condition waits on a "don't know" answer is shown, and its questions are listed as
+    shown on that assumption."""
+    text = FLOW_YAML.replace("            dont_know: false\n            choices:\n              - {id: home",
+                             "            discover: {ask: owner, how: Ask.}\n            choices:\n"
+                             "              - {id: home").replace("profile.premises != 'home'",
+                                                                   "profile.premises == 'office'")
+    assert "profile.premises == 'office'" in text and "Ask.}\n            choices" in text
+    flow = Flow(load_yaml(text), {"profile.premises": "dont_know"})
+    assert flow.is_visible("physical.locks")
+    assert [(x.id, shown) for x, shown in flow.assumed()] == [("profile.premises", ("physical.locks",))]
+
+
+def test_a_follow_up_that_no_answer_would_show_stays_hidden(tmp_path: Path) -> None:
+    """Only answers the question can take count: a condition no answer satisfies stays false under "don't
+    know", and two tests of the same answer are decided together."""
+    text = FLOW_YAML.replace(
+        """            when: "'email' in profile.cloud"
+            discover: {ask: owner, how: Ask IT.}""",
+        """            when: "'email' in profile.cloud and 'email' not in profile.cloud"
+            discover: {ask: owner, how: Ask IT.}""",
     )
-    assert extra != FLOW_YAML
-    questionnaire = load_yaml(extra)
-    flow = Flow(questionnaire, {"profile.premises": "home", "profile.people": 3})
-    _, total, final = flow.position("profile.cloud")
-    waiting_on_cloud = [x.id for x in questionnaire.questions() if x.section != "physical" and x.when is not None
-                        and "profile.cloud" in x.when.question_ids()]
-    assert not final
-    assert total == len(visible_ids(flow)) + len(waiting_on_cloud)
+    assert text != FLOW_YAML
+    flow = Flow(load_unchecked(tmp_path, text), {"profile.cloud": "dont_know"})
+    assert not flow.is_visible("cyber.mfa")
+    assert flow.assumed() == []
+
+
+@pytest.mark.parametrize(
+    ("condition", "shown"),
+    [
+        ("profile.cloud != 'dont_know'", True),  # some real answer differs from "don't know"
+        ("known(profile.cloud)", True),
+        ("not known(profile.cloud)", True),  # holds for the answer given
+        ("answered(profile.cloud)", True),
+        ("count(profile.cloud) >= 3", True),
+        ("count(profile.cloud) >= 4", False),  # three choices: no answer has four
+        ("'accounting' not in profile.cloud", True),
+        ("profile.cloud == 'email'", False),  # a multiple choice answer is a list, never a text
+        ("profile.people > 400", True),
+        ("profile.people > 500", False),  # the most the question allows
+        ("profile.people == 7.5", False),  # whole numbers only
+        ("profile.people != 1 and profile.people < 3", True),
+        ("count(profile.cloud) == 2 and 'files' not in profile.cloud", True),
+    ],
+)
+def test_dont_know_holds_when_some_answer_would_make_it_hold(tmp_path: Path, condition: str, shown: bool) -> None:
+    """Each kind of test (==, !=, in, not in, count, known, answered, ranges) on a "don't know" answer."""
+    text = FLOW_YAML.replace(
+        """            when: "'email' in profile.cloud"
+            discover: {ask: owner, how: Ask IT.}""",
+        f"""            when: "{condition}"
+            discover: {{ask: owner, how: Ask IT.}}""",
+    ).replace("""            min: 1
+            max: 500
+            dont_know: false""", """            min: 1
+            max: 500
+            discover: {ask: owner, how: Count.}""")
+    assert condition in text
+    questionnaire = load_unchecked(tmp_path, text)
+    flow = Flow(questionnaire, {"profile.cloud": "dont_know", "profile.people": "dont_know"})
+    assert flow.is_visible("cyber.mfa") is shown
+
+
+def test_possible_answers_of_each_kind(questionnaire: Questionnaire) -> None:
+    """Choices for choice questions, valid combinations for a multiple choice, numbers near the literals within
+    the bounds, and "not applicable" where offered."""
+    people = q(questionnaire, "profile.people")
+    assert possible_answers(people, (10,)) == [1, 9, 10, 11, 500]
+    assert possible_answers(q(questionnaire, "physical.locks")) == ["yes", "partly", "no"]
+    cloud = possible_answers(q(questionnaire, "profile.cloud"), ("files",))
+    assert ["files"] in cloud and ["email"] in cloud and ["email", "files", "accounting"] in cloud
+    assert "not_applicable" in cloud and "dont_know" not in cloud
+
+
+# -- sections that wait on an answer ------------------------------------------------------------------------
+
+
+def test_a_section_is_ruled_out_only_once_the_answer_that_decides_it_is_given(questionnaire: Questionnaire) -> None:
+    """Before the premises are answered the physical section is hidden but waiting; "at home" rules it out."""
+    physical = next(p for p in Flow(questionnaire, {}).progress() if p.section.id == "physical")
+    assert physical.skipped and physical.waiting and not physical.ruled_out
+    home = Flow(questionnaire, {"profile.premises": "home"})
+    physical = next(p for p in home.progress() if p.section.id == "physical")
+    assert physical.ruled_out and not physical.waiting
+    assert "physical.locks" not in home.may_appear()
+    assert "cyber.mfa" in home.may_appear()  # the cloud question is open
+
+
+# -- answers refused in the owner's words ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question_id", "value", "reason"),
+    [
+        ("profile.people", "1001", "The answer can be at most 500."),
+        ("profile.people", "0", "The answer must be at least 1."),
+        ("profile.people", "", "Type a whole number, such as 12, or skip the question for now."),
+        ("profile.people", "many", 'Type a whole number, such as 12 ("many" is not one).'),
+        ("profile.cloud", ["email", "nope"], '"nope" is not one of the answers: "Email", "Files", "Accounting".'),
+        ("profile.premises", "dont_know", "This question has no \"don't know\" answer: it asks for a plain fact."),
+        ("cyber.contact", "   ", "The answer is empty: type something, or skip the question for now."),
+    ],
+)
+def test_refusals_carry_a_reason_without_ids(
+    questionnaire: Questionnaire, question_id: str, value: object, reason: str
+) -> None:
+    """The reason shown in the app and plain mode names no id; the message for files still names the id."""
+    with pytest.raises(AnswerRejected) as caught:
+        check_answer(q(questionnaire, question_id), value)
+    assert caught.value.reason == reason
+    assert question_id not in caught.value.reason
+    assert question_id in caught.value.message
+
+
+def test_exclusive_refusal_names_the_label(tmp_path: Path) -> None:
+    """The "goes alone" reason names the choice by its label."""
+    path = tmp_path / "x.yaml"
+    path.write_text(textwrap.dedent(FLOW_YAML.replace(
+        "              - {id: accounting, label: Accounting}",
+        "              - {id: accounting, label: Accounting}\n              - {id: none, label: None of these, "
+        "exclusive: true}")), encoding="utf-8")
+    cloud = q(load_questionnaire(path), "profile.cloud")
+    with pytest.raises(AnswerRejected) as caught:
+        check_answer(cloud, ["email", "none"])
+    assert caught.value.reason == '"None of these" goes alone: untick it or the other answers.'
+
+
+def test_question_reference_uses_number_and_short_text(questionnaire: Questionnaire) -> None:
+    """A question is named by its number in the questionnaire and its text, cut with an ellipsis."""
+    people = q(questionnaire, "profile.people")
+    assert question_reference(questionnaire, people) == 'question 2 ("How many people?")'
+    cut = question_reference(questionnaire, q(questionnaire, "cyber.mfa"), width=20)
+    assert cut == 'question 7 ("Is there a second s\u2026")'
+
+
+# -- property: the "don't know" rule is "some answer would show it" ---------------------------------------------
+
+GATES_YAML = """\
+id: gates
+version: "1"
+title: Gates
+roles:
+  - {id: owner, title: Manager}
+sections:
+  - id: profile
+    title: Profile
+    domain: profile
+    questions:
+      - {id: g.kind, type: single, text: Kind?, why: W., hint: H., discover: {ask: owner, how: Ask.},
+         choices: [{id: a, label: A}, {id: b, label: B}, {id: c, label: C}]}
+      - {id: g.tools, type: multi, text: Tools?, why: W., hint: H., discover: {ask: owner, how: Ask.},
+         choices: [{id: x, label: X}, {id: y, label: Y}, {id: z, label: Z}, {id: none, label: None, exclusive: true}]}
+      - {id: g.size, type: number, text: Size?, why: W., hint: H., min: 0, max: 6, discover: {ask: owner, how: Ask.}}
+      - {id: f.follow, type: yesno, text: Follow?, why: W., hint: H., when: "CONDITION",
+         discover: {ask: owner, how: Ask.}}
+"""
+
+_ATOMS = st.sampled_from([
+    "g.kind == 'a'", "g.kind != 'b'", "g.kind in ['a', 'c']", "g.kind not in ['c']", "known(g.kind)",
+    "answered(g.kind)", "'x' in g.tools", "'y' not in g.tools", "count(g.tools) >= 2", "count(g.tools) == 3",
+    "'none' in g.tools", "known(g.tools)", "g.size > 3", "g.size <= 1", "g.size == 6", "g.size != 2",
+    "known(g.size)",
+])
+_CONDITIONS = st.recursive(
+    _ATOMS,
+    lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda t: f"({t[0]} and {t[1]})"),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]} or {t[1]})"),
+        inner.map(lambda t: f"not ({t})"),
+    ),
+    max_leaves=5,
+)
+
+_EVERY_ANSWER: dict[str, list[AnswerValue]] = {
+    "g.kind": ["a", "b", "c"],
+    "g.tools": [["x"], ["y"], ["z"], ["x", "y"], ["x", "z"], ["y", "z"], ["x", "y", "z"], ["none"]],
+    "g.size": list(range(7)),
+}
+
+
+@functools.cache
+def _gates(condition: str) -> Questionnaire:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "gates.yaml"
+        path.write_text(GATES_YAML.replace("CONDITION", condition), encoding="utf-8")
+        result = load_file(path)  # without the checks that refuse conditions no answer satisfies
+        assert result.questionnaire is not None and not result.problems, result.problems
+        return result.questionnaire
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    condition=_CONDITIONS,
+    kind=st.sampled_from(["a", "b", "c", "dont_know", None]),
+    tools=st.sampled_from([["x"], ["y", "z"], ["none"], "dont_know", None]),
+    size=st.sampled_from([0, 2, 5, "dont_know", None]),
+)
+def test_a_follow_up_shows_exactly_when_some_answer_to_the_unknowns_would_show_it(
+    condition: str, kind: AnswerValue | None, tools: AnswerValue | None, size: AnswerValue | None
+) -> None:
+    """Against brute force over every answer each "don't know" might be, its own "don't know" included."""
+    questionnaire = _gates(condition)
+    given_answers = {k: v for k, v in {"g.kind": kind, "g.tools": tools, "g.size": size}.items() if v is not None}
+    unknown = [k for k, v in given_answers.items() if v == "dont_know"]
+    when = q(questionnaire, "f.follow").when
+    assert when is not None
+    expected = any(
+        when.evaluate({**given_answers, **dict(zip(unknown, values, strict=True))})
+        for values in itertools.product(*(_EVERY_ANSWER[k] + ["dont_know"] for k in unknown))
+    )
+    flow = Flow(questionnaire, given_answers)
+    assert flow.is_visible("f.follow") is expected
+    shown_by_assumption = {x.id for x, shown in flow.assumed() if "f.follow" in shown}
+    assert bool(shown_by_assumption) is (expected and not when.evaluate(given_answers))

@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ENTRY = ROOT / "tests" / "plain" / "entry.py"
 OFFICE_LINES = ROOT / "tests" / "plain" / "small-office.txt"
 OFFICE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
-HEADER = re.compile(r"^(?P<section>.+) \u2014 question (?P<n>\d+) of (?:about )?(?P<total>\d+)$")
+HEADER = re.compile(
+    r"^(?P<section>.+) \u2014 (?:(?:essentials|details): )?question (?P<n>\d+) of (?P<total>\d+)"
+    r"(?:, about (?P<minutes>\d+) min left)?$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -146,9 +149,10 @@ def test_piped_answers_complete_the_starter_and_the_plan_compiles(
     asked = [check_prompt_stands_alone(block, starter).id for block in blocks]
     assert asked == list(office)  # one prompt per question, in the order of the answers file
     assert "All 35 questions are answered and saved." in transcript
-    # Early prompts estimate ("of about"); once no hidden question can appear, the count is given as final.
+    # One count: the questions that apply now, so the last prompt is the last of them; the time left runs down.
     headers = [m for m in (HEADER.match(line) for line in transcript.splitlines()) if m]
-    assert "of about" in headers[0].group(0) and "of about" not in headers[-1].group(0)
+    assert headers[-1]["n"] == headers[-1]["total"] == "35"
+    assert int(headers[0]["minutes"]) > int(headers[-1]["minutes"]) == 1
 
 
 def test_invalid_line_gets_a_reason_and_the_same_question(session: tuple[Path, str]) -> None:
@@ -164,7 +168,8 @@ def test_invalid_line_gets_a_reason_and_the_same_question(session: tuple[Path, s
     ]
     for i in refused:  # the reason, a blank line, then the same question from its header on
         assert lines[i - 1] in ("Answer: 7", "Answer: big")
-        assert lines[i + 2] == "About your organisation \u2014 question 2 of about 35"
+        assert (header := HEADER.match(lines[i + 2])) is not None
+        assert (header["section"], header["n"]) == ("About your organisation", "2")
         assert lines[i + 3] == "How big is the organisation?"
     assert status == 1
     assert saved(data, sid) == {"profile.org_name": "Acme", "profile.headcount": "small"}
@@ -182,7 +187,7 @@ def test_end_of_input_keeps_answers_and_names_the_place(session: tuple[Path, str
     assert b"\x1b" not in out and b"\x07" not in out and "\x9b" not in transcript
     assert saved(data, sid) == {"profile.org_name": "Acme Ltd", "profile.headcount": "small"}
     assert transcript.rstrip().split("\n")[-1] == (
-        f"Input ended at question profile.people (About your organisation). 2 answers are saved; "
+        f'Input ended at question 3 of 19 ("How many people, including you and regu\u2026"). 2 answers are saved; '
         f"run `secplan --data-dir {data} ask {sid}` to go on."
     )
 
@@ -242,6 +247,6 @@ def test_closed_stdin_ends_like_end_of_input(session: tuple[Path, str]) -> None:
     assert b"Traceback" not in done.stderr and done.stderr == b"", done.stderr.decode()
     assert done.returncode == 1
     assert done.stdout.decode("utf-8").rstrip().split("\n")[-1] == (
-        f"Input ended at question profile.org_name (About your organisation). 0 answers are saved; "
+        f'Input ended at question 1 of 19 ("What is your organisation called?"). 0 answers are saved; '
         f"run `secplan --data-dir {data} ask {sid}` to go on."
     )
