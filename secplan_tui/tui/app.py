@@ -178,8 +178,12 @@ class SecplanApp(App[int]):
         self.set_timer(delay, release, name="secplan-hold-repaint")
 
     def report(self, error: SecplanError) -> None:
-        """Tell the user about an error they can act on (never parsed as markup)."""
-        self.notify(error.message, title=error.title, severity="error", timeout=12, markup=False)
+        """Tell the user about an error they can act on (never parsed as markup); a refused answer in the owner's
+        words, without ids."""
+        from secplan_tui.engine import AnswerRejected
+
+        message = error.reason if isinstance(error, AnswerRejected) else error.message
+        self.notify(message, title=error.title, severity="error", timeout=12, markup=False)
 
     def tell(self, message: str, *, title: str = "", warning: bool = False) -> None:
         """A plain notice (never parsed as markup)."""

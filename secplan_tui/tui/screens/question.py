@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from secplan_tui.engine import DETAILS, ESSENTIALS, AnswerRejected, Flow
 from secplan_tui.errors import SecplanError
 from secplan_tui.model import DONT_KNOW, NOT_APPLICABLE, AnswerValue, Question
 from secplan_tui.plan.compile import answer_text
@@ -33,6 +34,41 @@ from secplan_tui.tui.widgets.sidebar import SectionSidebar
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def progress_text(flow: Flow, current: str | None) -> str:
+    """The one count: answered of the questions of the current pass that apply now, and the time left.
+
+    "Essentials 11/38 · about 14 min left"; a questionnaire asked in one pass says "11/38 answered".
+    """
+    question = flow.questionnaire.question(current) if current else None
+    pass_ = flow.pass_of(question) if question is not None else flow.current_pass()
+    if pass_ not in (ESSENTIALS, DETAILS):
+        answered, visible = flow.counts()
+        return f"all {visible} answered"
+    answered, visible = flow.pass_counts(pass_)
+    minutes = flow.minutes_left(pass_)
+    label = pass_.capitalize() + " " if flow.has_essentials else ""
+    left = f" · about {minutes} min left" if minutes else ""
+    return f"{label}{answered}/{visible} answered{left}"
+
+
+def saved_status(mark: str, answer: str, opened: int, closed: int, width: int) -> Content:
+    """The status line after a save: the mark, the questions that appeared or left (never cut), then the
+    answer, cut to fit ``width`` columns."""
+    counts = ""
+    if opened:
+        counts += f" · {_plural(opened, 'more question')} now appl{'ies' if opened == 1 else 'y'}"
+    if closed:
+        counts += f" · {_plural(closed, 'question')} no longer appl{'ies' if closed == 1 else 'y'}"
+    head = f"{mark} Saved{counts}"
+    room = width - len(head) - 5  # " · " and the quotes
+    echo = " ".join(clean_text(answer).split())
+    if room < 4:
+        return styled(head, "bold")
+    if len(echo) > room:
+        echo = echo[: room - 1].rstrip() + "\u2026"
+    return join(styled(f"{mark} Saved", "bold"), counts, " · ", plain(f'"{echo}"'))
 
 
 class QuestionScreen(SecplanScreen[None]):
@@ -77,6 +113,8 @@ class QuestionScreen(SecplanScreen[None]):
         Binding("f12", "check", "Check", key_display="F12", priority=True, show=False, id="question.check",
                 tooltip="Check your answers and plan against the scenario's model (teaching exercises)"),
         Binding("m", "check", "Check", show=False, id="question.check_key"),
+        Binding("enter", "details", "Details", show=False, id="question.details",
+                tooltip="After the essentials: carry on with the details"),
     ]
 
     def __init__(self, controller: SessionController, *, start_at: str | None = None) -> None:
@@ -86,6 +124,8 @@ class QuestionScreen(SecplanScreen[None]):
         self.current: str | None = None
         """The question on show; None at the end of the questionnaire."""
         self._availability: tuple[bool | None, ...] = ()
+        self.pause: tuple[str, str] | None = None
+        """After the last essential question: (that question, the first detail question), until the user goes on."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -126,6 +166,7 @@ class QuestionScreen(SecplanScreen[None]):
 
     async def _show(self, question_id: str | None) -> None:
         self.current = question_id
+        self.pause = None
         if question_id is None:
             await self._show_end()
         else:
@@ -133,8 +174,9 @@ class QuestionScreen(SecplanScreen[None]):
             flow = self.controller.flow
             section = self.controller.questionnaire.section(question.section)
             if flow.is_visible(question_id):
-                index, total, final = flow.position(question_id)
-                number = f"Question {index} of {'' if final else 'about '}{total}"
+                index, total = flow.pass_position(question_id)
+                where = f"{flow.pass_of(question).capitalize()}: q" if flow.has_essentials else "Q"
+                number = f"{where}uestion {index} of {total}"
             else:
                 number = "Question (not asked given your answers)"
             position = join(styled(number, "bold"), " · ", plain(section.title if section else question.section))
@@ -170,6 +212,45 @@ class QuestionScreen(SecplanScreen[None]):
         self.panel.show_end(message, Content("\n".join(lines)))
         self.set_focus(None)
 
+    async def _show_first_pass_done(self, last_essential: str, first_detail: str) -> None:
+        """Between the passes: the essentials are done, a first plan is ready; Enter carries on with the details."""
+        self.current = None
+        self.pause = (last_essential, first_detail)
+        flow = self.controller.flow
+        g = self.secplan.glyphs
+        answered, total = flow.pass_counts(ESSENTIALS)
+        details = len(flow.pass_questions(DETAILS))
+        message = styled(f"{g.done} First pass done: {answered} of {total} essential questions answered.", "bold")
+        lines = [
+            "Your first plan is ready, marked \"first pass\".",
+            "F8 (or p): see the plan now, and export it.",
+            f"Enter: carry on with the details, domain by domain ({_plural(details, 'question')}, "
+            f"about {flow.minutes_left(DETAILS)} min). They sharpen the plan.",
+        ]
+        if answered < total:
+            lines.append(f"F7 (or r): answer the {_plural(total - answered, 'essential question')} you skipped.")
+        lines.append("F5 (or b): back to the last question. F9: home; everything is saved.")
+        self.panel.show_end(message, Content("\n".join(lines)))
+        self.set_focus(None)
+        self._update_progress()
+        self.refresh_bindings()
+
+    async def action_details(self) -> None:
+        """Enter after the essentials: the first detail question."""
+        if self.pause is not None:
+            await self.show(self.pause[1])
+
+    async def _go_on(self, question_id: str) -> None:
+        """Show what follows a question: the next one, the pause between the passes, or the end."""
+        flow = self.controller.flow
+        following = flow.next_question(question_id)
+        question = self.controller.questionnaire.question(question_id)
+        if (flow.has_essentials and following is not None and question is not None and question.essential
+                and not following.essential):
+            await self._show_first_pass_done(question_id, following.id)
+            return
+        await self._show(following.id if following else None)
+
     def _answer_text(self, question: Question, stored: AnswerValue | None) -> str | None:
         return None if stored is None else answer_text(question, stored)
 
@@ -180,11 +261,8 @@ class QuestionScreen(SecplanScreen[None]):
             section = self.controller.question(self.current).section
         sidebar = self.query_one("#sidebar", SectionSidebar)
         sidebar.show_progress(flow.progress(), section)
-        answered, visible = flow.counts()
         meta = self.controller.meta
-        self.query_one(TitleBar).set_title(
-            join(styled(meta.name, "bold"), f" · {answered}/{visible} answered")
-        )
+        self.query_one(TitleBar).set_title(join(styled(meta.name, "bold"), " · ", progress_text(flow, self.current)))
 
     def _status(self, content: Content) -> None:
         self.query_one("#status", Static).update(content)
@@ -211,21 +289,16 @@ class QuestionScreen(SecplanScreen[None]):
             stored = self.controller.answer(question_id, value)
         except SecplanError as exc:
             self.secplan.report(exc)
-            self.panel.show_error(exc.message)
-            self._status(join(styled(f"{g.failed} Not saved: ", "bold"), plain(exc.message)))
+            reason = exc.reason if isinstance(exc, AnswerRejected) else exc.message
+            self.panel.show_error(reason)
+            self._status(join(styled(f"{g.failed} Not saved: ", "bold"), plain(reason)))
             return False
         after = {q.id for q in self.controller.flow.visible_questions()}
         question = self.controller.question(question_id)
-        parts: list[Content | str] = [styled(f"{g.saved} Saved ", "bold"), plain(f'"{answer_text(question, stored)}"')]
-        opened, closed = len(after - before), len(before - after)
-        if opened:
-            parts.append(f" · {_plural(opened, 'more question')} now appl{'ies' if opened == 1 else 'y'}")
-        if closed:
-            parts.append(f" · {_plural(closed, 'question')} no longer appl{'ies' if closed == 1 else 'y'}")
-        parts += [" · ", plain(question.text)]
-        self._status(join(*parts))
-        following = self.controller.flow.next_question(question_id)
-        await self._show(following.id if following else None)
+        width = self.query_one("#status", Static).size.width or self.size.width or 80
+        self._status(saved_status(g.saved, answer_text(question, stored), len(after - before), len(before - after),
+                                  width))
+        await self._go_on(question_id)
         return True
 
     @on(SectionChosen)
@@ -250,6 +323,8 @@ class QuestionScreen(SecplanScreen[None]):
             return self.current is not None
         if action in ("briefing", "check"):
             return is_learner(self.controller)  # hidden, and inactive, outside teaching exercises
+        if action == "details":
+            return self.pause is not None
         return True
 
     # -- actions --------------------------------------------------------------------------------------------
@@ -287,13 +362,17 @@ class QuestionScreen(SecplanScreen[None]):
         """Next question, leaving this one as it is."""
         if self.current is None:
             return
-        following = self.controller.flow.next_question(self.current)
         self._status(Content("Skipped; the question stays unanswered until you answer it." if
                              self.current not in self.controller.flow.effective_answers() else ""))
-        await self.show(following.id if following else None)
+        self.secplan.hold_repaint()
+        await self._go_on(self.current)
 
     async def action_back(self) -> None:
         """Previous question."""
+        if self.pause is not None:
+            self._status(Content(""))
+            await self.show(self.pause[0])
+            return
         previous = self.controller.flow.previous_question(self.current)
         if previous is None:
             self.secplan.tell("This is the first question.")
