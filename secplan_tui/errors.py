@@ -87,6 +87,8 @@ class Code(MessageCode):
     E132 = (Severity.ERROR, "{where}: condition refers to '{id}', which is not asked before this point")
     E133 = (Severity.ERROR, "{where}: unknown section id '{id}'{suggestion}")
     E134 = (Severity.ERROR, "{where}: unknown action id '{id}'{suggestion}")
+    E135 = (Severity.ERROR, "{where}: actions wait for each other in a cycle: {cycle}; remove one 'after'")
+    E136 = (Severity.ERROR, "{where}: {reason}")
     # warnings
     W200 = (Severity.WARNING, "question '{id}' has no hint for learners")
     W201 = (Severity.WARNING, "question '{id}' offers no 'don't know' answer")
@@ -96,6 +98,10 @@ class Code(MessageCode):
     W205 = (Severity.WARNING, "question '{id}' allows 'don't know' but says nothing about how to find out")
     W206 = (Severity.WARNING, "{where}: text is longer than {limit} words ({words})")
     W207 = (Severity.WARNING, "question '{id}' should start with its section's id '{section}.'")
+    W208 = (Severity.WARNING, "action '{id}': effort '{size}' is a size; give person-hours instead, "
+                              "e.g. effort: [{low}, {high}]")
+    W209 = (Severity.WARNING, "action '{id}' has no 'skill' (anyone, technical or specialist); "
+                              "'anyone' is assumed")
 
 
 @dataclass(frozen=True, order=True)

@@ -17,12 +17,17 @@ from secplan_tui.errors import Code, Problem, problem
 from secplan_tui.model import (
     DOMAINS,
     EFFORTS,
+    LEGACY_EFFORT_HOURS,
     PRIORITY_DAYS,
+    SKILLS,
     SPECIAL_VALUES,
     Action,
+    ActionVariant,
     Choice,
     Discovery,
+    HoursCase,
     Location,
+    Planning,
     Question,
     Questionnaire,
     QuestionType,
@@ -377,7 +382,7 @@ class _Builder:
                      expected="a mapping with id, version, title and sections", found=describe_value(data))
             return None
         top = ("id", "version", "title", "description", "marking", "format", "roles", "sections", "actions",
-               "risks")
+               "risks", "planning")
         self.fields(data, "the questionnaire", top, ("id", "version", "title", "sections"))
         qid = self.ident(data, "id", "the questionnaire's 'id'")
         version_raw = data.get("version")
@@ -417,6 +422,66 @@ class _Builder:
             roles=roles,
             risks=risks,
             content_hash=digest,
+            location=self.loc(data.line),
+            planning=self.planning(data),
+        )
+
+    PLANNING_FIELDS = ("hours_question", "default_hours", "director_role", "lead_role", "lead_action",
+                       "technical_role", "nobody_technical", "it_help_action", "role_hours", "groups")
+
+    def hours_cases(self, data: YMap, key: str, where: str, record: str) -> tuple[HoursCase, ...]:
+        cases: list[HoursCase] = []
+        for m, _line in self.items(data, key, where):
+            self.fields(m, f"a case of {where} '{key}'", ("when", "hours"), ("hours",))
+            hours = self.number(m, "hours", f"{where} '{key}'")
+            if hours is not None and hours < 0:
+                self.add(Code.E110, self.line_of(m, "hours"), where=f"{where} '{key}'",
+                         expected="a number of hours, 0 or more", found=describe_value(hours))
+                hours = None
+            cond = self.condition(m, "when", record, f"a case of {where} '{key}'") if "when" in m else None
+            if hours is not None and ("when" not in m or cond is not None):
+                cases.append(HoursCase(float(hours), cond))
+        return tuple(cases)
+
+    def planning(self, top: YMap) -> Planning:
+        if "planning" not in top:
+            return Planning()
+        where = "'planning'"
+        data = self.mapping(top["planning"], self.line_of(top, "planning"), where)
+        if data is None:
+            return Planning()
+        self.fields(data, where, self.PLANNING_FIELDS, ())
+        for key in self.PLANNING_FIELDS:
+            if key in data:
+                self.source_map.lines[("planning", key)] = self.line_of(data, key)
+        role_hours: list[tuple[str, tuple[HoursCase, ...]]] = []
+        raw_roles = data.get("role_hours")
+        if raw_roles is not None:
+            roles = self.mapping(raw_roles, self.line_of(data, "role_hours"), f"{where} 'role_hours'")
+            if roles is not None:
+                for rid in roles:
+                    self.source_map.lines[("planning", f"role_hours:{rid}")] = roles.key_lines.get(rid, roles.line)
+                    role_hours.append((rid, self.hours_cases(roles, rid, f"{where} 'role_hours'",
+                                                             f"planning:role_hours:{rid}")))
+        groups: list[str] = []
+        raw_groups = data.get("groups")
+        if raw_groups is not None:
+            if not isinstance(raw_groups, YList) or not all(isinstance(g, str) for g in raw_groups):
+                self.add(Code.E110, self.line_of(data, "groups"), where=f"{where} 'groups'",
+                         expected="a list of role ids", found=describe_value(raw_groups))
+            else:
+                groups = [g.strip() for g in raw_groups]
+        return Planning(
+            hours_question=self.text(data, "hours_question", where),
+            default_hours=self.hours_cases(data, "default_hours", where, "planning:default_hours"),
+            director_role=self.text(data, "director_role", where),
+            lead_role=self.text(data, "lead_role", where),
+            lead_action=self.text(data, "lead_action", where),
+            technical_role=self.text(data, "technical_role", where),
+            nobody_technical=self.condition(data, "nobody_technical", "planning", where),
+            it_help_action=self.text(data, "it_help_action", where),
+            role_hours=tuple(role_hours),
+            groups=tuple(groups),
             location=self.loc(data.line),
         )
 
@@ -553,7 +618,45 @@ class _Builder:
         aid = self.ident(data, "id", "an action's 'id'")
         where = f"action '{aid}'"
         required = ("id", "title", "how", "why", "domain", "priority", "owner", "effort", "when")
-        self.fields(data, where, (*required, "references"), required)
+        self.fields(data, where, (*required, "references", "skill", "after", "variants", "if_unknown"), required)
+        for key in ("effort", "skill", "after", "if_unknown"):
+            if key in data:
+                self.source_map.lines[(f"action:{aid}", key)] = self.line_of(data, key)
+        effort, hours = self.effort(data, where)
+        after: list[str] = []
+        raw_after = data.get("after")
+        if raw_after is not None:
+            if not isinstance(raw_after, YList):
+                self.add(Code.E110, self.line_of(data, "after"), where=f"{where} 'after'",
+                         expected="a list of action ids, like [act.x, act.y]", found=describe_value(raw_after))
+            else:
+                for dep, dline in zip(raw_after, raw_after.item_lines, strict=True):
+                    if not isinstance(dep, str):
+                        self.add(Code.E110, dline, where=f"an item of {where} 'after'", expected="an action id",
+                                 found=describe_value(dep))
+                    else:
+                        after.append(dep.strip())
+                        self.source_map.lines[(f"action:{aid}", f"after:{dep.strip()}")] = dline
+        variants: list[ActionVariant] = []
+        for index, (m, _vline) in enumerate(self.items(data, "variants", where)):
+            vwhere = f"variant {index + 1} of {where}"
+            self.fields(m, vwhere, ("when", "title", "how", "why"), ("when",))
+            cond = self.condition(m, "when", f"action:{aid}:variant{index}", vwhere)
+            if not any(k in m for k in ("title", "how", "why")):
+                self.add(Code.E111, m.line, where=vwhere, field="title, how or why")
+            if cond is not None:
+                variants.append(ActionVariant(cond, self.text(m, "title", vwhere), self.text(m, "how", vwhere),
+                                              self.text(m, "why", vwhere)))
+        if_unknown_raw = data.get("if_unknown")
+        if_unknown, if_unknown_text = False, ""
+        if isinstance(if_unknown_raw, bool):
+            if_unknown = if_unknown_raw
+        elif isinstance(if_unknown_raw, str) and if_unknown_raw.strip():
+            if_unknown, if_unknown_text = True, clean_text(if_unknown_raw.strip())
+        elif if_unknown_raw is not None:
+            self.add(Code.E110, self.line_of(data, "if_unknown"), where=f"{where} 'if_unknown'",
+                     expected="true, false, or the condition in words (\"laptops are not encrypted\")",
+                     found=describe_value(if_unknown_raw))
         refs: list[str] = []
         raw_refs = data.get("references")
         if raw_refs is not None:
@@ -581,11 +684,46 @@ class _Builder:
             domain=self.choice_of(data, "domain", where, DOMAINS[1:], "governance"),
             priority=self.choice_of(data, "priority", where, tuple(PRIORITY_DAYS), "P3"),
             owner=owner,
-            effort=self.choice_of(data, "effort", where, EFFORTS, "M"),
+            effort=effort,
             when=when,
             references=tuple(refs),
             location=self.loc(line),
+            hours=hours,
+            skill=self.choice_of(data, "skill", where, SKILLS, "anyone"),
+            after=tuple(after),
+            variants=tuple(variants),
+            if_unknown=if_unknown,
+            if_unknown_text=if_unknown_text,
         )
+
+    def effort(self, data: YMap, where: str) -> tuple[str, tuple[float, float]]:
+        """An action's effort as written and in hours: a number, a [low, high] pair, or a legacy S/M/L."""
+        value = data.get("effort")
+        line = self.line_of(data, "effort")
+        default = ("M", LEGACY_EFFORT_HOURS["M"])
+        if value is None:
+            return default
+        expected = "person-hours: a number (effort: 2) or a range (effort: [2, 6])"
+        if isinstance(value, str) and value.strip() in EFFORTS:
+            size = value.strip()
+            return size, LEGACY_EFFORT_HOURS[size]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if value <= 0 or value > 2000:
+                self.add(Code.E110, line, where=f"{where} 'effort'", expected=expected + ", more than 0",
+                         found=describe_value(value))
+                return default
+            return _hours_text(value), (float(value), float(value))
+        if isinstance(value, YList) and len(value) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        ):
+            low, high = float(value[0]), float(value[1])
+            if 0 < low <= high <= 2000:
+                return f"{_hours_text(low)}-{_hours_text(high)}", (low, high)
+            self.add(Code.E110, line, where=f"{where} 'effort'",
+                     expected="a range [low, high] with 0 < low <= high", found=f"[{value[0]}, {value[1]}]")
+            return default
+        self.add(Code.E110, line, where=f"{where} 'effort'", expected=expected, found=describe_value(value))
+        return default
 
     def risk(self, data: YMap, line: int) -> Risk | None:
         rid = self.ident(data, "id", "a risk's 'id'")
@@ -631,6 +769,11 @@ class _Builder:
             when=self.condition(data, "when", f"risk:{rid}", where),
             location=self.loc(line),
         )
+
+
+def _hours_text(value: float) -> str:
+    """Hours as a short number: 2, 2.5."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _signed(builder: _Builder, data: YMap, key: str, where: str) -> int:

@@ -26,6 +26,13 @@ PRIORITY_DAYS: Mapping[str, int] = {"P1": 30, "P2": 90, "P3": 365}
 """Days from the plan date to an action's due date, by priority."""
 
 EFFORTS: tuple[str, ...] = ("S", "M", "L")
+"""Legacy effort sizes, still loaded (with a warning asking for hours)."""
+
+LEGACY_EFFORT_HOURS: Mapping[str, tuple[float, float]] = {"S": (1.0, 4.0), "M": (4.0, 16.0), "L": (16.0, 60.0)}
+"""Person-hours a legacy size stands for, low and high."""
+
+SKILLS: tuple[str, ...] = ("anyone", "technical", "specialist")
+"""Who can do an action: anyone; someone technical; a specialist (an outside provider or expert)."""
 
 DONT_KNOW = "dont_know"
 NOT_APPLICABLE = "not_applicable"
@@ -183,6 +190,17 @@ class Role:
 
 
 @dataclass(frozen=True)
+class ActionVariant:
+    """Texts of an action that fit some organisations better (a home worker, a leased floor, one person)."""
+
+    when: Condition
+    """The first variant whose condition holds replaces the texts it gives."""
+    title: str = ""
+    how: str = ""
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Action:
     """One entry in the action library: what the plan asks someone to do, and when it applies."""
 
@@ -198,12 +216,29 @@ class Action:
     owner: str
     """Role id."""
     effort: str
-    """S, M or L."""
+    """The effort as written: hours (``"2"``, ``"2-6"``) or a legacy size (``S``, ``M``, ``L``)."""
     when: Condition
     """The answers that trigger it."""
     references: tuple[str, ...] = ()
     """Control identifiers such as ``ISO27001:A.5.2``, ``CSF:GV.RR-02``, ``CIS:14.1``, ``CE:Firewalls``."""
     location: Location | None = field(default=None, compare=False)
+    hours: tuple[float, float] = (4.0, 16.0)
+    """Person-hours, low and high (equal when one number was given)."""
+    skill: str = "anyone"
+    """One of SKILLS."""
+    after: tuple[str, ...] = ()
+    """Ids of actions that must come first when they are in the plan."""
+    variants: tuple[ActionVariant, ...] = ()
+    """Texts that fit some profiles better; the first whose condition holds applies."""
+    if_unknown: bool = False
+    """Offered conditionally when an answer its condition depends on is "don't know"."""
+    if_unknown_text: str = ""
+    """How the plan words the condition ("laptops are not encrypted"); empty: from the question."""
+
+    @property
+    def mean_hours(self) -> float:
+        """The middle of the hours range, used for ranking and scheduling."""
+        return (self.hours[0] + self.hours[1]) / 2
 
 
 @dataclass(frozen=True)
@@ -236,6 +271,51 @@ class Risk:
 
 
 @dataclass(frozen=True)
+class HoursCase:
+    """Hours a month that apply when a condition holds (no condition: always)."""
+
+    hours: float
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What the plan's scheduler needs to know about the questionnaire, without ids hard-coded in Python."""
+
+    hours_question: str = ""
+    """A number question: hours a month the organisation can give to security."""
+    default_hours: tuple[HoursCase, ...] = ()
+    """Hours a month when that question is unanswered or "don't know" (the plan says it was assumed)."""
+    director_role: str = ""
+    """The role that accepts risks."""
+    lead_role: str = ""
+    """The role that leads security."""
+    lead_action: str = ""
+    """The action that names the lead; scheduled before everything else."""
+    technical_role: str = ""
+    """The role that does technical work."""
+    nobody_technical: Condition | None = None
+    """Holds when nobody can do technical work now: the IT-help action comes first, technical work goes to the
+    technical role and waits for it."""
+    it_help_action: str = ""
+    """The "get IT help" action."""
+    role_hours: tuple[tuple[str, tuple[HoursCase, ...]], ...] = ()
+    """Roles with hours of their own (an outside provider, in-house IT), by case; the others share the
+    organisation's hours."""
+    groups: tuple[str, ...] = ()
+    """Roles that stand for many people (everyone, line managers): each has the organisation's hours of its
+    own."""
+    location: Location | None = field(default=None, compare=False)
+
+    def hours_of(self, role_id: str) -> tuple[HoursCase, ...]:
+        """The hours cases of a role, or () when it shares the organisation's hours."""
+        for rid, cases in self.role_hours:
+            if rid == role_id:
+                return cases
+        return ()
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     """A whole questionnaire: sections of questions, roles and the action library."""
 
@@ -252,6 +332,15 @@ class Questionnaire:
     content_hash: str = ""
     """sha256 of the source bytes, pinned in every session made from it."""
     location: Location | None = field(default=None, compare=False)
+    planning: Planning = field(default_factory=Planning)
+    """How the plan is scheduled (the top-level ``planning:`` block)."""
+
+    def action(self, action_id: str) -> Action | None:
+        """The action with this id, or None."""
+        for a in self.actions:
+            if a.id == action_id:
+                return a
+        return None
 
     def questions(self) -> tuple[Question, ...]:
         """Every question, in order."""

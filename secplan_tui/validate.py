@@ -15,7 +15,14 @@ from secplan_tui import controls
 from secplan_tui.conditions import Call, Compare, Condition, ListLit, Literal, Node, Operand, Ref, compares
 from secplan_tui.errors import Code, Problem, QuestionnaireInvalid, Severity, problem
 from secplan_tui.loader import LoadResult, SourceMap, load_file
-from secplan_tui.model import SPECIAL_VALUES, AnswerValue, Question, Questionnaire, QuestionType
+from secplan_tui.model import (
+    LEGACY_EFFORT_HOURS,
+    SPECIAL_VALUES,
+    AnswerValue,
+    Question,
+    Questionnaire,
+    QuestionType,
+)
 
 MAX_LEAVES = 20_000
 WHY_WORD_LIMIT = 60
@@ -90,6 +97,8 @@ class _Checker:
         bad_refs = self.check_refs(uses)
         self.check_types(uses)
         self.check_roles_and_refs()
+        self.check_actions()
+        self.check_planning()
         self.check_help()
         if not bad_refs:
             self.check_cycles(uses)
@@ -144,6 +153,23 @@ class _Checker:
         for action in self.q.actions:
             yield _Use(f"action:{action.id}", f"action '{action.id}'", action.when,
                        self.map.line(f"action:{action.id}", "when", _line(action.location)), None)
+            for i, variant in enumerate(action.variants):
+                yield _Use(f"variant:{action.id}", f"variant {i + 1} of action '{action.id}'", variant.when,
+                           self.map.line(f"action:{action.id}:variant{i}", "when", _line(action.location)), None)
+        plan = self.q.planning
+        plan_line = _line(plan.location)
+        if plan.nobody_technical is not None:
+            yield _Use("planning", "'planning' 'nobody_technical'", plan.nobody_technical,
+                       self.map.line("planning", "nobody_technical", plan_line), None)
+        for hours_case in plan.default_hours:
+            if hours_case.when is not None:
+                yield _Use("planning", "a case of 'planning' 'default_hours'", hours_case.when,
+                           self.map.line("planning:default_hours", "when", plan_line), None)
+        for rid, cases in plan.role_hours:
+            for role_case in cases:
+                if role_case.when is not None:
+                    yield _Use("planning", f"a case of 'planning' 'role_hours' '{rid}'", role_case.when,
+                               self.map.line(f"planning:role_hours:{rid}", "when", plan_line), None)
         for risk in self.q.risks:
             if risk.when is not None:
                 yield _Use(f"risk:{risk.id}", f"risk '{risk.id}'", risk.when,
@@ -354,6 +380,95 @@ class _Checker:
                 if t not in action_ids:
                     self.add(Code.E134, self.map.line(f"risk:{r.id}", f"treated_by:{t}", _line(r.location)),
                              where=f"risk '{r.id}'", id=t, suggestion=_suggest(t, action_ids))
+
+    def check_actions(self) -> None:
+        """Effort in hours, a skill, and 'after' naming actions that exist, without cycles."""
+        action_ids = [a.id for a in self.q.actions]
+        known = set(action_ids)
+        deps: dict[str, list[str]] = {}
+        for a in self.q.actions:
+            record = f"action:{a.id}"
+            if a.effort in LEGACY_EFFORT_HOURS:
+                low, high = LEGACY_EFFORT_HOURS[a.effort]
+                self.add(Code.W208, self.map.line(record, "effort", _line(a.location)), id=a.id, size=a.effort,
+                         low=int(low), high=int(high))
+            if (record, "skill") not in self.map.lines:
+                self.add(Code.W209, _line(a.location), id=a.id)
+            deps[a.id] = []
+            for dep in a.after:
+                line = self.map.line(record, f"after:{dep}", self.map.line(record, "after", _line(a.location)))
+                if dep == a.id:
+                    self.add(Code.E135, line, where=f"action '{a.id}' 'after'", cycle=f"{a.id} -> {a.id}")
+                elif dep not in known:
+                    self.add(Code.E134, line, where=f"action '{a.id}' 'after'", id=dep,
+                             suggestion=_suggest(dep, action_ids))
+                else:
+                    deps[a.id].append(dep)
+        # Cycles: a depth-first search that reports each cycle once, at the action where it was entered.
+        state: dict[str, int] = {}
+        reported: set[frozenset[str]] = set()
+        by_id = {a.id: a for a in self.q.actions}
+
+        def visit(node: str, path: list[str]) -> None:
+            state[node] = 1
+            for nxt in deps.get(node, ()):
+                if state.get(nxt) == 1:
+                    cycle = path[path.index(nxt):] + [nxt]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        first = by_id[cycle[0]]
+                        line = self.map.line(f"action:{first.id}", f"after:{cycle[1]}", _line(first.location))
+                        self.add(Code.E135, line, where=f"action '{first.id}' 'after'", cycle=" -> ".join(cycle))
+                elif nxt not in state:
+                    visit(nxt, [*path, nxt])
+            state[node] = 2
+
+        for aid in action_ids:
+            if aid not in state:
+                visit(aid, [aid])
+
+    def check_planning(self) -> None:
+        """The planning block names roles, actions and a number question that exist."""
+        plan = self.q.planning
+        if plan.location is None:
+            return
+        role_ids = [r.id for r in self.q.roles]
+        action_ids = [a.id for a in self.q.actions]
+        base = _line(plan.location)
+
+        def line(key: str) -> int:
+            return self.map.line("planning", key, base)
+
+        for key, value in (("director_role", plan.director_role), ("lead_role", plan.lead_role),
+                           ("technical_role", plan.technical_role)):
+            if value and value not in role_ids:
+                self.add(Code.E128, line(key), where=f"'planning' '{key}'", role=value,
+                         suggestion=_suggest(value, role_ids) or _roles_hint(role_ids))
+        for rid, _cases in plan.role_hours:
+            if rid not in role_ids:
+                self.add(Code.E128, self.map.line("planning", f"role_hours:{rid}", line("role_hours")),
+                         where="'planning' 'role_hours'", role=rid,
+                         suggestion=_suggest(rid, role_ids) or _roles_hint(role_ids))
+        for rid in plan.groups:
+            if rid not in role_ids:
+                self.add(Code.E128, line("groups"), where="'planning' 'groups'", role=rid,
+                         suggestion=_suggest(rid, role_ids) or _roles_hint(role_ids))
+        for key, value in (("lead_action", plan.lead_action), ("it_help_action", plan.it_help_action)):
+            if value and value not in action_ids:
+                self.add(Code.E134, line(key), where=f"'planning' '{key}'", id=value,
+                         suggestion=_suggest(value, action_ids))
+        if plan.hours_question:
+            qu = self.questions.get(plan.hours_question)
+            if qu is None:
+                self.add(Code.E121, line("hours_question"), where="'planning' 'hours_question'",
+                         id=plan.hours_question, suggestion=_suggest(plan.hours_question, self.order))
+            elif qu.type is not QuestionType.NUMBER:
+                self.add(Code.E136, line("hours_question"), where="'planning' 'hours_question'",
+                         reason=f"'{qu.id}' is {qu.type.value}; the hours a month need a number question")
+        if plan.hours_question and not any(c.when is None for c in plan.default_hours):
+            self.add(Code.E136, line("default_hours"), where="'planning' 'default_hours'",
+                     reason="give a last case without 'when' (the hours when no other case holds)")
 
     def check_help(self) -> None:
         for qu in self.q.questions():

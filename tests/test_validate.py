@@ -39,7 +39,7 @@ CASES: list[tuple[str, int, str, list[str]]] = [
      ["question 'cyber.mfa'", "unknown value 'boolean' for 'type'", "yesno"]),
     ("unreachable_question.yaml", 45, "E126",
      ["question 'cyber.vpn' can never be shown", "profile.people > 500"]),
-    ("action_never_triggers.yaml", 54, "E127", ["action 'act.mfa' can never trigger"]),
+    ("action_never_triggers.yaml", 55, "E127", ["action 'act.mfa' can never trigger"]),
     ("yaml_syntax_error.yaml", 15, "E103", ["YAML syntax error", "mapping values are not allowed"]),
     ("python_tag.yaml", 4, "E104", ["!!python/object/apply:os.system", "only plain YAML"]),
     ("not_utf8.yaml", 4, "E101", ["not valid UTF-8", "offset 95"]),
@@ -51,9 +51,9 @@ CASES: list[tuple[str, int, str, list[str]]] = [
      ["'>' needs a number question; 'profile.size' is single"]),
     ("type_mismatch_in_single.yaml", 41, "E123", ["'in profile.size' needs a multiple-choice question"]),
     ("unknown_role.yaml", 52, "E128", ["action 'act.mfa'", "unknown role 'ownr'", "did you mean 'owner'?"]),
-    ("withdrawn_control.yaml", 57, "E129",
+    ("withdrawn_control.yaml", 58, "E129",
      ["unknown control reference 'CSF:PR.AC-01'", "withdrawn NIST CSF 1.1"]),
-    ("unknown_control.yaml", 56, "E129", ["unknown control reference 'ISO27001:A.8.35'"]),
+    ("unknown_control.yaml", 57, "E129", ["unknown control reference 'ISO27001:A.8.35'"]),
     ("missing_why.yaml", 36, "E130", ["question 'cyber.mfa' has no help text"]),
     ("unknown_field.yaml", 41, "E112", ["unknown field 'wehn'", "did you mean 'when'?"]),
     ("condition_import.yaml", 41, "E124",
@@ -65,7 +65,7 @@ CASES: list[tuple[str, int, str, list[str]]] = [
     ("top_level_list.yaml", 2, "E110", ["the file: expected a mapping", "found a list"]),
     ("bad_choice_id.yaml", 20, "E113", ["'Micro' is not a valid id"]),
     ("duplicate_key.yaml", 5, "E110", ["'title' twice (also at line 4)"]),
-    ("unknown_treating_action.yaml", 63, "E134", ["unknown action id 'act.mfaa'", "did you mean 'act.mfa'?"]),
+    ("unknown_treating_action.yaml", 64, "E134", ["unknown action id 'act.mfaa'", "did you mean 'act.mfa'?"]),
 ]
 # fmt: on
 
@@ -256,8 +256,8 @@ def test_several_errors_are_all_reported() -> None:
         (24, "E130"),
         (41, "E122"),
         (52, "E128"),
-        (54, "E121"),
-        (57, "E129"),
+        (55, "E121"),
+        (58, "E129"),
     ]
     with pytest.raises(QuestionnaireInvalid) as caught:
         load_questionnaire(CORPUS / "several_errors.yaml")
@@ -268,7 +268,7 @@ def test_warnings_only_file_loads() -> None:
     """A file with only warnings (W200, W205, W202, W203) has no error and loads."""
     problems = validate_path(CORPUS / "warnings_only.yaml", "w.yaml")
     assert errors_of(problems) == []
-    assert [(p.line, p.code) for p in problems] == [(24, "W200"), (33, "W205"), (40, "W202"), (57, "W203")]
+    assert [(p.line, p.code) for p in problems] == [(24, "W200"), (33, "W205"), (40, "W202"), (59, "W203")]
     assert all(p.severity is Severity.WARNING for p in problems)
     assert load_questionnaire(CORPUS / "warnings_only.yaml").id == "warnings_only"
 
