@@ -16,7 +16,7 @@ import pytest
 from secplan_tui import catalogue, controls
 from secplan_tui.answers import read_answers
 from secplan_tui.engine import Flow
-from secplan_tui.model import DOMAINS, Questionnaire
+from secplan_tui.model import DOMAINS, EFFORTS, SKILLS, Questionnaire
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
 from secplan_tui.validate import validate_path
 
@@ -78,11 +78,14 @@ def test_every_control_question_allows_dont_know_with_a_discovery_route(iso: Que
 
 
 def test_every_action_is_complete(iso: Questionnaire) -> None:
-    """Each action has an imperative title, steps, a reason, an owner role, effort, priority and references."""
+    """Each action has an imperative title, steps, a reason, an owner role, effort in hours, a skill, a priority and
+    references."""
     for a in iso.actions:
         assert a.title[0].isupper() and not a.title.endswith("."), a.id
         assert re.search(r"^1\. ", a.how, re.M), a.id
-        assert a.why and a.priority in ("P1", "P2", "P3") and a.effort in ("S", "M", "L"), a.id
+        assert a.why and a.priority in ("P1", "P2", "P3"), a.id
+        assert a.effort not in EFFORTS and 0 < a.hours[0] <= a.hours[1] <= 60, a.id  # person-hours, not a size
+        assert a.skill in SKILLS, a.id
         assert iso.role(a.owner) is not None, a.id
         assert a.references, a.id
 
