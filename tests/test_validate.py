@@ -66,6 +66,11 @@ CASES: list[tuple[str, int, str, list[str]]] = [
     ("bad_choice_id.yaml", 20, "E113", ["'Micro' is not a valid id"]),
     ("duplicate_key.yaml", 5, "E110", ["'title' twice (also at line 4)"]),
     ("unknown_treating_action.yaml", 64, "E134", ["unknown action id 'act.mfaa'", "did you mean 'act.mfa'?"]),
+    ("after_unknown_action.yaml", 55, "E134",
+     ["action 'act.mfa' 'after'", "unknown action id 'act.mfa_ap'", "did you mean 'act.mfa_app'?"]),
+    ("after_cycle.yaml", 55, "E135", ["cycle: act.mfa -> act.mfa_app -> act.mfa"]),
+    ("effort_range_backwards.yaml", 53, "E110", ["action 'act.mfa' 'effort'", "found [6, 2]"]),
+    ("unknown_skill.yaml", 54, "E114", ["unknown value 'expert' for 'skill'"]),
 ]
 # fmt: on
 
@@ -412,3 +417,144 @@ def test_validate_path_never_raises(tmp_path: Path, content: bytes) -> None:
     problems = validate_path(path, "fuzz.yaml")
     assert isinstance(problems, list)
     assert all(isinstance(p, Problem) and p.line >= 0 and p.code[0] in "EW" for p in problems)
+
+
+# -- effort, skill, after and the planning block ------------------------------------------------------------
+
+
+def _minimal_with(tmp_path: Path, old: str, new: str, extra: str = "") -> Path:
+    """valid_minimal.yaml with one text replaced and something appended at the top level."""
+    text = (CORPUS / "valid_minimal.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "q.yaml"
+    path.write_text(text.replace(old, new, 1) + extra, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("effort", "written", "hours"),
+    [("2", "2", (2.0, 2.0)), ("0.5", "0.5", (0.5, 0.5)), ("[2, 6]", "2-6", (2.0, 6.0)), ("M", "M", (4.0, 16.0))],
+)
+def test_effort_in_hours_or_a_legacy_size(tmp_path: Path, effort: str, written: str,
+                                          hours: tuple[float, float]) -> None:
+    """Effort loads as hours (a number or a range); a legacy size maps to its hours with a W208 warning."""
+    path = _minimal_with(tmp_path, "effort: [1, 4]", f"effort: {effort}")
+    q = load_questionnaire(path)
+    assert (q.actions[0].effort, q.actions[0].hours) == (written, hours)
+    codes = [(p.line, p.code) for p in validate_path(path)]
+    assert codes == ([(53, "W208")] if effort == "M" else [])
+
+
+@pytest.mark.parametrize("effort", ["0", "-1", "lots", "[1, 2, 3]", "[a, 2]", "true"])
+def test_effort_that_is_not_hours_is_an_error(tmp_path: Path, effort: str) -> None:
+    """Zero, negative, words, three numbers: E110 at the effort's line, saying hours are expected."""
+    path = _minimal_with(tmp_path, "effort: [1, 4]", f"effort: {effort}")
+    problems = errors_of(validate_path(path, "q.yaml"))
+    assert [(p.line, p.code) for p in problems] == [(53, "E110")]
+    assert "person-hours" in problems[0].message or "0 < low" in problems[0].message
+
+
+def test_missing_skill_is_a_warning_and_means_anyone(tmp_path: Path) -> None:
+    """No skill: W209 at the action's line, and the action is for anyone."""
+    path = _minimal_with(tmp_path, "    skill: technical\n", "")
+    assert [(p.line, p.code) for p in validate_path(path)] == [(46, "W209")]
+    assert load_questionnaire(path).actions[0].skill == "anyone"
+
+
+def test_after_itself_is_a_cycle(tmp_path: Path) -> None:
+    """An action waiting for itself is E135 at its 'after' line."""
+    path = _minimal_with(tmp_path, "    skill: technical\n", "    skill: technical\n    after: [act.mfa]\n")
+    assert [(p.line, p.code) for p in errors_of(validate_path(path))] == [(55, "E135")]
+
+
+PLANNING = """planning:
+  hours_question: profile.people
+  default_hours:
+    - when: "profile.size == 'micro'"
+      hours: 4
+    - hours: 8
+  director_role: owner
+  lead_role: owner
+  lead_action: act.mfa
+  technical_role: owner
+  nobody_technical: "profile.size == 'micro'"
+  it_help_action: act.mfa
+  role_hours:
+    owner:
+      - when: "profile.people >= 10"
+        hours: 6
+  groups: [owner]
+"""
+
+
+def test_a_planning_block_loads(tmp_path: Path) -> None:
+    """Every key of the planning block reaches the model, with its cases and conditions."""
+    path = _minimal_with(tmp_path, "id: minimal", "id: minimal", PLANNING)
+    assert validate_path(path) == []
+    plan = load_questionnaire(path).planning
+    assert (plan.hours_question, plan.director_role, plan.lead_role, plan.lead_action, plan.technical_role,
+            plan.it_help_action, plan.groups) == ("profile.people", "owner", "owner", "act.mfa", "owner",
+                                                  "act.mfa", ("owner",))
+    assert [c.hours for c in plan.default_hours] == [4.0, 8.0] and plan.default_hours[1].when is None
+    assert plan.nobody_technical is not None and plan.nobody_technical.evaluate({"profile.size": "micro"})
+    assert [c.hours for c in plan.hours_of("owner")] == [6.0] and plan.hours_of("nobody") == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "part"),
+    [
+        ("director_role: owner", "director_role: ownr", "E128", "did you mean 'owner'?"),
+        ("lead_action: act.mfa", "lead_action: act.mfx", "E134", "did you mean 'act.mfa'?"),
+        ("hours_question: profile.people", "hours_question: profile.size", "E136", "need a number question"),
+        ("hours_question: profile.people", "hours_question: profile.peple", "E121", "did you mean"),
+        ("    - hours: 8\n", "", "E136", "a last case without 'when'"),
+        ("nobody_technical: \"profile.size == 'micro'\"", "nobody_technical: \"profile.size == 'tiny'\"",
+         "E122", "unknown choice 'tiny'"),
+        ("groups: [owner]", "groups: [everyone]", "E128", "unknown role 'everyone'"),
+        ("  groups: [owner]", "  team: [owner]", "E112", "unknown field 'team'"),
+    ],
+)
+def test_planning_mistakes_are_named_at_their_line(tmp_path: Path, old: str, new: str, code: str,
+                                                   part: str) -> None:
+    """A wrong role, action, question, case or key in the planning block is an error naming it."""
+    block = PLANNING.replace(old, new)
+    assert block != PLANNING
+    path = _minimal_with(tmp_path, "id: minimal", "id: minimal", block)
+    problems = errors_of(validate_path(path))
+    assert [p.code for p in problems] == [code], [str(p) for p in problems]
+    assert part in problems[0].message and problems[0].line > 58
+
+
+VARIANT = """    if_unknown: email does not ask for a second step
+    variants:
+      - when: "profile.size == 'micro'"
+        title: Turn on a second sign-in step for your own email
+      - when: "profile.people >= 10"
+        how: Ask your IT provider to turn it on for everyone.
+"""
+
+
+def test_variants_and_if_unknown_load(tmp_path: Path) -> None:
+    """Variants keep their condition and texts in order; if_unknown in words sets the flag and the wording."""
+    path = _minimal_with(tmp_path, "    skill: technical\n", "    skill: technical\n" + VARIANT)
+    assert validate_path(path) == []
+    action = load_questionnaire(path).actions[0]
+    assert [(v.title, v.how) for v in action.variants] == [
+        ("Turn on a second sign-in step for your own email", ""),
+        ("", "Ask your IT provider to turn it on for everyone."),
+    ]
+    assert (action.if_unknown, action.if_unknown_text) == (True, "email does not ask for a second step")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("profile.size == 'micro'", "profile.sise == 'micro'", "E121"),
+        ("        how: Ask your IT provider to turn it on for everyone.\n", "", "E111"),
+        ("    if_unknown: email does not ask for a second step\n", "    if_unknown: [1]\n", "E110"),
+    ],
+)
+def test_variant_mistakes(tmp_path: Path, old: str, new: str, code: str) -> None:
+    """A variant naming an unknown question, or giving no text, is an error; so is an if_unknown list."""
+    path = _minimal_with(tmp_path, "    skill: technical\n", "    skill: technical\n" + VARIANT.replace(old, new))
+    assert [p.code for p in errors_of(validate_path(path))] == [code]
