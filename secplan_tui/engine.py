@@ -55,6 +55,8 @@ class SectionProgress:
     """Visible questions answered "don't know"."""
     waiting: bool = False
     """Some hidden question of the section may still appear: a condition hiding it waits on an open answer."""
+    elsewhere: int = 0
+    """For the progress of one pass: visible questions of the section asked in the other pass."""
 
     @property
     def complete(self) -> bool:
@@ -64,12 +66,12 @@ class SectionProgress:
     @property
     def skipped(self) -> bool:
         """Whether the whole section is hidden by the answers (it may still appear while ``waiting``)."""
-        return self.visible == 0
+        return self.visible == 0 and self.elsewhere == 0
 
     @property
     def ruled_out(self) -> bool:
         """Whether the section does not apply, decided by answers given: hidden, and nothing in it waits."""
-        return self.visible == 0 and not self.waiting
+        return self.skipped and not self.waiting
 
 
 def question_words(question: Question) -> int:
@@ -312,16 +314,19 @@ class Flow:
                     waiting.add(question.id)
         return waiting
 
-    def progress(self) -> list[SectionProgress]:
-        """Progress of each section, in order."""
+    def progress(self, pass_: str | None = None) -> list[SectionProgress]:
+        """Progress of each section, in order: over every question, or over the questions of one pass (then
+        ``elsewhere`` counts the section's visible questions of the other pass)."""
         waiting = self.may_appear()
         result = []
         for section in self.questionnaire.sections:
-            shown = [q for q in section.questions if self._visible[q.id]]
+            every = [q for q in section.questions if self._visible[q.id]]
+            shown = every if pass_ is None else [q for q in every if self.pass_of(q) == pass_]
             answered = [q for q in shown if q.id in self._effective]
             unknown = [q for q in answered if self._effective[q.id] == DONT_KNOW]
             pending = any(q.id in waiting for q in section.questions)
-            result.append(SectionProgress(section, len(shown), len(answered), len(unknown), pending))
+            result.append(SectionProgress(section, len(shown), len(answered), len(unknown), pending,
+                                          len(every) - len(shown)))
         return result
 
     def counts(self) -> tuple[int, int]:

@@ -867,3 +867,14 @@ def test_a_follow_up_shows_exactly_when_some_answer_to_the_unknowns_would_show_i
     assert flow.is_visible("f.follow") is expected
     shown_by_assumption = {x.id for x, shown in flow.assumed() if "f.follow" in shown}
     assert bool(shown_by_assumption) is (expected and not when.evaluate(given_answers))
+
+
+def test_progress_of_one_pass_counts_only_its_questions(passes: Questionnaire) -> None:
+    """Per section, the questions of the pass asked; the section's questions of the other pass are counted apart,
+    so a section with none in this pass is neither skipped nor ruled out."""
+    flow = Flow(passes, {"profile.premises": "office", "profile.people": 4, "profile.cloud": ["files"]})
+    got = {p.section.id: (p.visible, p.answered, p.elsewhere, p.skipped) for p in flow.progress("essentials")}
+    assert got == {"profile": (1, 1, 2, False), "physical": (1, 0, 0, False), "cyber": (0, 0, 3, False)}
+    details = {p.section.id: (p.visible, p.answered, p.elsewhere) for p in flow.progress("details")}
+    assert details == {"profile": (2, 2, 1), "physical": (0, 0, 1), "cyber": (3, 0, 0)}
+    assert [p.visible for p in flow.progress()] == [3, 1, 3]

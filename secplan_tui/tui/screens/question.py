@@ -6,6 +6,7 @@ the engine's Flow says what is visible and what comes next.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import ClassVar
 
@@ -36,20 +37,25 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def shown_pass(flow: Flow, current: str | None) -> str:
+    """The pass counted on screen: the one of the question on show, else the one the answers are in."""
+    question = flow.questionnaire.question(current) if current else None
+    return flow.pass_of(question) if question is not None else flow.current_pass()
+
+
 def progress_text(flow: Flow, current: str | None) -> str:
     """The one count: answered of the questions of the current pass that apply now, and the time left.
 
-    "Essentials 11/38 · about 14 min left"; a questionnaire asked in one pass says "11/38 answered".
+    "Essentials 11/38 answered · 14 min left"; a questionnaire asked in one pass has no pass name.
     """
-    question = flow.questionnaire.question(current) if current else None
-    pass_ = flow.pass_of(question) if question is not None else flow.current_pass()
+    pass_ = shown_pass(flow, current)
     if pass_ not in (ESSENTIALS, DETAILS):
         answered, visible = flow.counts()
         return f"all {visible} answered"
     answered, visible = flow.pass_counts(pass_)
     minutes = flow.minutes_left(pass_)
     label = pass_.capitalize() + " " if flow.has_essentials else ""
-    left = f" · about {minutes} min left" if minutes else ""
+    left = f" · {minutes} min left" if minutes else ""
     return f"{label}{answered}/{visible} answered{left}"
 
 
@@ -69,6 +75,14 @@ def saved_status(mark: str, answer: str, opened: int, closed: int, width: int) -
     if len(echo) > room:
         echo = echo[: room - 1].rstrip() + "\u2026"
     return join(styled(f"{mark} Saved", "bold"), counts, " · ", plain(f'"{echo}"'))
+
+
+FOOTER_ORDER: tuple[str, ...] = (
+    "question.briefing", "question.check", "question.dont_know", "question.skip", "question.plan",
+    "question.back", "question.review", "question.sections", "question.save",
+)
+"""The footer's keys, most needed first: on a narrow terminal the last ones leave the footer (they still work,
+and F1 lists them) so that the others fit on one line."""
 
 
 class QuestionScreen(SecplanScreen[None]):
@@ -110,9 +124,15 @@ class QuestionScreen(SecplanScreen[None]):
         Binding("h", "app.home", "Home", show=False, id="question.home_key"),
         Binding("ctrl+s", "save", "Save", key_display="^s", priority=True, id="question.save",
                 tooltip="Save the answer in the box (Enter does it too, except in long text)"),
-        Binding("f12", "check", "Check", key_display="F12", priority=True, show=False, id="question.check",
+        Binding("f12", "check", "Check", key_display="F12", priority=True, id="question.check",
                 tooltip="Check your answers and plan against the scenario's model (teaching exercises)"),
         Binding("m", "check", "Check", show=False, id="question.check_key"),
+        # The question scrolls wherever the focus is (the choice list would otherwise take PgUp/PgDn for itself).
+        Binding("pageup", "scroll_question(-1)", "Scroll up", show=False, priority=True, id="question.page_up"),
+        Binding("pagedown", "scroll_question(1)", "Scroll down", show=False, priority=True, id="question.page_down"),
+        Binding("ctrl+up", "scroll_question(-2)", "Scroll up", show=False, priority=True, id="question.line_up"),
+        Binding("ctrl+down", "scroll_question(2)", "Scroll down", show=False, priority=True,
+                id="question.line_down"),
         Binding("enter", "details", "Details", show=False, id="question.details",
                 tooltip="After the essentials: carry on with the details"),
     ]
@@ -151,6 +171,35 @@ class QuestionScreen(SecplanScreen[None]):
 
     def on_screen_resume(self) -> None:
         self._update_progress()
+
+    def on_resize(self) -> None:
+        self._fit_footer()
+
+    def _fit_footer(self) -> None:
+        """Show in the footer as many keys as fit the width, in the order of FOOTER_ORDER."""
+        # Textual has no per-width footer, so the screen's own bindings get their `show` flag set here; the
+        # keys themselves never change, so a keymap applied by the user is left as it is.
+        width = self.size.width - 1
+        wanted: set[str] = set()
+        used = 0
+        bindings = {b.id: b for _, b in self._bindings if b.id in FOOTER_ORDER}
+        for binding_id in FOOTER_ORDER:
+            binding = bindings.get(binding_id)
+            if binding is None or not self.check_action(binding.action, ()):
+                continue
+            need = len(self.app.get_key_display(binding)) + len(binding.description) + 3
+            if used + need <= width:
+                wanted.add(binding_id)
+                used += need
+        changed = False
+        for key, key_bindings in self._bindings.key_to_bindings.items():
+            fitted = [replace(b, show=b.id in wanted) if b.id in FOOTER_ORDER and b.show != (b.id in wanted)
+                      else b for b in key_bindings]
+            if fitted != key_bindings:
+                self._bindings.key_to_bindings[key] = fitted
+                changed = True
+        if changed:
+            self.refresh_bindings()
 
     @property
     def panel(self) -> QuestionPanel:
@@ -235,6 +284,15 @@ class QuestionScreen(SecplanScreen[None]):
         self._update_progress()
         self.refresh_bindings()
 
+    def action_scroll_question(self, step: int) -> None:
+        """PgUp/PgDn (a page, step ±1) and Ctrl+Up/Down (a line, step ±2) scroll the question, whatever has focus."""
+        panel = self.panel
+        if abs(step) == 1:
+            panel.scroll_to(y=panel.scroll_y + step * max(1, panel.scrollable_content_region.height - 1),
+                            animate=False)
+        else:
+            panel.scroll_to(y=panel.scroll_y + (1 if step > 0 else -1), animate=False)
+
     async def action_details(self) -> None:
         """Enter after the essentials: the first detail question."""
         if self.pause is not None:
@@ -260,7 +318,14 @@ class QuestionScreen(SecplanScreen[None]):
         if self.current is not None:
             section = self.controller.question(self.current).section
         sidebar = self.query_one("#sidebar", SectionSidebar)
-        sidebar.show_progress(flow.progress(), section)
+        # One count everywhere: the sidebar counts the pass the header counts.
+        pass_ = shown_pass(flow, self.current)
+        if pass_ == ESSENTIALS:
+            sidebar.show_progress(flow.progress(ESSENTIALS), section, "in the details")
+        elif pass_ == DETAILS and flow.has_essentials:
+            sidebar.show_progress(flow.progress(DETAILS), section, f"{self.secplan.glyphs.done} essentials done")
+        else:
+            sidebar.show_progress(flow.progress(), section)
         meta = self.controller.meta
         self.query_one(TitleBar).set_title(join(styled(meta.name, "bold"), " · ", progress_text(flow, self.current)))
 

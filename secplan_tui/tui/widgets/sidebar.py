@@ -22,7 +22,8 @@ from secplan_tui.tui.widgets.quiet import QuietStatic
 
 
 class SectionEntry(QuietStatic):
-    """One section: its title, then ``✓ 10/10`` or ``3/5`` or ``– does not apply``."""
+    """One section: its title, then ``✓ 10/10``, ``3/5``, ``– does not apply`` (decided by an answer given) or
+    ``depends on answers`` (its questions wait on one not given yet)."""
 
     DEFAULT_CSS = """
     SectionEntry {
@@ -78,6 +79,7 @@ class SectionSidebar(VerticalScroll, can_focus=True):
         self._progress: list[SectionProgress] = []
         self._current: str | None = None
         self._focused = False
+        self._elsewhere_label = "asked in another pass"
         self.cursor = 0
 
     @property
@@ -85,8 +87,16 @@ class SectionSidebar(VerticalScroll, can_focus=True):
         """The section under the cursor (None when there are no sections)."""
         return self.cursor if self._ids else None
 
-    def show_progress(self, progress: Sequence[SectionProgress], current_section: str | None) -> None:
-        """Show each section's progress and mark the one being answered; redraws only what changed."""
+    def show_progress(self, progress: Sequence[SectionProgress], current_section: str | None,
+                      elsewhere: str = "asked in another pass") -> None:
+        """Show each section's progress and mark the one being answered; redraws only what changed.
+
+        Args:
+            progress: Each section's progress, over one pass or over every question.
+            current_section: The section of the question on show.
+            elsewhere: What a section with questions only in the other pass says ("in the details").
+        """
+        self._elsewhere_label = elsewhere
         ids = [p.section.id for p in progress]
         self._progress, self._current = list(progress), current_section
         if ids != self._ids:
@@ -132,14 +142,20 @@ class SectionSidebar(VerticalScroll, can_focus=True):
         lines = textwrap.wrap(clean_text(progress.section.title), width) or [""]
         text = "\n   ".join(lines)
         title = styled(text, "bold", keep_newlines=True) if current else plain(text, keep_newlines=True)
-        if progress.skipped:
+        if progress.ruled_out:
             state = f"{g.skipped} does not apply"
+        elif progress.skipped:
+            state = "depends on answers"
+        elif not progress.visible:
+            state = self._elsewhere_label
         else:
             state = f"{g.done} " if progress.complete else ""
             state += f"{progress.answered}/{progress.visible}"
             if progress.dont_know:
                 state += f" · {progress.dont_know} unsure"
-        return join(marker, " ", title, "\n   ", styled(state, "italic") if progress.skipped else state)
+        state = "\n   ".join(textwrap.wrap(state, width) or [""])
+        return join(marker, " ", title, "\n   ", styled(state, "italic", keep_newlines=True) if progress.skipped
+                    else plain(state, keep_newlines=True))
 
     def on_resize(self) -> None:
         self._draw()
