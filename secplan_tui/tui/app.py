@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _ENTRIES: dict[tuple[tuple[str, int, int], ...], list[Entry]] = {}
+_LENGTHS: dict[tuple[tuple[str, int, int], ...], list[QuestionnaireLength]] = {}
 _EXERCISES: dict[tuple[tuple[str, int, int], ...], list[ScenarioEntry]] = {}
 
 
@@ -61,6 +63,55 @@ def questionnaire_entries() -> list[Entry]:
     return _remembered(_ENTRIES, catalogue.questionnaire_files(), catalogue.entries)
 
 
+@dataclass(frozen=True)
+class QuestionnaireLength:
+    """How long a questionnaire takes a new session, for the new-session dialog."""
+
+    id: str
+    essentials: int
+    """Minutes for the essential questions that apply to an empty session (0: no essentials marked)."""
+    essential_count: int
+    """Essential questions that apply to an empty session."""
+    everything: int
+    """Minutes for every question that applies or may still apply to an empty session: the most it takes."""
+    count: int
+    """Questions that apply or may still apply to an empty session."""
+
+    def describe(self) -> list[str]:
+        """"first pass: 18 questions, about 12 min" (when essentials are marked), "in all: up to 138 questions,
+        83 min"."""
+        lines = [f"first pass: {self.essential_count} questions, about {self.essentials} min"] \
+            if self.essential_count else []
+        return [*lines, f"in all: up to {self.count} questions, {self.everything} min"]
+
+
+def _lengths() -> list[QuestionnaireLength]:
+    from secplan_tui import catalogue
+    from secplan_tui.engine import ESSENTIALS, Flow, minutes_for, question_words
+
+    found = []
+    for entry in questionnaire_entries():
+        try:
+            questionnaire = catalogue.load(str(entry.path))
+        except SecplanError:
+            continue  # the dialog lists it without a length; opening it reports the problem
+        flow = Flow(questionnaire, {})
+        may = flow.may_appear()
+        every = [q for q in questionnaire.questions() if flow.is_visible(q.id) or q.id in may]
+        found.append(QuestionnaireLength(
+            entry.id, flow.minutes_left(ESSENTIALS), len(flow.essential_pass_questions()),
+            minutes_for(sum(question_words(q) for q in every)), len(every),
+        ))
+    return found
+
+
+def questionnaire_lengths() -> dict[str, QuestionnaireLength]:
+    """How long each questionnaire takes, by id; remembered while the questionnaire files are unchanged."""
+    from secplan_tui import catalogue
+
+    return {length.id: length for length in _remembered(_LENGTHS, catalogue.questionnaire_files(), _lengths)}
+
+
 def exercise_entries() -> list[ScenarioEntry]:
     """scenario.scenario_entries, remembered while the scenario files are unchanged."""
     from secplan_tui import scenario
@@ -72,6 +123,7 @@ def read_catalogues() -> None:
     """Read the questionnaire and scenario lists into their caches (the home screen does it in a thread)."""
     questionnaire_entries()
     exercise_entries()
+    questionnaire_lengths()
 
 
 class SecplanApp(App[int]):

@@ -148,6 +148,11 @@ def _picks(entry: Entry | ScenarioEntry, request: NewSession) -> bool:
     return request.scenario_id is None and request.questionnaire_id == entry.id
 
 
+OLDER_QUESTIONNAIRES = ("starter",)
+"""Questionnaires kept for the sessions that use them; the dialog says so (the main one now asks its essentials
+first, which is what the starter was for)."""
+
+
 class NewSessionDialog(ModalScreen[NewSession | None]):
     """Ask for a session name and a questionnaire, or a teaching exercise.
 
@@ -211,8 +216,15 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
         if isinstance(entry, ScenarioEntry):
             return join(f"{mark} ", "Exercise: ", plain(entry.title),
                         styled(f"  ({entry.id})", "$text-muted"))
-        return join(f"{mark} ", plain(entry.title or entry.id),
-                    styled(f"  ({entry.id}, version {entry.version})", "$text-muted"))
+        from secplan_tui.tui.app import questionnaire_lengths
+
+        length = questionnaire_lengths().get(entry.id)
+        lines = [join(f"{mark} ", plain(entry.title or entry.id))]
+        if entry.id in OLDER_QUESTIONNAIRES:
+            lines.append(styled("    the older short questionnaire", "$text-muted"))
+        if length is not None:
+            lines += [styled(f"    {line}", "$text-muted") for line in length.describe()]
+        return Content("\n").join(lines)
 
     @on(OptionList.OptionHighlighted, "#questionnaire")
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
