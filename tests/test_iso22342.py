@@ -203,3 +203,165 @@ def test_summary_fits_one_page_and_other_formats_compile(iso: Questionnaire, cas
     assert len(render_markdown(plan, view="summary").splitlines()) <= 70
     assert "<svg" in render_html(plan)
     assert '"format": "secplan-plan"' in render_json(plan)
+
+
+# -- essentials first, and content that fits each kind of organisation (issue 11) ---------------------------------
+
+ORGANISATIONS = ROOT / "tests" / "organisations"
+SCENARIOS = ROOT / "questionnaires" / "scenarios"
+ESSENTIALS_AT_MOST = 40
+
+
+def _answer_files() -> list[Path]:
+    files = sorted(EXAMPLES.glob("iso22342-*.yaml"))
+    if ORGANISATIONS.is_dir():
+        files += sorted(ORGANISATIONS.glob("*.yaml"))
+    return files
+
+
+def _dont_know_everywhere(iso: Questionnaire, base: dict[str, object]) -> dict[str, object]:
+    """The base answers, then "don't know" (or the first choice where it is not offered) to every question shown."""
+    answers = dict(base)
+    for _ in range(8):
+        for q in Flow(iso, answers).visible_questions():
+            if q.id not in answers:
+                answers[q.id] = "dont_know" if q.dont_know else (q.choices[0].id if q.choices else "x")
+    return answers
+
+
+def test_the_essentials_are_at_most_40_questions_whatever_the_answers(iso: Questionnaire) -> None:
+    """Fewer than 41 questions are marked essential at all, so no organisation's first pass can be longer."""
+    essential = [q.id for q in iso.questions() if q.essential]
+    assert 20 <= len(essential) <= ESSENTIALS_AT_MOST, len(essential)
+
+
+@pytest.mark.parametrize("path", _answer_files(), ids=lambda p: p.stem)
+def test_essentials_pass_of_each_organisation_is_short(iso: Questionnaire, path: Path) -> None:
+    """Each organisation of the examples (and tests/organisations) gets at most 40 visible essential questions,
+    and they include what drives the top risks: backups, updates and passwords."""
+    flow = Flow(iso, dict(read_answers(str(path), iso).answers))
+    essentials = [q.id for q in flow.visible_questions() if q.essential]
+    assert len(essentials) <= ESSENTIALS_AT_MOST, (path.stem, len(essentials))
+    assert {"profile.security_hours", "information.backup", "cyber.updates", "cyber.passwords"} <= set(essentials)
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_essentials_pass_of_each_scenario_is_short(iso: Questionnaire, path: Path) -> None:
+    """The teaching scenarios' organisations get at most 40 essential questions too."""
+    from secplan_tui.scenario import load_scenario_file
+
+    flow = Flow(iso, load_scenario_file(path).model_answers)
+    assert len([q for q in flow.visible_questions() if q.essential]) <= ESSENTIALS_AT_MOST
+
+
+CAFE: dict[str, object] = {
+    "profile.org_name": "The Corner Café", "profile.sector": "hospitality", "profile.headcount": "micro",
+    "profile.people": 8, "profile.premises": "one_site", "profile.shared_building": "no",
+    "profile.public_premises": "yes", "profile.remote": "no", "profile.cloud": ["email", "accounting"],
+    "profile.servers": "no", "profile.cards": ["terminal"], "profile.till": "cloud_pos",
+    "profile.personal_data": "ordinary", "profile.it_support": "nobody", "profile.security_hours": 4,
+    "profile.valuables": "yes", "profile.incidents": ["none"], "people.till_practice": "no",
+    "people.segregation": "no", "people.temp_staff": "no", "physical.cash_up": "partly", "cyber.till_admin": "no",
+}
+
+LEASED_FLOOR: dict[str, object] = {
+    "profile.org_name": "Leased floor Ltd", "profile.sector": "professional", "profile.headcount": "small",
+    "profile.people": 25, "profile.premises": "one_site", "profile.shared_building": "yes",
+    "profile.landlord_provides": ["reception", "perimeter", "alarm"], "profile.public_premises": "appointment",
+    "physical.perimeter": "no", "physical.alarm": "none", "physical.lockup": "partly",
+}
+
+
+@pytest.mark.parametrize("name, base", [("cafe", CAFE), ("leased floor", LEASED_FLOOR), ("all unknown", {
+    "profile.org_name": "Unknown", "profile.sector": "other", "profile.headcount": "medium",
+    "profile.premises": "multi_site", "profile.it_support": "nobody"})])
+def test_essentials_pass_stays_short_for_other_organisations(iso: Questionnaire, name: str,
+                                                             base: dict[str, object]) -> None:
+    """A café, a firm on a leased floor and one that answers "don't know" everywhere: at most 40 essentials."""
+    flow = Flow(iso, _dont_know_everywhere(iso, base))
+    assert len([q for q in flow.visible_questions() if q.essential]) <= ESSENTIALS_AT_MOST, name
+
+
+def _plan_ids(iso: Questionnaire, answers: dict[str, object]) -> dict[str, tuple[str, str]]:
+    plan = compile_plan(iso, answers, PLAN_DATE)
+    return {a.id: (a.priority, a.owner) for a in plan.actions()}
+
+
+def test_a_sole_trader_at_home_is_asked_about_paper_and_screen_locks(iso: Questionnaire) -> None:
+    """Paper disposal and screen locking reach a one-person business at home, and weak answers bring actions."""
+    answers = answers_of(iso, "sole-trader")
+    visible = {q.id for q in Flow(iso, answers).visible_questions()}
+    assert {"information.paper_disposal", "information.clear_desk"} <= visible
+    assert {"act.inf.shred_paper", "act.inf.clear_desk"} <= set(_plan_ids(iso, answers))
+
+
+def test_staff_records_alone_bring_a_breach_procedure(iso: Questionnaire) -> None:
+    """An organisation holding personal data only about its staff is asked about, and gets, breach steps."""
+    answers = {"profile.headcount": "small", "profile.people": 30, "profile.premises": "one_site",
+               "profile.personal_data": "none", "profile.staff_data": "yes", "information.breach_procedure": "no",
+               "cyber.incident_plan": "no"}
+    assert Flow(iso, answers).is_visible("information.breach_procedure")
+    ids = _plan_ids(iso, answers)
+    assert "act.inf.breach_procedure" in ids and "act.cyb.incident_plan" in ids
+    incident = next(a for a in iso.actions if a.id == "act.cyb.incident_plan")
+    assert "act.inf.breach_procedure" in incident.after
+
+
+def test_financial_and_special_category_data_are_separate_choices(iso: Questionnaire) -> None:
+    """Clients' financial details and special-category data are two answers, both treated as sensitive."""
+    choices = {c.id for c in next(q for q in iso.questions() if q.id == "profile.personal_data").choices}
+    assert {"financial", "special"} <= choices
+    for kind in ("financial", "special"):
+        ids = _plan_ids(iso, {"profile.personal_data": kind, "information.breach_procedure": "no"})
+        assert ids["act.inf.breach_procedure_now"][0] == "P1", kind
+
+
+def test_a_cafe_with_a_cloud_till_gets_till_and_cash_controls_early(iso: Questionnaire) -> None:
+    """Till logins, the cash-up, the till's back office and segregation are P1 or P2, owned by finance or IT."""
+    ids = _plan_ids(iso, CAFE)
+    expected = {"act.ppl.till_logins": "finance", "act.phy.cash_up": "finance", "act.cyb.till_admin": "it",
+                "act.ppl.segregation": "director", "act.ppl.temp_staff": "line_managers"}
+    for action_id, owner in expected.items():
+        assert action_id in ids, action_id
+        assert ids[action_id][0] in ("P1", "P2") and ids[action_id][1] == owner, (action_id, ids[action_id])
+    assert "act.gov.get_it_help" in ids
+
+
+def test_a_business_whose_sites_differ_gets_actions_site_by_site(iso: Questionnaire) -> None:
+    """Where the public, valuables, servers or alarms differ between sites, the plan has an action for each."""
+    answers = {**answers_of(iso, "manufacturer"), "profile.site_differences": ["public", "valuables", "servers",
+                                                                                 "alarm"]}
+    ids = set(_plan_ids(iso, answers))
+    assert {"act.phy.site_survey", "act.phy.site_public", "act.phy.site_valuables", "act.phy.site_network",
+            "act.phy.site_alarm"} <= ids
+    same = set(_plan_ids(iso, {**answers, "profile.site_differences": ["same"]}))
+    assert not {"act.phy.site_survey", "act.phy.site_public", "act.phy.site_alarm"} & same
+
+
+def test_a_firm_in_a_shared_building_asks_the_landlord_and_installs_no_perimeter_alarm(iso: Questionnaire) -> None:
+    """The landlord's alarm and outer doors are credited: no alarm action, and a lower burglary rating."""
+    flow = Flow(iso, LEASED_FLOOR)
+    assert flow.is_visible("profile.landlord_provides") and flow.is_visible("physical.landlord")
+    plan = compile_plan(iso, LEASED_FLOOR, PLAN_DATE)
+    assert "act.phy.alarm" not in {a.id for a in plan.actions()}
+    own = compile_plan(iso, {**LEASED_FLOOR, "profile.landlord_provides": ["none"]}, PLAN_DATE)
+
+    def burglary(p: object) -> int:
+        risk = next(r for r in p.risks if r.id == "risk.burglary")  # type: ignore[attr-defined]
+        return int(risk.likelihood) * int(risk.impact)
+
+    assert burglary(plan) < burglary(own)
+
+
+def test_the_incident_plan_names_the_regulator_when_there_is_one(iso: Questionnaire) -> None:
+    """The incident plan's variant for a regulated organisation lists the regulator among the contacts."""
+    incident = next(a for a in iso.actions if a.id == "act.cyb.incident_plan")
+    assert "regulator" not in incident.how.split("2.")[1].split("3.")[0]
+    variant = incident.variants[0]
+    assert "profile.regulated" in str(variant.when) and "regulator" in variant.how
+
+
+def test_no_role_is_titled_just_owner(iso: Questionnaire) -> None:
+    """No role title or case reads just "Owner", which would clash with an action's owner."""
+    for role in iso.roles:
+        assert role.title != "Owner" and all(c.title != "Owner" for c in role.cases), role.id
