@@ -74,11 +74,9 @@ class SessionController:
         if question_id not in self._answers:
             return
         answers = {k: v for k, v in self._answers.items() if k != question_id}
-        progress = progress_of(self.questionnaire, answers)
-        self.meta = self.store.clear_answer(self.session_id, question_id, progress=progress)
+        self.meta = self.store.clear_answer(self.session_id, question_id, progress=self._progress)
         self._answers = answers
         self.flow = Flow(self.questionnaire, answers)
-        self._update_status(progress)
 
     def import_file(self, path: str) -> AnswerFile:
         """Read an answers file, check every entry, and save its answers in one durable write: all or nothing.
@@ -91,25 +89,21 @@ class SessionController:
         """
         parsed = read_answers(path, self.questionnaire, self._answers)
         answers = {**self._answers, **parsed.answers}
-        progress = progress_of(self.questionnaire, answers)
-        self.meta = self.store.save_answers(self.session_id, parsed.answers, progress=progress)
+        self.meta = self.store.save_answers(self.session_id, parsed.answers, progress=self._progress)
         self._answers = answers
         self.flow = Flow(self.questionnaire, answers)
-        self._update_status(progress)
         return parsed
 
     def _save(self, answers: dict[str, AnswerValue], question_id: str, stored: AnswerValue) -> None:
-        progress = progress_of(self.questionnaire, answers)
-        self.meta = self.store.save_answer(self.session_id, question_id, stored, progress=progress)
+        self.meta = self.store.save_answer(self.session_id, question_id, stored, progress=self._progress)
         # Only after the store returned: the answer is on disk.
         self._answers = answers
         self.flow = Flow(self.questionnaire, answers)
-        self._update_status(progress)
 
-    def _update_status(self, progress: Mapping[str, int]) -> None:
-        complete = progress["answered"] >= progress["total"] > 0
-        if complete != (self.meta.status == "complete"):
-            self.meta = self.store.update_meta(self.session_id, status="complete" if complete else "in_progress")
+    def _progress(self, answers: Mapping[str, AnswerValue]) -> dict[str, int]:
+        """Progress counted from every answer the session holds; the store calls it inside its lock, so the
+        answer, the progress and the status (complete or not) go to disk in one write and are never stale."""
+        return progress_of(self.questionnaire, answers)
 
     def resume_point(self) -> Question | None:
         """Where to carry on: the first visible unanswered question, or None when all are answered."""

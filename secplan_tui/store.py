@@ -5,25 +5,46 @@ This is the only module in secplan that imports TinyDB. Everything above it talk
 directory on disk) and :class:`MemoryWorkspace` (the in-memory twin used by the tests of everything above
 the store).
 
-A session file ``<id>.json`` is a TinyDB database with four tables, one table per line, keys sorted::
+A session is three kinds of file in the workspace directory, so that what changes stays small and what only
+grows is never rewritten:
 
-    {"answers":{"1":{"question":"cyber.mfa","value":"partly"}},
-    "history":{"1":{"at":"2025-01-31T09:15:02.123456Z","question":"cyber.mfa","user":"sam","value":"partly"}},
-    "meta":{"1":{"created":"...","format":1,"id":"3f9a0c1e","name":"Acme Ltd",
-                 "progress":{"answered":1,"total":40},"questionnaire_hash":"...","questionnaire_id":"sme",
-                 "questionnaire_version":"1.0","scenario":null,"status":"in_progress","updated":"..."}},
-    "snapshots":{"1":{"at":"...","label":"before review","plan":{...}}}}
+``<id>.json``
+    A TinyDB database holding what changes: ``actions`` (the current status of each action), ``answers``,
+    ``journal`` (how many bytes of the history file are committed), ``meta`` and ``snapshots`` (the index: label
+    and time of each). One table per line, keys sorted::
 
-(The meta line is shown wrapped here; in the file every table is one line, so the session list reads the
-``meta`` line without parsing the history.) Two more tables appear once an action of the plan is given a status:
-``actions`` (the current status of each action: ``{"action","status","due","note","at","by"}``) and
-``action_history`` (every change, the same documents, oldest first).
+        {"actions":{"1":{"action":"act.gov.name_lead","at":"...","by":"sam","due":null,"note":"","status":"done"}},
+        "answers":{"1":{"question":"cyber.mfa","value":"partly"}},
+        "journal":{"1":{"bytes":812}},
+        "meta":{"1":{"created":"...","format":2,"id":"3f9a0c1e","name":"Acme Ltd",
+                     "progress":{"answered":1,"total":40},"questionnaire_hash":"...","questionnaire_id":"sme",
+                     "questionnaire_version":"1.0","scenario":null,"status":"in_progress","updated":"..."}},
+        "snapshots":{"1":{"at":"...","label":"before review"}}}
 
-How a save works (:class:`AtomicJSONStorage`): take the session's lock (``<id>.json.lock``, filelock),
-read the file once, let TinyDB change the tables in memory, serialise, write a temporary file
-``.<id>.json.tmp-<pid>-<random>`` in the same directory, fsync it, ``os.replace`` it over the session
-file and fsync the directory; only then release the lock and return. A kill at any moment leaves either
-the old or the new file, never a torn one; a failed write leaves the old file byte-identical.
+    (The meta line is shown wrapped here; in the file every table is one line, so the session list reads the
+    ``meta`` line without parsing the rest.)
+``<id>.history.jsonl``
+    The history: one JSON line per change, oldest first, appended and never rewritten:
+    ``{"at","kind":"answer","question","user","value"}`` (value null: cleared) or
+    ``{"action","at","by","due","kind":"action","note","status"}``. Only its first ``journal.bytes`` bytes count:
+    what a writer killed before its commit appended after them (a torn line included) is ignored, and cut by the
+    next append.
+``<id>.snap-0001.json`` ...
+    One file per snapshot, ``{"at","label","plan"}``, written once.
+
+How a change works: take the session's lock (``<id>.json.lock``, filelock), read ``<id>.json`` once, let TinyDB
+change the tables in memory; append the new history lines to the journal and fsync it, write new snapshot files
+(atomically, as below); then commit by saving ``<id>.json`` with the journal's new length: write a temporary file
+``.<id>.json.tmp-<pid>-<random>`` in the same directory, fsync it, ``os.replace`` it over the session file and
+fsync the directory; only then release the lock and return. A kill at any moment leaves either the old or the new
+session file, never a torn one, and the journal bytes it does not count are ignored; a failed write leaves the
+session file byte-identical. A save reads neither the journal nor the snapshots, so its cost does not grow with
+the session's age. When a save is told how to count progress (:data:`Progress`), it counts it there, inside the
+lock, from every answer the session holds, and sets the status with it: one write, never stale.
+
+Format 1 (before the journal) kept the history and the snapshots inside ``<id>.json``. Such files are read as they
+are; the first change upgrades them in place (:meth:`_StoreBase._upgrade`, with ``<id>.json.format1-backup``
+kept until the new file reads back).
 
 A workspace directory holding the marker ``.secplan-classroom`` is a classroom (:func:`init_classroom`,
 docs/classroom.md): each user's sessions go in ``<dir>/<user>/`` (mode 2750, the trainers' group, set-group-id)
@@ -90,8 +111,11 @@ __all__ = [
     "read_classroom",
 ]
 
-FORMAT_VERSION: Final = 1
-"""The session file format this code writes; files with a higher ``format`` are refused, never rewritten."""
+FORMAT_VERSION: Final = 2
+"""The session file format this code writes; files with a higher ``format`` are refused, never rewritten.
+
+Format 1 kept the answer history and the snapshots inside the session file; it is read as it is and upgraded to
+format 2 by the first change made to the session (see :meth:`_StoreBase._upgrade`)."""
 
 DEFAULT_LOCK_TIMEOUT: Final = 10.0
 """Seconds a save waits for another process holding the same session before giving up."""
@@ -141,7 +165,12 @@ _ID_RE: Final = re.compile(r"[0-9a-f]{8}")
 _ACTION_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}")
 _DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SESSION_FILE_RE: Final = re.compile(r"([0-9a-f]{8})\.json")
-_TEMP_FILE_RE: Final = re.compile(r"\.([0-9a-f]{8})\.json\.tmp-(\d+)-([0-9a-f]+)")
+_SIDE_FILE_RE: Final = re.compile(r"([0-9a-f]{8})\.(?:history\.jsonl|snap-\d{4,}\.json|json\.format1-backup)")
+"""The other files of a session: its history journal, its snapshots and (briefly) the backup of an upgrade."""
+_BACKUP_FILE_RE: Final = re.compile(r"([0-9a-f]{8})\.json\.format1-backup")
+_TEMP_FILE_RE: Final = re.compile(
+    r"\.([0-9a-f]{8})\.(?:json|snap-\d{4,}\.json|json\.format1-backup)\.tmp-(\d+)-([0-9a-f]+)"
+)
 _CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORKSPACE_LOCK: Final = ".workspace.lock"
 
@@ -149,6 +178,21 @@ _WORKSPACE_LOCK: Final = ".workspace.lock"
 # ----------------------------------------------------------------------------------------------------------
 # Plain objects handed to callers
 # ----------------------------------------------------------------------------------------------------------
+
+
+def _journal_name(session_id: str) -> str:
+    """The session's history journal: one JSON line per change of an answer or of an action's status."""
+    return f"{session_id}.history.jsonl"
+
+
+def _snapshot_name(session_id: str, snapshot_id: int) -> str:
+    """The file of one snapshot, written once."""
+    return f"{session_id}.snap-{snapshot_id:04d}.json"
+
+
+def _backup_name(session_id: str) -> str:
+    """The copy of a format-1 session file kept while it is upgraded."""
+    return f"{session_id}.json.format1-backup"
 
 
 def _progress(answered: int = 0, total: int = 0) -> dict[str, int]:
@@ -222,6 +266,13 @@ class Snapshot:
     """The plan as the caller gave it (opaque JSON object); a fresh copy on every read."""
 
 
+Progress: TypeAlias = Mapping[str, int] | Callable[[Mapping[str, AnswerValue]], Mapping[str, int]] | None
+"""What a save is told about progress: nothing (kept as it is), the counts ``{"answered", "total"}``, or a function
+that counts them from the session's answers. The function is called inside the session's lock with every answer
+the session holds after the change (another process's too), and the session's status follows: complete when
+every visible question is answered. So a long-running front end never writes stale progress."""
+
+
 class _Unset(Enum):
     UNSET = "unset"
 
@@ -277,14 +328,12 @@ class SessionStore(Protocol):
         session_id: str,
         question_id: str,
         value: AnswerValue,
-        progress: Mapping[str, int] | None = None,
+        progress: Progress = None,
     ) -> SessionMeta:
         """Save one answer, its history entry and the meta update in one durable write; return the meta."""
         ...
 
-    def clear_answer(
-        self, session_id: str, question_id: str, progress: Mapping[str, int] | None = None
-    ) -> SessionMeta:
+    def clear_answer(self, session_id: str, question_id: str, progress: Progress = None) -> SessionMeta:
         """Remove one answer (history records None) in one durable write; returns the new meta."""
         ...
 
@@ -292,7 +341,7 @@ class SessionStore(Protocol):
         self,
         session_id: str,
         answers: Mapping[str, AnswerValue],
-        progress: Mapping[str, int] | None = None,
+        progress: Progress = None,
     ) -> SessionMeta:
         """Save many answers in one durable write, all or nothing; returns the new meta."""
         ...
@@ -551,6 +600,11 @@ def _action_status(doc: Mapping[str, Any]) -> ActionStatus:
     return ActionStatus(action_id=action, status=cast(str, status), due=due, note=note, at=at, by=by)
 
 
+def _checked_progress(progress: Progress) -> Progress:
+    """A progress argument checked now when it is counts; a function is checked when it is called."""
+    return progress if callable(progress) else _check_progress(progress)
+
+
 def _same(a: object, b: object) -> bool:
     return type(a) is type(b) and a == b
 
@@ -705,6 +759,12 @@ def _check_tables(data: object, session_id: str) -> Tables:
         if question in answered:
             raise _Unreadable(f"question {_show(question)} is answered twice in it")
         answered.add(question)
+    journal = tables.get("journal")
+    if journal is not None:
+        doc = journal.get("1")
+        committed = doc.get("bytes") if doc is not None else None
+        if len(journal) != 1 or not isinstance(committed, int) or isinstance(committed, bool) or committed < 0:
+            raise _Unreadable("its table 'journal' does not hold the length of its history file")
     actions: set[str] = set()
     for doc in tables.get("actions", {}).values():
         action_id = _action_status(doc).action_id
@@ -731,6 +791,55 @@ def _history_entry(doc: dict[str, Any]) -> HistoryEntry:
     ):
         raise _Unreadable(f"a history entry in it is malformed: {_show(repr(doc))}")
     return HistoryEntry(question=question, value=value, at=at, user=user)
+
+
+def _is_format1(tables: Tables) -> bool:
+    """Whether the database keeps history and snapshots inline (format 1): format 2 always has a journal table."""
+    return "journal" not in tables
+
+
+def _committed(tables: Tables) -> int:
+    """How many bytes of the history journal the session file has committed (format 2)."""
+    committed: int = tables["journal"]["1"]["bytes"]
+    return committed
+
+
+def _journal_line(entry: Mapping[str, Any]) -> bytes:
+    """One journal line: a JSON object, keys sorted, ASCII only, ended by a line break."""
+    return (json.dumps(entry, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n").encode("ascii")
+
+
+def _parse_journal(raw: bytes, name: str) -> list[dict[str, Any]]:
+    """The committed entries of a journal: ``raw`` is exactly the committed bytes, so every line is whole."""
+    if not raw:
+        return []
+    if not raw.endswith(b"\n"):
+        raise _Unreadable(f"the last recorded line of its history file {name} is cut short")
+    entries: list[dict[str, Any]] = []
+    for number, line in enumerate(raw.split(b"\n")[:-1], start=1):
+        try:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
+            raise _Unreadable(f"line {number} of its history file {name} is not JSON") from None
+        if not isinstance(entry, dict) or entry.get("kind") not in ("answer", "action"):
+            raise _Unreadable(f"line {number} of its history file {name} is not a change of an answer or action")
+        try:
+            _history_entry(entry) if entry["kind"] == "answer" else _action_status(entry)
+        except _Unreadable as exc:
+            raise _Unreadable(f"line {number} of its history file {name}: {exc.reason}") from None
+        entries.append(entry)
+    return entries
+
+
+def _answer_change(question_id: str, value: AnswerValue | None, at: str, user: str) -> dict[str, Any]:
+    """A journal entry for one change of one answer (None: cleared)."""
+    return {"kind": "answer", "question": question_id, "value": value, "at": at, "user": user}
+
+
+def _snapshot_payload(label: str, at: str, plan: Mapping[str, Any]) -> bytes:
+    """A snapshot file's content: ``{"at", "label", "plan"}``, keys sorted, ASCII only."""
+    data = {"at": at, "label": label, "plan": plan}
+    return (json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n").encode("ascii")
 
 
 def _snapshot(doc_id: int, doc: dict[str, Any]) -> Snapshot:
@@ -816,6 +925,9 @@ class _TransactionalStorage(Storage):
         self._dirty = False
         self.loaded_meta: dict[str, Any] | None = None
         """A copy of the meta document as the last transaction loaded it, before any change (for messages)."""
+        self.before_save: Callable[[Tables], None] | None = None
+        """Called, inside a transaction that changed something, with the database just before it is saved: the
+        store writes the history journal and snapshot files there, so the session file commits them."""
 
     @abstractmethod
     def load(self) -> Tables:
@@ -853,6 +965,8 @@ class _TransactionalStorage(Storage):
         try:
             yield self._pending
             if self._dirty:
+                if self.before_save is not None:
+                    self.before_save(self._pending)
                 self.save(self._pending)
         finally:
             self._pending = None
@@ -981,6 +1095,52 @@ def _write_atomic(
         raise _WriteFailed("syncing the directory", directory, exc, committed=True) from exc
 
 
+class _JournalShort(Exception):
+    """The journal holds fewer bytes than the session file committed: it was cut or replaced behind our back."""
+
+
+def _append_at(path: Path, offset: int, payload: bytes, classroom_gid: int | None) -> int:
+    """Write ``payload`` into the journal at ``offset`` (dropping any bytes after it) and sync; return offset.
+
+    Bytes after ``offset`` are what a writer killed before its commit left: the session file never counted
+    them, so they are cut before the append. The cost does not depend on how long the journal already is.
+
+    Raises:
+        _JournalShort: the file is shorter than ``offset``.
+        _WriteFailed: an OSError, with the step; the session file is not touched here.
+    """
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, FILE_MODE)
+    except OSError as exc:
+        raise _WriteFailed("opening", path, exc) from exc
+    step = "writing"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if st.st_size < offset:
+            raise _JournalShort()
+        mode = FILE_MODE
+        if classroom_gid is not None:
+            mode = _classroom_file_mode(fd, classroom_gid)
+        if stat.S_IMODE(st.st_mode) != mode:
+            os.fchmod(fd, mode)
+        if st.st_size > offset:
+            os.ftruncate(fd, offset)
+        view, at = memoryview(payload), offset
+        while view:
+            written = os.pwrite(fd, view, at)
+            view, at = view[written:], at + written
+        step = "syncing"
+        os.fsync(fd)
+    except OSError as exc:
+        raise _WriteFailed(step, path, exc) from exc
+    finally:
+        os.close(fd)
+    return offset
+
+
 def _classroom_file_mode(fd: int, gid: int) -> int:
     """The mode for a new classroom session file: 0640 if it carries the trainers' group, else 0600.
 
@@ -1004,14 +1164,14 @@ class _MemoryFileStorage(_TransactionalStorage):
 
     def load(self) -> Tables:
         """Parse and check the stored bytes, exactly as from disk."""
-        raw = self._files.get(self._session_id)
+        raw = self._files.get(f"{self._session_id}.json")
         if raw is None:
             raise _Missing()
         return _parse_session(raw, self._session_id)
 
     def save(self, tables: Tables) -> None:
         """Serialise exactly as to disk, so both twins accept and refuse the same data."""
-        self._files[self._session_id] = _dumps(tables)
+        self._files[f"{self._session_id}.json"] = _dumps(tables)
 
 
 def _database(storage: _TransactionalStorage) -> TinyDB:
@@ -1022,6 +1182,18 @@ def _database(storage: _TransactionalStorage) -> TinyDB:
 # ----------------------------------------------------------------------------------------------------------
 # The shared behaviour of both workspaces
 # ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Changes:
+    """What one change adds to the files that only grow, written just before the session file commits it."""
+
+    journal: list[dict[str, Any]] = field(default_factory=list)
+    """History entries to append: ``{"kind": "answer", ...}`` or ``{"kind": "action", ...}``."""
+    snapshots: list[tuple[int, bytes]] = field(default_factory=list)
+    """New snapshot files: (snapshot id, content)."""
+    upgraded: bool = False
+    """The session file was in format 1 and this change upgrades it."""
 
 
 class _StoreBase(ABC):
@@ -1067,6 +1239,36 @@ class _StoreBase(ABC):
     @abstractmethod
     def _unreadable(self, session_id: str, reason: str) -> SecplanError:
         """Deal with an unreadable session (move it aside) and return the error to raise."""
+
+    @abstractmethod
+    def _side_read(self, session_id: str, name: str) -> bytes:
+        """The bytes of another file of the session (journal, snapshot); raises FileNotFoundError, OSError or
+        _Unreadable (not a regular file)."""
+
+    @abstractmethod
+    def _side_write(self, session_id: str, name: str, payload: bytes) -> None:
+        """Write another file of the session atomically and durably; raises _WriteFailed."""
+
+    @abstractmethod
+    def _journal_append(self, session_id: str, committed: int, payload: bytes) -> int:
+        """Append ``payload`` durably to the journal after its first ``committed`` bytes (dropping any bytes a
+        crashed writer left after them); return the offset it was written at: ``committed``, or 0 when the
+        journal was shorter than that (it was set aside, with a notice). Raises _WriteFailed."""
+
+    @abstractmethod
+    def _side_remove(self, session_id: str, name: str) -> None:
+        """Remove another file of the session if it is there; raises OSError."""
+
+    @abstractmethod
+    def _set_aside(self, session_id: str, name: str) -> str | None:
+        """Move another file of the session aside (never overwriting); where it went, None if it was not there."""
+
+    @abstractmethod
+    def _main_bytes(self, session_id: str) -> bytes:
+        """The session file's bytes as stored (for the backup of an upgrade); raises OSError."""
+
+    def _side_where(self, session_id: str, name: str) -> str:
+        return name
 
     def _forget(self, session_id: str) -> None:  # noqa: B027 - an optional hook, empty by default
         """Drop anything kept about a deleted session."""
@@ -1182,15 +1384,21 @@ class _StoreBase(ABC):
             raise self._read_failed(sid, exc) from exc
 
     @contextlib.contextmanager
-    def _edit(self, session_id: str, what: str) -> Iterator[TinyDB]:
-        """Lock the session, read it fresh, yield a TinyDB over it in memory, save once durably, unlock."""
+    def _edit(self, session_id: str, what: str) -> Iterator[tuple[TinyDB, _Changes]]:
+        """Lock the session, read it fresh, yield a TinyDB over it in memory and a list of what only grows, then
+        append the history and write new snapshot files, commit them with one durable save of the session file,
+        and unlock. A format-1 file is upgraded on the way (see :meth:`_upgrade`)."""
         sid = self._known_id(session_id)
         self._check_writable(sid, what)
         with self._session_locked(sid, what):
             storage = self._storage(sid)
+            changes = _Changes()
+            storage.before_save = lambda tables: self._write_side_files(sid, tables, changes)
             try:
                 with storage.transaction():
-                    yield _database(storage)
+                    yield _database(storage), changes
+                if changes.upgraded:
+                    self._confirm_upgrade(sid)
             except _Missing:
                 raise self._unknown_id(sid) from None
             except _Unreadable as exc:
@@ -1201,6 +1409,131 @@ class _StoreBase(ABC):
                 raise self._not_saved(sid, storage.loaded_meta, what, exc) from exc
             except OSError as exc:
                 raise self._read_failed(sid, exc) from exc
+
+    # -- the files that only grow: history journal, snapshots; the upgrade from format 1 ------------------------
+
+    def _write_side_files(self, session_id: str, tables: Tables, changes: _Changes) -> None:
+        """Upgrade a format-1 database, append the new history and write new snapshots; record the journal's
+        new length in ``tables``, which the caller then saves (the commit). Runs under the session's lock."""
+        if _is_format1(tables):
+            self._upgrade(session_id, tables, changes)
+        if changes.journal:
+            payload = b"".join(_journal_line(entry) for entry in changes.journal)
+            start = self._journal_append(session_id, _committed(tables), payload)
+            tables["journal"] = {"1": {"bytes": start + len(payload)}}
+        for snapshot_id, content in changes.snapshots:
+            self._side_write(session_id, _snapshot_name(session_id, snapshot_id), content)
+
+    def _upgrade(self, session_id: str, tables: Tables, changes: _Changes) -> None:
+        """Turn a format-1 database (history and snapshots inside) into format 2, in ``tables``.
+
+        In order: keep a copy of the old file (``<id>.json.format1-backup``), write each snapshot to its own file
+        and the whole history to a fresh journal, then let the caller save the new session file; the backup is
+        removed once the new file reads back (:meth:`_confirm_upgrade`). A kill at any point leaves the old file
+        in place (the next change upgrades again, rewriting the same files) or the new one, complete.
+        """
+        entries: list[dict[str, Any]] = []
+        for _, doc in _table_docs(tables, "history"):
+            _history_entry(doc)
+            entries.append({"kind": "answer", **doc})
+        for _, doc in _table_docs(tables, "action_history"):  # written for a short while before format 2
+            _action_status(doc)
+            entries.append({"kind": "action", **doc})
+        self._side_write(session_id, _backup_name(session_id), self._main_bytes(session_id))
+        index: dict[str, Any] = {}
+        for doc_id, doc in _table_docs(tables, "snapshots"):
+            if "plan" not in doc:
+                index[str(doc_id)] = doc  # added by this very change, already in the new form
+                continue
+            old = _snapshot(doc_id, doc)
+            payload = _snapshot_payload(old.label, old.at, old.plan)
+            self._side_write(session_id, _snapshot_name(session_id, doc_id), payload)
+            index[str(doc_id)] = {"label": old.label, "at": old.at}
+        payload = b"".join(_journal_line(entry) for entry in entries)
+        start = self._journal_append(session_id, 0, payload)
+        tables.pop("history", None)
+        tables.pop("action_history", None)
+        tables["snapshots"] = index
+        tables.setdefault("actions", {})
+        tables.setdefault("answers", {})
+        tables["journal"] = {"1": {"bytes": start + len(payload)}}
+        for doc in tables["meta"].values():
+            doc["format"] = FORMAT_VERSION
+        changes.upgraded = True
+
+    def _confirm_upgrade(self, session_id: str) -> None:
+        """Remove the backup of a format-1 file once the new session file reads back as format 2."""
+        try:
+            if not _is_format1(self._storage(session_id).load()):
+                self._side_remove(session_id, _backup_name(session_id))
+        except (OSError, _Missing, _Unreadable, _TooNew):
+            pass  # the backup stays; the next start removes it once the session file reads
+
+    def _journal_entries(self, session_id: str, tables: Tables) -> list[dict[str, Any]]:
+        """The committed history entries of a format-2 session; raises _Unreadable."""
+        committed = _committed(tables)
+        if committed == 0:
+            return []
+        name = _journal_name(session_id)
+        try:
+            raw = self._side_read(session_id, name)
+        except FileNotFoundError:
+            raw = b""
+        except OSError as exc:
+            raise self._read_failed(session_id, exc) from exc
+        if len(raw) < committed:
+            raise _Unreadable(
+                f"its history file {name} holds {len(raw)} bytes, fewer than the {committed} the session recorded"
+            )
+        return _parse_journal(raw[:committed], name)
+
+    def _history_entries(self, session_id: str, kind: str, table: str) -> list[dict[str, Any]]:
+        """Every change of this kind, oldest first, from either format."""
+        tables = self._read(session_id)
+        if _is_format1(tables):
+            return [doc for _, doc in _table_docs(tables, table)]
+        try:
+            return [entry for entry in self._journal_entries(session_id, tables) if entry["kind"] == kind]
+        except _Unreadable as exc:
+            raise self._journal_unreadable(session_id, exc.reason) from None
+
+    def _journal_unreadable(self, session_id: str, reason: str) -> SecplanError:
+        """Set an unreadable history journal aside and start a new one; the answers and statuses stay."""
+        name = _journal_name(session_id)
+        where = self._side_where(session_id, name)
+        what = "Setting the unreadable history aside"
+        try:
+            self._check_writable(session_id, what)
+        except SecplanError:
+            return SecplanError(
+                "Session history unreadable",
+                f"the history {where} of session {session_id} cannot be read: {reason}. It was left as it is; "
+                "its owner's secplan sets it aside the next time they read it.",
+            )
+        try:
+            with self._session_locked(session_id, what):
+                tables = self._read(session_id)
+                try:
+                    self._journal_entries(session_id, tables)
+                except _Unreadable as exc:
+                    reason = exc.reason
+                else:
+                    return SecplanError(
+                        "Session changed", f"{where} could not be read a moment ago but reads now; try again."
+                    )
+                aside = self._set_aside(session_id, name)
+                tables["journal"] = {"1": {"bytes": 0}}
+                self._storage(session_id).save(tables)
+        except _WriteFailed as exc:
+            return self._not_saved(session_id, None, what, exc)
+        moved = f"It was moved aside to {aside}" if aside else "Nothing of it was left"
+        error = SecplanError(
+            "Session history unreadable",
+            f"the history {where} of session {session_id} could not be read: {reason}. {moved}; the answers, "
+            "action statuses and snapshots are intact, and a new history starts now. Nothing was deleted.",
+        )
+        self._notice(error.message)
+        return error
 
     @staticmethod
     def _current_meta(db: TinyDB) -> SessionMeta:
@@ -1272,7 +1605,13 @@ class _StoreBase(ABC):
                 progress=_progress(),
                 scenario=scenario,
             )
-            tables: Tables = {"answers": {}, "history": {}, "meta": {"1": _meta_doc(meta)}, "snapshots": {}}
+            tables: Tables = {
+                "actions": {},
+                "answers": {},
+                "journal": {"1": {"bytes": 0}},
+                "meta": {"1": _meta_doc(meta)},
+                "snapshots": {},
+            }
             try:
                 self._storage(session_id).save(tables)
             except _WriteFailed as exc:
@@ -1335,27 +1674,32 @@ class _StoreBase(ABC):
         return {doc["question"]: doc["value"] for _, doc in _table_docs(tables, "answers")}
 
     def history(self, session_id: str) -> list[HistoryEntry]:
-        """Every change of every answer, oldest first."""
-        tables = self._read(session_id)
+        """Every change of every answer, oldest first.
+
+        Raises:
+            SecplanError: the history cannot be read (in format 2 its journal is then set aside, see
+                :meth:`_journal_unreadable`; in format 1 the session file is moved aside).
+        """
         try:
-            return [_history_entry(doc) for _, doc in _table_docs(tables, "history")]
+            return [_history_entry(doc) for doc in self._history_entries(session_id, "answer", "history")]
         except _Unreadable as exc:
-            raise self._unreadable(session_id, exc.reason) from None
+            if _is_format1(self._read(session_id)):
+                raise self._unreadable(session_id, exc.reason) from None
+            raise self._journal_unreadable(session_id, exc.reason) from None
 
     def _change_answers(
         self,
         session_id: str,
         values: Mapping[str, AnswerValue],
         clear: tuple[str, ...],
-        progress: Mapping[str, int] | None,
+        progress: Progress,
         what: str,
     ) -> SessionMeta:
         """Apply answer changes, their history entries and the meta update in one locked, durable write."""
-        with self._edit(session_id, what) as db:
-            answers, history = db.table("answers"), db.table("history")
+        with self._edit(session_id, what) as (db, changes):
+            answers = db.table("answers")
             current = {doc["question"]: doc for doc in answers.all()}
             now, user = self._timestamp(), self._user()
-            changes: list[dict[str, Any]] = []
             new_answers: list[dict[str, Any]] = []
             for question_id, value in values.items():
                 doc = current.get(question_id)
@@ -1365,20 +1709,30 @@ class _StoreBase(ABC):
                     new_answers.append({"question": question_id, "value": value})
                 else:
                     answers.update({"value": value}, doc_ids=[doc.doc_id])
-                changes.append({"question": question_id, "value": value, "at": now, "user": user})
+                changes.journal.append(_answer_change(question_id, value, now, user))
             for question_id in clear:
                 doc = current.get(question_id)
                 if doc is not None:
                     answers.remove(doc_ids=[doc.doc_id])
-                    changes.append({"question": question_id, "value": None, "at": now, "user": user})
+                    changes.journal.append(_answer_change(question_id, None, now, user))
             meta = self._current_meta(db)
-            if not changes and (progress is None or dict(progress) == dict(meta.progress)):
+            counts, status = dict(meta.progress), meta.status
+            if callable(progress):
+                # Counted here, inside the lock, from every answer the session now holds: another process's
+                # import since the caller last looked is counted too, so progress is never written stale.
+                final = {q: doc["value"] for q, doc in current.items() if q not in clear}
+                final.update(values)
+                checked = _check_progress(progress(final))
+                assert checked is not None  # noqa: S101 - a mapping in, a mapping out
+                counts = dict(checked)
+                status = COMPLETE if counts["answered"] >= counts["total"] > 0 else IN_PROGRESS
+            elif progress is not None:
+                counts = dict(progress)
+            if not changes.journal and counts == dict(meta.progress) and status == meta.status:
                 return meta  # nothing changed: no write at all
             if new_answers:
                 answers.insert_multiple(new_answers)
-            if changes:
-                history.insert_multiple(changes)
-            meta = dataclasses.replace(meta, updated=now, progress=dict(progress or meta.progress))
+            meta = dataclasses.replace(meta, updated=now, progress=counts, status=status)
             self._write_meta(db, meta)
         return meta
 
@@ -1387,11 +1741,13 @@ class _StoreBase(ABC):
         session_id: str,
         question_id: str,
         value: AnswerValue,
-        progress: Mapping[str, int] | None = None,
+        progress: Progress = None,
     ) -> SessionMeta:
         """Save one answer, its history entry and the meta update in one durable write.
 
         Saving the value the question already has writes nothing. Returns only once the save is on disk.
+        ``progress`` (see :data:`Progress`) may be a function counting progress from the session's answers: it
+        is then called inside the lock, and the session's status follows it, all in this one write.
 
         Raises:
             InvalidInput: unknown session, or a value that is not an answer.
@@ -1403,20 +1759,18 @@ class _StoreBase(ABC):
             session_id,
             {question_id: checked},
             (),
-            _check_progress(progress),
+            _checked_progress(progress),
             f"The answer to {_show(question_id)}",
         )
 
-    def clear_answer(
-        self, session_id: str, question_id: str, progress: Mapping[str, int] | None = None
-    ) -> SessionMeta:
+    def clear_answer(self, session_id: str, question_id: str, progress: Progress = None) -> SessionMeta:
         """Remove one answer, recording None in the history, in one durable write (no-op if unanswered)."""
         question_id = _check_question_id(question_id)
         return self._change_answers(
             session_id,
             {},
             (question_id,),
-            _check_progress(progress),
+            _checked_progress(progress),
             f"Clearing the answer to {_show(question_id)}",
         )
 
@@ -1424,12 +1778,12 @@ class _StoreBase(ABC):
         self,
         session_id: str,
         answers: Mapping[str, AnswerValue],
-        progress: Mapping[str, int] | None = None,
+        progress: Progress = None,
     ) -> SessionMeta:
         """Save many answers in one durable write: all values are checked first, then all saved or none."""
         checked = {_check_question_id(q): _check_value(q, v) for q, v in answers.items()}
         count = f"{len(checked)} answer{'s' if len(checked) != 1 else ''}"
-        return self._change_answers(session_id, checked, (), _check_progress(progress), f"The {count}")
+        return self._change_answers(session_id, checked, (), _checked_progress(progress), f"The {count}")
 
     def update_meta(
         self,
@@ -1473,7 +1827,7 @@ class _StoreBase(ABC):
             return self._update_meta(session_id, changes)
 
     def _update_meta(self, session_id: str, changes: dict[str, Any]) -> SessionMeta:
-        with self._edit(session_id, "The change to the session's details") as db:
+        with self._edit(session_id, "The change to the session's details") as (db, _):
             meta = self._current_meta(db)
             if all(getattr(meta, key) == value for key, value in changes.items()):
                 return meta
@@ -1496,19 +1850,43 @@ class _StoreBase(ABC):
             copy = json.loads(json.dumps(dict(plan), allow_nan=False))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"a snapshot plan must be a JSON object: {exc}") from None
-        with self._edit(session_id, f"The snapshot {_show(label)}") as db:
+        with self._edit(session_id, f"The snapshot {_show(label)}") as (db, changes):
             now = self._timestamp()
-            snapshot_id = db.table("snapshots").insert({"label": label, "at": now, "plan": copy})
+            snapshot_id = db.table("snapshots").insert({"label": label, "at": now})
+            changes.snapshots.append((snapshot_id, _snapshot_payload(label, now, copy)))
             self._write_meta(db, dataclasses.replace(self._current_meta(db), updated=now))
         return Snapshot(id=snapshot_id, label=label, at=now, plan=json.loads(json.dumps(copy)))
 
     def snapshots(self, session_id: str) -> list[Snapshot]:
-        """The kept plans, oldest first."""
+        """The kept plans, oldest first.
+
+        In format 2 each plan is its own file; one that cannot be read is left out and reported in
+        :attr:`notices` (it is left as it is), so the others stay usable.
+        """
         tables = self._read(session_id)
-        try:
-            return [_snapshot(doc_id, doc) for doc_id, doc in _table_docs(tables, "snapshots")]
-        except _Unreadable as exc:
-            raise self._unreadable(session_id, exc.reason) from None
+        if _is_format1(tables):
+            try:
+                return [_snapshot(doc_id, doc) for doc_id, doc in _table_docs(tables, "snapshots")]
+            except _Unreadable as exc:
+                raise self._unreadable(session_id, exc.reason) from None
+        found: list[Snapshot] = []
+        for doc_id, doc in _table_docs(tables, "snapshots"):
+            name = _snapshot_name(session_id, doc_id)
+            try:
+                data = json.loads(self._side_read(session_id, name))
+                if not isinstance(data, dict) or any(data.get(k) != doc.get(k) for k in ("label", "at")):
+                    raise _Unreadable("it does not hold the snapshot the session lists")
+                found.append(_snapshot(doc_id, data))
+            except (OSError, ValueError, RecursionError, _Unreadable) as exc:
+                if isinstance(exc, _Unreadable):
+                    why = exc.reason
+                else:
+                    why = _reason(exc) if isinstance(exc, OSError) else "it is not JSON"
+                self._notice(
+                    f"Snapshot {doc_id} of session {session_id} cannot be read from "
+                    f"{self._side_where(session_id, name)}: {why}. It is left out; restore the file from a backup."
+                )
+        return found
 
     def action_statuses(self, session_id: str) -> dict[str, ActionStatus]:
         """The current status of every action ever given one, by action id, in the order first set.
@@ -1544,7 +1922,7 @@ class _StoreBase(ABC):
         status = _check_status(status)
         checked_due = _check_due(status, due)
         checked_note = _check_note(note)
-        with self._edit(session_id, f"The status of action {_show(action_id)}") as db:
+        with self._edit(session_id, f"The status of action {_show(action_id)}") as (db, changes):
             table = db.table("actions")
             current = next((doc for doc in table.all() if doc.get("action") == action_id), None)
             if current is not None and (current["status"], current["due"], current["note"]) == (
@@ -1559,21 +1937,18 @@ class _StoreBase(ABC):
                 table.insert(doc)
             else:
                 table.update(doc, doc_ids=[current.doc_id])
-            self._record_action_change(db, doc)
+            changes.journal.append({"kind": "action", **doc})
             self._write_meta(db, dataclasses.replace(self._current_meta(db), updated=now))
         return _action_status(doc)
 
     def action_history(self, session_id: str) -> list[ActionStatus]:
         """Every status change of every action, oldest first, including actions no longer in the plan."""
-        tables = self._read(session_id)
         try:
-            return [_action_status(doc) for _, doc in _table_docs(tables, "action_history")]
+            return [_action_status(doc) for doc in self._history_entries(session_id, "action", "action_history")]
         except _Unreadable as exc:
-            raise self._unreadable(session_id, exc.reason) from None
-
-    @staticmethod
-    def _record_action_change(db: TinyDB, doc: dict[str, Any]) -> None:
-        db.table("action_history").insert(dict(doc))
+            if _is_format1(self._read(session_id)):
+                raise self._unreadable(session_id, exc.reason) from None
+            raise self._journal_unreadable(session_id, exc.reason) from None
 
     def delete(self, session_id: str) -> SessionMeta:
         """Delete the session file and everything in it (answers, history, snapshots); returns what it was.
@@ -1972,7 +2347,9 @@ def _repair_learner_folders(root: Path, root_fd: int, gid: int, skip: set[str]) 
                 _set_owner_and_mode(fd, root / name, st.st_uid, gid, CLASSROOM_FOLDER_MODE, "a learner's folder")
                 folders += 1
             for item in os.listdir(fd):
-                if _SESSION_FILE_RE.fullmatch(item) and _repair_session_file(fd, root / name / item, gid):
+                if (
+                    _SESSION_FILE_RE.fullmatch(item) or _SIDE_FILE_RE.fullmatch(item)
+                ) and _repair_session_file(fd, root / name / item, gid):
                     files += 1
         finally:
             os.close(fd)
@@ -2214,6 +2591,10 @@ class Workspace(_StoreBase):
         except OSError as exc:
             raise self._cannot_list(exc) from exc
         for entry in entries:
+            backup = _BACKUP_FILE_RE.fullmatch(entry.name)
+            if backup is not None:
+                self._sweep_backup(backup[1], entry.path)
+                continue
             match = _TEMP_FILE_RE.fullmatch(entry.name)
             if match is None:
                 continue
@@ -2225,6 +2606,16 @@ class Workspace(_StoreBase):
                 continue
             except OSError as exc:
                 self._notice(f"Could not remove the leftover temporary file {entry.path}: {_reason(exc)}.")
+
+    def _sweep_backup(self, session_id: str, path: str) -> None:
+        """Remove the backup of a format-1 file whose upgrade was confirmed (the session file reads as format 2)."""
+        try:
+            tables = _parse_session((self._home / f"{session_id}.json").read_bytes(), session_id)
+        except (OSError, _Unreadable, _TooNew):
+            return  # the upgrade did not finish (or the file is gone): keep the backup
+        if not _is_format1(tables):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
     def _cannot_list(self, error: OSError, folder: Path | None = None) -> SecplanError:
         return SecplanError(
@@ -2392,6 +2783,50 @@ class Workspace(_StoreBase):
         gid = None if self.classroom is None else self.classroom.gid
         return AtomicJSONStorage(self._folder(session_id) / f"{session_id}.json", classroom_gid=gid)
 
+    # -- the other files of a session: history journal, snapshots, upgrade backup ------------------------------
+
+    def _side_where(self, session_id: str, name: str) -> str:
+        return str(self._folder(session_id) / name)
+
+    def _side_read(self, session_id: str, name: str) -> bytes:
+        path = self._folder(session_id) / name
+        return path.read_bytes() if self.classroom is None else _read_regular(path)
+
+    def _side_write(self, session_id: str, name: str, payload: bytes) -> None:
+        gid = None if self.classroom is None else self.classroom.gid
+        _write_atomic(self._folder(session_id) / name, payload, classroom_gid=gid)
+
+    def _main_bytes(self, session_id: str) -> bytes:
+        return self._storage_bytes(self._folder(session_id) / f"{session_id}.json")
+
+    def _journal_append(self, session_id: str, committed: int, payload: bytes) -> int:
+        path = self._folder(session_id) / _journal_name(session_id)
+        gid = None if self.classroom is None else self.classroom.gid
+        try:
+            return _append_at(path, committed, payload, gid)
+        except _JournalShort:
+            aside = self._set_aside(session_id, path.name)
+            self._notice(
+                f"The history {path} of session {session_id} was shorter than the session recorded"
+                + (f"; it was moved aside to {aside}" if aside else "")
+                + " and a new history starts now. The answers, action statuses and snapshots are intact."
+            )
+            return _append_at(path, 0, payload, gid)
+
+    def _side_remove(self, session_id: str, name: str) -> None:
+        folder = self._folder(session_id)
+        try:
+            os.unlink(folder / name)
+        except FileNotFoundError:
+            return
+        _fsync_dir(folder)
+
+    def _set_aside(self, session_id: str, name: str) -> str | None:
+        path = self._folder(session_id) / name
+        if not os.path.lexists(path):
+            return None
+        return str(_move_aside(path, self._now()))
+
     # -- locking -------------------------------------------------------------------------------------------
 
     def _lock_for(self, session_id: str) -> BaseFileLock:
@@ -2532,8 +2967,13 @@ class Workspace(_StoreBase):
 
     def _remove(self, session_id: str) -> None:
         folder = self._folder(session_id)
-        os.unlink(folder / f"{session_id}.json")
+        os.unlink(folder / f"{session_id}.json")  # the commit: the session is gone
         _fsync_dir(folder)
+        with contextlib.suppress(OSError):  # what is left is swept by the next start if this fails
+            for entry in os.scandir(folder):
+                match = _SIDE_FILE_RE.fullmatch(entry.name)
+                if match is not None and match[1] == session_id:
+                    os.unlink(entry.path)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._lock_path(session_id))
 
@@ -2594,7 +3034,8 @@ class MemoryWorkspace(_StoreBase):
     ) -> None:
         super().__init__(clock=clock, user=user)
         self.files: dict[str, bytes] = {}
-        """The serialised session databases by id (what the disk twin keeps in ``<id>.json``)."""
+        """Every file by the name the disk twin gives it: ``<id>.json``, ``<id>.history.jsonl``,
+        ``<id>.snap-0001.json``..."""
         self._lock = threading.RLock()
 
     @property
@@ -2606,11 +3047,15 @@ class MemoryWorkspace(_StoreBase):
         return _MemoryFileStorage(self.files, session_id)
 
     def _exists(self, session_id: str) -> bool:
-        return session_id in self.files
+        return f"{session_id}.json" in self.files
 
     def _list(self) -> list[SessionMeta]:
         metas = []
-        for session_id, raw in list(self.files.items()):
+        for name, raw in list(self.files.items()):
+            match = _SESSION_FILE_RE.fullmatch(name)
+            if match is None:
+                continue
+            session_id = match[1]
             try:
                 metas.append(_meta_of(_parse_session(raw, session_id), session_id))
             except _Unreadable as exc:
@@ -2628,7 +3073,51 @@ class MemoryWorkspace(_StoreBase):
         return self._session_locked("", "")
 
     def _remove(self, session_id: str) -> None:
-        del self.files[session_id]
+        del self.files[f"{session_id}.json"]
+        for name in list(self.files):
+            match = _SIDE_FILE_RE.fullmatch(name)
+            if match is not None and match[1] == session_id:
+                del self.files[name]
 
     def _unreadable(self, session_id: str, reason: str) -> SecplanError:
         return SecplanError("Session unreadable", f"session {session_id} cannot be read: {reason}.")
+
+    def _side_read(self, session_id: str, name: str) -> bytes:
+        try:
+            return self.files[name]
+        except KeyError:
+            raise FileNotFoundError(errno.ENOENT, "no such file", name) from None
+
+    def _side_write(self, session_id: str, name: str, payload: bytes) -> None:
+        self.files[name] = bytes(payload)
+
+    def _main_bytes(self, session_id: str) -> bytes:
+        return self.files[f"{session_id}.json"]
+
+    def _journal_append(self, session_id: str, committed: int, payload: bytes) -> int:
+        name = _journal_name(session_id)
+        current = self.files.get(name, b"")
+        if len(current) < committed:
+            aside = self._set_aside(session_id, name)
+            self._notice(
+                f"The history {name} of session {session_id} was shorter than the session recorded"
+                + (f"; it was moved aside to {aside}" if aside else "")
+                + " and a new history starts now. The answers, action statuses and snapshots are intact."
+            )
+            current, committed = b"", 0
+        self.files[name] = current[:committed] + payload
+        return committed
+
+    def _side_remove(self, session_id: str, name: str) -> None:
+        self.files.pop(name, None)
+
+    def _set_aside(self, session_id: str, name: str) -> str | None:
+        if name not in self.files:
+            return None
+        stamp = self._now().astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+        aside, attempt = f"{name}.corrupt-{stamp}", 0
+        while aside in self.files:
+            attempt += 1
+            aside = f"{name}.corrupt-{stamp}-{attempt}"
+        self.files[aside] = self.files.pop(name)
+        return aside

@@ -122,3 +122,47 @@ def test_import_file_saves_all_in_one_write_and_keeps_other_answers(
     with pytest.raises(InvalidInput):
         c.import_file(str(bad))
     assert store.answers(c.session_id) == before
+
+
+OFFICE = Path(__file__).resolve().parents[1] / "questionnaires" / "examples" / "starter-small-office.yaml"
+
+
+def test_progress_is_never_stale_after_another_process_imports(
+    starter: Questionnaire, tmp_path: Path
+) -> None:
+    """A long-running front end that saves after another process imported answers into the same session
+    writes the progress of every answer the session holds, not its own out-of-date count (issue 13)."""
+    ws = Workspace(tmp_path / "ws")
+    asking = controller(ws, starter)  # e.g. `secplan ask`, opened before the import
+    asking.answer("profile.org_name", "Acme")
+    importer = SessionController(Workspace(tmp_path / "ws"), asking.session_id, starter)  # another process
+    importer.import_file(str(OFFICE))
+    imported = ws.meta(asking.session_id)
+    assert imported.status == "complete" and imported.answered == imported.total > 2
+    asking.answer("profile.org_name", "Acme Two")  # its own view still holds one answer
+    meta = ws.meta(asking.session_id)
+    assert (meta.answered, meta.total, meta.status) == (imported.answered, imported.total, "complete")
+    assert asking.meta == meta
+
+
+def test_an_answer_that_completes_the_session_is_one_write(
+    starter: Questionnaire, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer, its progress and the status it completes are saved in one replace of the session file."""
+    import os
+
+    ws = Workspace(tmp_path / "ws")
+    c = controller(ws, starter)
+    c.import_file(str(OFFICE))
+    c.clear("profile.org_name")
+    assert ws.meta(c.session_id).status == "in_progress"
+    replaced: list[str] = []
+    real_replace = os.replace
+
+    def replace(src: object, dst: object) -> None:
+        replaced.append(str(dst))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    c.answer("profile.org_name", "Acme")
+    assert len(replaced) == 1 and ws.meta(c.session_id).status == "complete"

@@ -72,7 +72,7 @@ def raw_of(store: SessionStore, session_id: str) -> bytes:
     if isinstance(store, Workspace):
         return store.session_path(session_id).read_bytes()
     assert isinstance(store, MemoryWorkspace)
-    return store.files[session_id]
+    return store.files[f"{session_id}.json"]
 
 
 def put_raw(store: SessionStore, session_id: str, raw: bytes) -> None:
@@ -81,7 +81,7 @@ def put_raw(store: SessionStore, session_id: str, raw: bytes) -> None:
         store.session_path(session_id).write_bytes(raw)
     else:
         assert isinstance(store, MemoryWorkspace)
-        store.files[session_id] = raw
+        store.files[f"{session_id}.json"] = raw
 
 
 def copy_session(store: SessionStore, session_id: str, new_id: str) -> None:
@@ -453,7 +453,7 @@ def test_same_answers_behaviour_in_both_twins(tmp_path: Path, monkeypatch: pytes
         store.set_action_status(session_id, "act.x", "deferred", due="2027-01-01", note="later")
         assert store.action_statuses(session_id)["act.x"].due == "2027-01-01"
     assert disk.action_history("1234abcd") == memory.action_history("1234abcd")
-    assert disk.session_path("1234abcd").read_bytes() == memory.files["1234abcd"]
+    assert disk.session_path("1234abcd").read_bytes() == memory.files["1234abcd.json"]
 
 
 def test_action_status_round_trip(store: SessionStore) -> None:
@@ -576,19 +576,26 @@ def test_default_data_dir_is_absolute_and_refuses_empty(
 
 @pytest.mark.parametrize("umask", [0o000, 0o022, 0o077, 0o277])
 def test_modes_whatever_the_umask(tmp_path: Path, umask: int) -> None:
-    """The directory is 0700 and session, lock and workspace-lock files 0600 under any umask."""
+    """The directory is 0700 and session, history, snapshot and lock files 0600 under any umask."""
     old = os.umask(umask)
     try:
         ws = Workspace(tmp_path / "ws")
         session_id = new(ws)
         ws.save_answer(session_id, "q", "a")
         ws.rename(session_id, "Other")
+        ws.add_snapshot(session_id, "s", {"k": 1})
     finally:
         os.umask(old)
     mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
     assert mode(ws.path) == 0o700
     files = sorted(ws.path.iterdir())
-    assert {p.name for p in files} == {f"{session_id}.json", f"{session_id}.json.lock", ".workspace.lock"}
+    assert {p.name for p in files} == {
+        f"{session_id}.json",
+        f"{session_id}.json.lock",
+        f"{session_id}.history.jsonl",
+        f"{session_id}.snap-0001.json",
+        ".workspace.lock",
+    }
     assert {p.name: mode(p) for p in files} == {p.name: 0o600 for p in files}
 
 
@@ -634,22 +641,35 @@ def test_folder_inside_a_classroom_is_refused_as_workspace(tmp_path: Path) -> No
 
 
 def test_file_layout(ws: Workspace) -> None:
-    """A session file is JSON with one table per line, keys sorted, ids as TinyDB doc ids."""
+    """A session file is JSON with one table per line, keys sorted, ids as TinyDB doc ids; the history is a
+    journal of JSON lines whose committed length the session file records; each snapshot is its own file."""
     session_id = new(ws)
     ws.save_answer(session_id, "q", "a", progress={"answered": 1, "total": 2})
+    ws.set_action_status(session_id, "act.x", "done", note="n")
+    ws.add_snapshot(session_id, "first", {"title": "Plan"})
     raw = ws.session_path(session_id).read_bytes()
     lines = raw.decode("ascii").splitlines()
     assert [line.split(":", 1)[0].lstrip("{") for line in lines] == [
+        '"actions"',
         '"answers"',
-        '"history"',
+        '"journal"',
         '"meta"',
         '"snapshots"',
     ]
     data = json.loads(raw)
     assert data["answers"] == {"1": {"question": "q", "value": "a"}}
+    assert data["actions"]["1"]["action"] == "act.x" and data["actions"]["1"]["status"] == "done"
+    journal = (ws.path / f"{session_id}.history.jsonl").read_bytes()
+    assert data["journal"] == {"1": {"bytes": len(journal)}}
+    entries = [json.loads(line) for line in journal.splitlines()]
+    assert [e["kind"] for e in entries] == ["answer", "action"]
+    assert entries[0] == {"at": entries[0]["at"], "kind": "answer", "question": "q", "user": "tester", "value": "a"}
+    assert data["snapshots"] == {"1": {"at": data["snapshots"]["1"]["at"], "label": "first"}}
+    snap = json.loads((ws.path / f"{session_id}.snap-0001.json").read_bytes())
+    assert snap == {"at": data["snapshots"]["1"]["at"], "label": "first", "plan": {"title": "Plan"}}
     meta = data["meta"]["1"]
     assert (
-        list(meta) == sorted(meta) and meta["format"] == 1 and meta["progress"] == {"answered": 1, "total": 2}
+        list(meta) == sorted(meta) and meta["format"] == 2 and meta["progress"] == {"answered": 1, "total": 2}
     )
     assert set(meta) == {
         "created", "format", "id", "name", "progress", "questionnaire_hash", "questionnaire_id",
@@ -688,7 +708,8 @@ def test_unrelated_files_are_ignored(ws: Workspace) -> None:
 
 
 def test_one_durable_write_per_save(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    """save_answers of many answers makes exactly one replace, one file fsync and one directory fsync."""
+    """save_answers of many answers is one commit: one journal append (fsynced), then exactly one replace of the
+    session file, its fsync and one directory fsync."""
     session_id = new(ws)
     replaced: list[str] = []
     synced: list[str] = []
@@ -705,7 +726,7 @@ def test_one_durable_write_per_save(ws: Workspace, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(os, "replace", replace)
     monkeypatch.setattr(os, "fsync", fsync)
     ws.save_answers(session_id, {f"q{n}": n for n in range(20)}, progress={"answered": 20, "total": 20})
-    assert replaced == [f"{session_id}.json"] and synced == ["file", "dir"]
+    assert replaced == [f"{session_id}.json"] and synced == ["file", "file", "dir"]
     replaced.clear()
     synced.clear()
     ws.save_answer(session_id, "q0", 0)  # unchanged: no write at all
@@ -806,17 +827,36 @@ def test_file_corrupted_while_open_is_moved_aside_on_read(ws: Workspace) -> None
     assert ws.notices and ws.sessions() == []
 
 
-def test_bad_history_entry_found_when_history_is_read(ws: Workspace) -> None:
-    """A malformed history entry is reported when the history is read, and the file moved aside."""
+@pytest.mark.parametrize("damage", ["bad entry", "not json", "cut short", "missing"])
+def test_unreadable_history_is_set_aside_and_the_session_kept(ws: Workspace, damage: str) -> None:
+    """A damaged history journal is reported when read and moved aside; answers and statuses stay; a new history
+    starts and later saves work."""
     session_id = new(ws)
     ws.save_answer(session_id, "q", "a")
-    path = ws.session_path(session_id)
-    data = json.loads(path.read_bytes())
-    data["history"]["1"]["user"] = 5
-    path.write_text(json.dumps(data))
-    with pytest.raises(SecplanError, match="history entry"):
-        ws.history(session_id)
-    assert not path.exists() and list(ws.path.glob(f"{session_id}.json.corrupt-*"))
+    ws.set_action_status(session_id, "act.x", "done")
+    journal = ws.path / f"{session_id}.history.jsonl"
+    raw = journal.read_bytes()
+    damaged = {
+        "bad entry": raw.replace(b'"user":"tester"', b'"user":5'),
+        "not json": b"[" + raw[1:],
+        "cut short": raw[:-5],
+        "missing": None,
+    }[damage]
+    if damaged is None:
+        journal.unlink()
+    else:
+        journal.write_bytes(damaged)
+    with pytest.raises(SecplanError, match="history") as caught:
+        ws.history(session_id) if damage != "bad entry" else [ws.action_history(session_id), ws.history(session_id)]
+    assert "intact" in caught.value.message and "Nothing was deleted" in caught.value.message
+    if damaged is not None:
+        (aside,) = ws.path.glob(f"{session_id}.history.jsonl.corrupt-*")
+        assert aside.read_bytes() == damaged and str(aside) in caught.value.message
+    assert ws.answers(session_id) == {"q": "a"} and ws.action_statuses(session_id)["act.x"].status == "done"
+    assert ws.history(session_id) == [] and ws.action_history(session_id) == []
+    ws.save_answer(session_id, "q", "b")
+    assert [h.value for h in ws.history(session_id)] == ["b"]
+    assert [m.id for m in Workspace(ws.path).sessions()] == [session_id]
 
 
 def test_newer_format_is_refused_and_left_in_place(ws: Workspace) -> None:
