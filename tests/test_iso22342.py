@@ -320,10 +320,11 @@ def test_a_cafe_with_a_cloud_till_gets_till_and_cash_controls_early(iso: Questio
     """Till logins, the cash-up, the till's back office and segregation are P1 or P2, owned by finance or IT."""
     ids = _plan_ids(iso, CAFE)
     expected = {"act.ppl.till_logins": "finance", "act.phy.cash_up": "finance", "act.cyb.till_admin": "it",
-                "act.ppl.segregation": "director", "act.ppl.temp_staff": "line_managers"}
+                "act.ppl.segregation": "director"}
     for action_id, owner in expected.items():
         assert action_id in ids, action_id
         assert ids[action_id][0] in ("P1", "P2") and ids[action_id][1] == owner, (action_id, ids[action_id])
+    assert ids["act.ppl.temp_staff"][1] == "line_managers"
     assert "act.gov.get_it_help" in ids
 
 
