@@ -259,7 +259,7 @@ CAFE: dict[str, object] = {
     "profile.people": 8, "profile.premises": "one_site", "profile.shared_building": "no",
     "profile.public_premises": "yes", "profile.remote": "no", "profile.cloud": ["email", "accounting"],
     "profile.servers": "no", "profile.cards": ["terminal"], "profile.till": "cloud_pos",
-    "profile.personal_data": "ordinary", "profile.it_support": "nobody", "profile.security_hours": 4,
+    "profile.personal_data": "ordinary", "profile.it_support": "nobody", "profile.security_hours": 8,
     "profile.valuables": "yes", "profile.incidents": ["none"], "people.till_practice": "no",
     "people.segregation": "no", "people.temp_staff": "no", "physical.cash_up": "partly", "cyber.till_admin": "no",
 }
