@@ -628,3 +628,268 @@ def test_adaptive_table_keeps_a_narrow_table_a_grid_and_stacks_wide_ones() -> No
     assert "┌" not in pairs and "Questionnaire hash: " in pairs
     wide = drawn(AdaptiveTable([f"Column {i}" for i in range(6)], [["x" * 20] * 6]))
     assert "┌" not in wide and "Column 1: " in wide
+
+
+# -- two passes, one count, nothing below the fold ------------------------------------------------------------
+
+PASSES_YAML = """\
+id: twopass
+version: "1"
+title: Two passes
+roles:
+  - {id: manager, title: Manager}
+sections:
+  - id: profile
+    title: Your organisation
+    domain: profile
+    questions:
+      - id: profile.premises
+        essential: true
+        type: single
+        text: Where do you work?
+        why: Premises bring locks, alarms and visitors into the plan.
+        hint: Pick the main site.
+        dont_know: false
+        choices:
+          - {id: home, label: At home}
+          - {id: office, label: In an office}
+      - id: profile.people
+        essential: true
+        type: number
+        text: How many people work here?
+        why: Every person is a login to protect.
+        hint: Count part-timers.
+        min: 1
+        max: 1000
+        dont_know: false
+      - id: profile.notes
+        type: text
+        text: Anything else about the organisation?
+        why: Context helps.
+        hint: One line.
+        dont_know: false
+  - id: cyber
+    title: Cyber security
+    domain: cyber
+    questions:
+      - id: cyber.backup
+        essential: true
+        type: yesno
+        text: Are files backed up every day?
+        why: A backup is the way back from ransomware, theft and mistakes.
+        hint: Ask who set it up.
+        discover: {ask: manager, how: Ask IT.}
+      - id: cyber.mfa
+        type: yesno
+        text: Is there a second sign-in step for email?
+        why: It stops stolen passwords.
+        hint: Look in the admin centre.
+        discover: {ask: manager, how: Ask IT.}
+  - id: physical
+    title: Premises
+    domain: physical
+    when: "profile.premises == 'office'"
+    questions:
+      - id: physical.locks
+        type: yesno
+        text: Are doors locked when the office is empty?
+        why: Locks keep people out.
+        hint: Check every door.
+        discover: {ask: manager, how: Walk round.}
+"""
+
+
+@pytest.fixture
+def twopass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A small questionnaire with essentials in two domains, found through SECPLAN_QUESTIONNAIRES; its id."""
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / "twopass.yaml").write_text(PASSES_YAML, encoding="utf-8")
+    monkeypatch.setenv("SECPLAN_QUESTIONNAIRES", str(folder))
+    return "twopass"
+
+
+def twopass_session(store: SessionStore, name: str = "Acme", scenario: str | None = None) -> SessionMeta:
+    """A new session on the two-pass questionnaire."""
+    questionnaire = catalogue.load("twopass")
+    if scenario is None:
+        return store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    return store.create(name, questionnaire.id, questionnaire.version, questionnaire.content_hash,
+                        scenario=scenario)
+
+
+def title_text(app: SecplanApp) -> str:
+    """The first line of the screen: the title bar."""
+    return screen_text(app).split("\n")[0]
+
+
+async def test_essentials_first_then_a_pause_offering_the_plan_then_the_details(
+    tmp_path: Path, twopass: str
+) -> None:
+    """The essentials of every domain come first, counted as a pass; after the last one the app says the first
+    pass is done and offers the plan (F8) or the details (Enter); the details are counted as their own pass."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = twopass_session(store)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        screen = question_screen(app)
+        assert screen.current == "profile.premises"
+        text = screen_text(app)
+        assert "Essentials: question 1 of 3" in text
+        assert "Essentials 0/3 answered" in title_text(app)
+        assert "0/2" in text and "0/1" in text  # the sidebar counts the same pass: 2 + 1 essentials
+        await keys(pilot, "2")  # an office: the premises section now applies (in the details)
+        assert screen.current == "profile.people"
+        await type_text(pilot, "12")
+        await keys(pilot, "enter")
+        assert screen.current == "cyber.backup"  # the essentials of the next domain, before any detail
+        assert "Essentials 2/3 answered" in title_text(app)
+        await keys(pilot, "1")
+        assert screen.current is None and screen.pause == ("cyber.backup", "profile.notes")
+        text = screen_text(app)
+        assert "First pass done: 3 of 3 essential questions" in text
+        assert "F8 (or p): see the plan now" in text
+        assert "Enter: carry on with the details" in text and "3 questions" in text
+        await keys(pilot, "f5")  # back to the last essential
+        assert screen.current == "cyber.backup"
+        await keys(pilot, "1")  # the same answer again: the pause again
+        assert screen.pause is not None
+        await keys(pilot, "f8")
+        assert isinstance(app.screen, PlanScreen)
+        await keys(pilot, "f5")
+        assert app.screen is screen
+        await keys(pilot, "enter")
+        assert screen.current == "profile.notes"
+        assert "Details: question 1 of 3" in screen_text(app)
+        assert "Details 0/3 answered" in title_text(app)
+
+
+async def test_sidebar_says_does_not_apply_only_once_the_answer_decides(tmp_path: Path, twopass: str) -> None:
+    """Before "where do you work" is answered the premises section depends on answers; "at home" rules it out."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = twopass_session(store)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "depends on answers" in text and "does not apply" not in text
+        await keys(pilot, "1")
+        text = screen_text(app)
+        assert "does not apply" in text and "depends on answers" not in text
+
+
+async def test_refused_number_is_explained_in_the_owners_words(tmp_path: Path, twopass: str) -> None:
+    """A number over the limit is refused with the limit, without the question's id, on screen and in the
+    status line."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = twopass_session(store)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        await keys(pilot, "2")
+        await type_text(pilot, "5000")
+        await keys(pilot, "enter")
+        text = screen_text(app)
+        assert "The answer can be at most 1000." in text
+        assert "profile.people" not in text and "question '" not in text
+        await keys(pilot, *["backspace"] * 4)
+        await keys(pilot, "enter")
+        assert "Type a whole number, such as 12, or skip the question for now." in screen_text(app)
+
+
+async def test_status_line_keeps_the_counts_and_cuts_the_answer(tmp_path: Path) -> None:
+    """After an answer that opens and closes questions, the counts come first and whole; a long answer echo is
+    cut to fit the line."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = starter_session(store)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        screen = question_screen(app)
+        long_name = "Riverside Travel and Holiday Lettings Limited of the Upper Thames Valley and the Cotswolds"
+        assert 80 < len(long_name) <= 120
+        await screen.save("profile.org_name", long_name)
+        await pilot.pause()
+        [status] = [line for line in screen_text(app).split("\n") if "Saved" in line and "\u2026" in line]
+        assert status.startswith(" \u2713 Saved \u00b7 \"Riverside Travel") and len(status.rstrip()) <= 80
+        from secplan_tui.tui.screens.question import saved_status
+
+        line = saved_status("*", "x" * 200, 2, 16, 80).plain
+        assert line.startswith("* Saved · 2 more questions now apply · 16 questions no longer apply · \"")
+        assert len(line) <= 80 and line.endswith("\u2026\"")
+
+
+async def test_page_keys_scroll_the_question_wherever_the_focus_is(tmp_path: Path, twopass: str) -> None:
+    """PgDn and Ctrl+Down scroll the question while the choice list has the focus; PgUp goes back to the top."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = twopass_session(store)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=(80, 12)) as pilot:  # short, so that the question needs scrolling
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        screen = question_screen(app)
+        assert app.focused is not None and app.focused.id == "answer-choices"
+        assert screen.panel.scroll_y == 0 and screen.panel.max_scroll_y > 0
+        await keys(pilot, "pagedown")
+        assert screen.panel.scroll_y > 0
+        assert app.focused.id == "answer-choices"
+        await keys(pilot, "pageup")
+        assert screen.panel.scroll_y == 0
+        await keys(pilot, "ctrl+down")
+        assert screen.panel.scroll_y == 1
+        await keys(pilot, "ctrl+up")
+        assert screen.panel.scroll_y == 0
+
+
+def footer_keys(app: SecplanApp) -> list[str]:
+    """The keys the footer shows now."""
+    return [binding.key for (_, binding, enabled, _) in app.screen.active_bindings.values()
+            if binding.show and enabled]
+
+
+async def test_footer_keeps_the_keys_that_fit(tmp_path: Path, twopass: str) -> None:
+    """At 60 columns the footer shows fewer keys, in one line; a teaching exercise at 80 columns shows F12."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = twopass_session(store)
+    learner = twopass_session(store, "Ann", scenario="bike_shop")
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        shown = footer_keys(app)
+        assert "f2" in shown and "f8" in shown and "ctrl+s" not in shown
+        footer = screen_text(app).rstrip("\n").split("\n")[-1]
+        assert "F8 Plan" in footer and "F2 Don't know" in footer
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.open_session(learner.id)
+        await pilot.pause()
+        await pilot.press("escape")  # the briefing opens first in a new exercise
+        await pilot.pause()
+        footer = screen_text(app).rstrip("\n").split("\n")[-1]
+        assert "F12 Check" in footer and "F10 Briefing" in footer
+
+
+async def test_new_session_dialog_says_how_long_each_questionnaire_takes(tmp_path: Path, twopass: str) -> None:
+    """Each questionnaire shows its first pass and its whole length in questions and minutes; the starter is
+    named the older short questionnaire."""
+    from secplan_tui.engine import ESSENTIALS, Flow
+
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    app = new_app(store, tmp_path)
+    flow = Flow(catalogue.load("twopass"), {})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await keys(pilot, "n")
+        assert isinstance(app.screen, NewSessionDialog)
+        dialog = app.screen
+        text = "\n".join(dialog._entry_prompt(index).plain for index in range(len(dialog.entries)))
+        assert f"Two passes\n    first pass: 3 questions, about {flow.minutes_left(ESSENTIALS)} min\n" \
+               "    in all: up to 6 questions, 1 min" in text
+        assert "Starter security plan\n    the older short questionnaire\n    in all: up to" in text
+        assert "first pass: 3 questions" in screen_text(app)  # the first entries show whole

@@ -133,7 +133,7 @@ class QuestionScreen(SecplanScreen[None]):
         Binding("ctrl+up", "scroll_question(-2)", "Scroll up", show=False, priority=True, id="question.line_up"),
         Binding("ctrl+down", "scroll_question(2)", "Scroll down", show=False, priority=True,
                 id="question.line_down"),
-        Binding("enter", "details", "Details", show=False, id="question.details",
+        Binding("enter", "details", "Details", key_display="Enter", id="question.details",
                 tooltip="After the essentials: carry on with the details"),
     ]
 
@@ -171,6 +171,8 @@ class QuestionScreen(SecplanScreen[None]):
 
     def on_screen_resume(self) -> None:
         self._update_progress()
+        if self.pause is not None or self.current is None:
+            self.call_after_refresh(self.set_focus, None)  # Enter is for the screen, not a section in the sidebar
 
     def on_resize(self) -> None:
         self._fit_footer()
