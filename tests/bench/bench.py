@@ -70,6 +70,7 @@ def bench_saves(stored: int, saves: int, base: Path) -> list[tuple[int, float]]:
     items = [(k, v) for k, v in answers.items() if v != "dont_know" and questionnaire.question(k).dont_know]  # type: ignore[union-attr]
     ws.save_answers(target.id, answers, progress={"answered": len(items), "total": len(items)})
     history = len(ws.history(target.id))
+    os.sync()  # creating the sessions wrote many files: let them reach the disk before the measured saves
     times: list[tuple[int, float]] = []
     for i in range(saves):
         # Every save changes a value (the store skips a save that changes nothing): alternate each answer with
@@ -126,6 +127,7 @@ def bench_aged(saves: int, base: Path) -> tuple[dict[tuple[int, int], list[float
                 ws.add_snapshot(meta.id, f"review {2026 + n}", plan)
             sessions[snapshots, history] = ws, meta.id
             lengths[snapshots, history] = len(ws.history(meta.id))
+    os.sync()  # the set-up's writes reach the disk now, not during the measured saves
     times: dict[tuple[int, int], list[float]] = {key: [] for key in sessions}
     for i in range(saves):
         qid, value = items[i % len(items)]
