@@ -154,3 +154,55 @@ def test_check_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_pat
     session = learner_session(store, answers)
     assert snap_compare(snapshot_app(store, tmp_path, session), terminal_size=(80, 24),
                         run_before=open_document("f12"))
+
+
+@pytest.fixture
+def twopass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The small two-pass questionnaire of the pilot tests, found through SECPLAN_QUESTIONNAIRES; its id."""
+    from tests.test_tui import PASSES_YAML
+
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / "twopass.yaml").write_text(PASSES_YAML, encoding="utf-8")
+    monkeypatch.setenv("SECPLAN_QUESTIONNAIRES", str(folder))
+    return "twopass"
+
+
+def twopass_session(store: MemoryWorkspace, answers: dict[str, Any]) -> str:
+    """A session on the two-pass questionnaire with some answers."""
+    questionnaire = catalogue.load("twopass")
+    meta = store.create("Corner Bakery", questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    if answers:
+        store.save_answers(meta.id, answers, progress=progress_of(questionnaire, answers))
+    return meta.id
+
+
+def test_essentials_question_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path,
+                                    twopass: str) -> None:
+    """The essentials pass: its own count and time left in the header and the sidebar, a section that waits."""
+    session = twopass_session(store, {})
+    assert snap_compare(snapshot_app(store, tmp_path, session), terminal_size=(80, 24))
+
+
+async def _finish_essentials(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.press("1")  # the last essential question
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, QuestionScreen) and screen.pause is not None
+
+
+def test_first_pass_done(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path, twopass: str) -> None:
+    """After the last essential: the first plan is offered (F8), or the details (Enter)."""
+    session = twopass_session(store, {"profile.premises": "office", "profile.people": 12})
+    assert snap_compare(snapshot_app(store, tmp_path, session), terminal_size=(80, 24),
+                        run_before=_finish_essentials)
+
+
+def test_first_pass_done_linux_console_60x20(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path,
+                                             twopass: str) -> None:
+    """The same at 60x20 on the Linux console: the header and the footer fit on one line each."""
+    session = twopass_session(store, {"profile.premises": "office", "profile.people": 12})
+    app = snapshot_app(store, tmp_path, session)
+    configure_from_environment(app, {"TERM": "linux", "NO_COLOR": "1"})
+    assert snap_compare(app, terminal_size=(60, 20), run_before=_finish_essentials)

@@ -46,7 +46,8 @@ def shown_pass(flow: Flow, current: str | None) -> str:
 def progress_text(flow: Flow, current: str | None) -> str:
     """The one count: answered of the questions of the current pass that apply now, and the time left.
 
-    "Essentials 11/38 answered · 14 min left"; a questionnaire asked in one pass has no pass name.
+    "Essentials 11/38 · 14 min left" (the question says "Essentials: question 12 of 38"); a questionnaire asked
+    in one pass has no pass name: "11/38 · 14 min left".
     """
     pass_ = shown_pass(flow, current)
     if pass_ not in (ESSENTIALS, DETAILS):
@@ -54,9 +55,9 @@ def progress_text(flow: Flow, current: str | None) -> str:
         return f"all {visible} answered"
     answered, visible = flow.pass_counts(pass_)
     minutes = flow.minutes_left(pass_)
-    label = pass_.capitalize() + " " if flow.has_essentials else ""
     left = f" · {minutes} min left" if minutes else ""
-    return f"{label}{answered}/{visible} answered{left}"
+    label = f"{pass_.capitalize()} " if flow.has_essentials else ""
+    return f"{label}{answered}/{visible}{left}"
 
 
 def saved_status(mark: str, answer: str, opened: int, closed: int, width: int) -> Content:
@@ -321,7 +322,7 @@ class QuestionScreen(SecplanScreen[None]):
             section = self.controller.question(self.current).section
         sidebar = self.query_one("#sidebar", SectionSidebar)
         # One count everywhere: the sidebar counts the pass the header counts.
-        pass_ = shown_pass(flow, self.current)
+        pass_ = shown_pass(flow, self.pause[0] if self.pause is not None else self.current)
         if pass_ == ESSENTIALS:
             sidebar.show_progress(flow.progress(ESSENTIALS), section, "in the details")
         elif pass_ == DETAILS and flow.has_essentials:
@@ -329,7 +330,8 @@ class QuestionScreen(SecplanScreen[None]):
         else:
             sidebar.show_progress(flow.progress(), section)
         meta = self.controller.meta
-        self.query_one(TitleBar).set_title(join(styled(meta.name, "bold"), " · ", progress_text(flow, self.current)))
+        shown = self.pause[0] if self.pause is not None else self.current
+        self.query_one(TitleBar).set_title(join(styled(meta.name, "bold"), " · ", progress_text(flow, shown)))
 
     def _status(self, content: Content) -> None:
         self.query_one("#status", Static).update(content)
