@@ -366,3 +366,33 @@ def test_no_role_is_titled_just_owner(iso: Questionnaire) -> None:
     """No role title or case reads just "Owner", which would clash with an action's owner."""
     for role in iso.roles:
         assert role.title != "Owner" and all(c.title != "Owner" for c in role.cases), role.id
+
+
+GATE_BASES: list[dict[str, object]] = [
+    {"profile.org_name": "X", "profile.sector": "retail", "profile.headcount": "small", "profile.people": 20,
+     "profile.premises": "multi_site", "profile.it_support": "provider", "profile.till": "cloud_pos",
+     "profile.cloud": ["email", "files"], "profile.cards": ["terminal"], "profile.servers": "yes"},
+    {"profile.org_name": "Y", "profile.sector": "professional", "profile.headcount": "micro", "profile.people": 3,
+     "profile.premises": "one_site", "profile.it_support": "nobody"},
+]
+
+
+@pytest.mark.parametrize("base", GATE_BASES, ids=["multi-site shop", "micro office"])
+def test_dont_know_on_a_profile_gate_shows_every_follow_up(iso: Questionnaire, base: dict[str, object]) -> None:
+    """For every profile question that offers "don't know", that answer shows each question some real answer
+    would show, so the plan is not silent where the owner is unsure (unknown cards show the card questions)."""
+    gates = [q for q in iso.sections[0].questions if q.dont_know]
+    assert {"profile.cards", "profile.servers", "profile.till", "profile.shared_building"} <= {q.id for q in gates}
+    for gate in gates:
+        if gate.type.value == "multi":
+            values: list[object] = [[c.id for c in gate.choices if not c.exclusive]] + [[c.id] for c in gate.choices]
+        elif gate.type.value == "number":
+            values = [1, 2, 5, 50]
+        elif gate.choices:
+            values = [c.id for c in gate.choices]
+        else:
+            continue
+        unsure = {q.id for q in Flow(iso, {**base, gate.id: "dont_know"}).visible_questions()}
+        for value in values:
+            shown = {q.id for q in Flow(iso, {**base, gate.id: value}).visible_questions()}
+            assert shown <= unsure, (gate.id, value, sorted(shown - unsure))
