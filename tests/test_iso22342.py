@@ -16,7 +16,7 @@ import pytest
 from secplan_tui import catalogue, controls
 from secplan_tui.answers import read_answers
 from secplan_tui.engine import Flow
-from secplan_tui.model import DOMAINS, EFFORTS, SKILLS, Questionnaire
+from secplan_tui.model import DOMAINS, EFFORTS, SKILLS, AnswerValue, Questionnaire
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
 from secplan_tui.validate import validate_path
 
@@ -38,7 +38,7 @@ def iso() -> Questionnaire:
     return catalogue.load("iso22342")
 
 
-def answers_of(q: Questionnaire, case: str) -> dict[str, object]:
+def answers_of(q: Questionnaire, case: str) -> dict[str, AnswerValue]:
     return dict(read_answers(str(EXAMPLES / CASES[case]), q).answers)
 
 
@@ -149,7 +149,7 @@ def test_accountancy_answers_every_visible_question(iso: Questionnaire) -> None:
 
 def test_micro_business_owners(iso: Questionnaire) -> None:
     """Role titles follow the profile and never read just "Owner": a one-person business is "You"."""
-    base = {"profile.headcount": "micro", "profile.people": 3}
+    base: dict[str, AnswerValue] = {"profile.headcount": "micro", "profile.people": 3}
     plan = compile_plan(iso, {**base, "profile.it_support": "provider"}, PLAN_DATE)
     titles = {r.id: r.title for r in plan.roles}
     assert titles.get("it") == "IT provider, with the business owner"
@@ -219,7 +219,7 @@ def _answer_files() -> list[Path]:
     return files
 
 
-def _dont_know_everywhere(iso: Questionnaire, base: dict[str, object]) -> dict[str, object]:
+def _dont_know_everywhere(iso: Questionnaire, base: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
     """The base answers, then "don't know" (or the first choice where it is not offered) to every question shown."""
     answers = dict(base)
     for _ in range(8):
@@ -254,7 +254,7 @@ def test_essentials_pass_of_each_scenario_is_short(iso: Questionnaire, path: Pat
     assert len([q for q in flow.visible_questions() if q.essential]) <= ESSENTIALS_AT_MOST
 
 
-CAFE: dict[str, object] = {
+CAFE: dict[str, AnswerValue] = {
     "profile.org_name": "The Corner Café", "profile.sector": "hospitality", "profile.headcount": "micro",
     "profile.people": 8, "profile.premises": "one_site", "profile.shared_building": "no",
     "profile.public_premises": "yes", "profile.remote": "no", "profile.cloud": ["email", "accounting"],
@@ -264,7 +264,7 @@ CAFE: dict[str, object] = {
     "people.segregation": "no", "people.temp_staff": "no", "physical.cash_up": "partly", "cyber.till_admin": "no",
 }
 
-LEASED_FLOOR: dict[str, object] = {
+LEASED_FLOOR: dict[str, AnswerValue] = {
     "profile.org_name": "Leased floor Ltd", "profile.sector": "professional", "profile.headcount": "small",
     "profile.people": 25, "profile.premises": "one_site", "profile.shared_building": "yes",
     "profile.landlord_provides": ["reception", "perimeter", "alarm"], "profile.public_premises": "appointment",
@@ -276,13 +276,13 @@ LEASED_FLOOR: dict[str, object] = {
     "profile.org_name": "Unknown", "profile.sector": "other", "profile.headcount": "medium",
     "profile.premises": "multi_site", "profile.it_support": "nobody"})])
 def test_essentials_pass_stays_short_for_other_organisations(iso: Questionnaire, name: str,
-                                                             base: dict[str, object]) -> None:
+                                                             base: dict[str, AnswerValue]) -> None:
     """A café, a firm on a leased floor and one that answers "don't know" everywhere: at most 40 essentials."""
     flow = Flow(iso, _dont_know_everywhere(iso, base))
     assert len([q for q in flow.visible_questions() if q.essential]) <= ESSENTIALS_AT_MOST, name
 
 
-def _plan_ids(iso: Questionnaire, answers: dict[str, object]) -> dict[str, tuple[str, str]]:
+def _plan_ids(iso: Questionnaire, answers: dict[str, AnswerValue]) -> dict[str, tuple[str, str]]:
     plan = compile_plan(iso, answers, PLAN_DATE)
     return {a.id: (a.priority, a.owner) for a in plan.actions()}
 
@@ -297,9 +297,10 @@ def test_a_sole_trader_at_home_is_asked_about_paper_and_screen_locks(iso: Questi
 
 def test_staff_records_alone_bring_a_breach_procedure(iso: Questionnaire) -> None:
     """An organisation holding personal data only about its staff is asked about, and gets, breach steps."""
-    answers = {"profile.headcount": "small", "profile.people": 30, "profile.premises": "one_site",
-               "profile.personal_data": "none", "profile.staff_data": "yes", "information.breach_procedure": "no",
-               "cyber.incident_plan": "no"}
+    answers: dict[str, AnswerValue] = {
+        "profile.headcount": "small", "profile.people": 30, "profile.premises": "one_site",
+        "profile.personal_data": "none", "profile.staff_data": "yes", "information.breach_procedure": "no",
+        "cyber.incident_plan": "no"}
     assert Flow(iso, answers).is_visible("information.breach_procedure")
     ids = _plan_ids(iso, answers)
     assert "act.inf.breach_procedure" in ids and "act.cyb.incident_plan" in ids
@@ -368,7 +369,7 @@ def test_no_role_is_titled_just_owner(iso: Questionnaire) -> None:
         assert role.title != "Owner" and all(c.title != "Owner" for c in role.cases), role.id
 
 
-GATE_BASES: list[dict[str, object]] = [
+GATE_BASES: list[dict[str, AnswerValue]] = [
     {"profile.org_name": "X", "profile.sector": "retail", "profile.headcount": "small", "profile.people": 20,
      "profile.premises": "multi_site", "profile.it_support": "provider", "profile.till": "cloud_pos",
      "profile.cloud": ["email", "files"], "profile.cards": ["terminal"], "profile.servers": "yes"},
@@ -378,14 +379,15 @@ GATE_BASES: list[dict[str, object]] = [
 
 
 @pytest.mark.parametrize("base", GATE_BASES, ids=["multi-site shop", "micro office"])
-def test_dont_know_on_a_profile_gate_shows_every_follow_up(iso: Questionnaire, base: dict[str, object]) -> None:
+def test_dont_know_on_a_profile_gate_shows_every_follow_up(iso: Questionnaire, base: dict[str, AnswerValue]) -> None:
     """For every profile question that offers "don't know", that answer shows each question some real answer
     would show, so the plan is not silent where the owner is unsure (unknown cards show the card questions)."""
     gates = [q for q in iso.sections[0].questions if q.dont_know]
     assert {"profile.cards", "profile.servers", "profile.till", "profile.shared_building"} <= {q.id for q in gates}
     for gate in gates:
         if gate.type.value == "multi":
-            values: list[object] = [[c.id for c in gate.choices if not c.exclusive]] + [[c.id] for c in gate.choices]
+            values: list[AnswerValue] = [[c.id for c in gate.choices if not c.exclusive]]
+            values += [[c.id] for c in gate.choices]
         elif gate.type.value == "number":
             values = [1, 2, 5, 50]
         elif gate.choices:
