@@ -1,4 +1,22 @@
-"""The answers file (``answers import`` / ``answers export``): read, check every entry, and write it back."""
+"""The answers file (``answers import`` / ``answers export``): read, check every entry, and write it back.
+
+The file, YAML or JSON::
+
+    questionnaire: iso22342          # the questionnaire id
+    version: "1.0"                   # the questionnaire version (another version is read, with a note)
+    answers:
+      cyber.mfa: partly              # a choice id, a list of choice ids, a number, a text, dont_know or
+      profile.people: 12             # not_applicable
+      cyber.backup:                  # or a mapping: the value and a note saying where it came from, who to ask
+        value: weekly
+        note: "Checked with Sam, March 2025"
+
+A note is one line of text (line breaks become spaces; escape sequences and control characters are removed), at
+most 1,000 characters. On import, an answer given with a note replaces the stored note; an answer given without
+one keeps the note it had. Export writes the mapping form for answers that have a note, the short form otherwise.
+Export may add ``session`` (its id and name); import needs no more than ``questionnaire``, ``version`` and
+``answers``.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +49,8 @@ class AnswerFile:
     answers: dict[str, AnswerValue]
     notes: list[str] = field(default_factory=list)
     """Things the user should know that are not errors (another version, answers to hidden questions)."""
+    answer_notes: dict[str, str] = field(default_factory=dict)
+    """The notes given with some answers (``{value, note}`` entries), by question id, cleaned."""
 
 
 def read_answers(
@@ -68,6 +88,7 @@ def read_answers(
                      f"this is version {questionnaire.version}")
     raw_answers = data.get("answers")
     answers: dict[str, AnswerValue] = {}
+    answer_notes: dict[str, str] = {}
     if raw_answers is None:
         errors.append(f"{path}:{data.line}: missing 'answers' (question id: value lines)")
     elif not isinstance(raw_answers, YMap):
@@ -82,6 +103,13 @@ def read_answers(
                 hint = f"; did you mean '{near[0]}'?" if near else ""
                 errors.append(f"{path}:{line}: unknown question '{clean_text(key)}'{hint}")
                 continue
+            if isinstance(value, YMap):
+                value, note, problem = _value_and_note(value)
+                if problem:
+                    errors.append(f"{path}:{line}: question '{key}': {problem}")
+                    continue
+                if note is not None:
+                    answer_notes[key] = note
             if value is None:
                 errors.append(f"{path}:{line}: question '{key}' has no value; give one or remove the line")
                 continue
@@ -106,14 +134,42 @@ def read_answers(
         verb = "belongs to a question" if len(hidden) == 1 else "belong to questions"
         notes.append(f"{len(hidden)} answer{'s' if len(hidden) != 1 else ''} {verb} hidden by other answers and "
                      f"stay{'s' if len(hidden) == 1 else ''} out of the plan until shown: {', '.join(hidden)}")
-    return AnswerFile(str(qid), str(version or ""), answers, notes)
+    kept_notes = {k: v for k, v in answer_notes.items() if k in answers}
+    return AnswerFile(str(qid), str(version or ""), answers, notes, kept_notes)
+
+
+def _value_and_note(entry: YMap) -> tuple[object, str | None, str]:
+    """The value and the cleaned note of a ``{value, note}`` answer entry, or a problem to report."""
+    from secplan_tui.store import MAX_NOTE_LENGTH  # the store's limit; imported here, where a session is at hand
+
+    unknown = [k for k in entry if k not in ("value", "note")]
+    if unknown:
+        return None, None, f"unknown field '{clean_text(str(unknown[0]))}' in its entry; use 'value' and 'note'"
+    if "value" not in entry:
+        return None, None, "its entry has a 'note' but no 'value'; give the answer as 'value'"
+    raw_note = entry.get("note")
+    if raw_note is None:
+        return entry["value"], None, ""
+    if not isinstance(raw_note, str | int | float) or isinstance(raw_note, bool):
+        return None, None, "its 'note' must be text"
+    note = clean_text(str(raw_note)).strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        return None, None, f"its note is {len(note)} characters long; keep it to {MAX_NOTE_LENGTH} or fewer"
+    return entry["value"], note, ""
 
 
 def export_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], fmt: str,
-                   session: Mapping[str, str] | None = None) -> str:
-    """The answers file for a session, in questionnaire order, as YAML or JSON text."""
+                   session: Mapping[str, str] | None = None, notes: Mapping[str, str] | None = None) -> str:
+    """The answers file for a session, in questionnaire order, as YAML or JSON text.
+
+    An answer with a note (``notes``, by question id) is written as ``{value, note}``; see the module docstring.
+    """
     order = {q.id: i for i, q in enumerate(questionnaire.questions())}
-    ordered = dict(sorted(answers.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    notes = notes or {}
+    ordered: dict[str, object] = {
+        k: {"value": v, "note": notes[k]} if notes.get(k) else v
+        for k, v in sorted(answers.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    }
     doc: dict[str, object] = {"questionnaire": questionnaire.id, "version": questionnaire.version}
     if session:
         doc["session"] = dict(session)

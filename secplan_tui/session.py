@@ -40,6 +40,11 @@ class SessionController:
         """Every stored answer, hidden ones included."""
         return dict(self._answers)
 
+    @property
+    def answer_notes(self) -> dict[str, str]:
+        """The notes of the answers that have one, by question id, read from the store."""
+        return self.store.answer_notes(self.session_id)
+
     def reload(self) -> None:
         """Read the answers again from the store (another process may have changed them)."""
         self.meta = self.store.meta(self.session_id)
@@ -57,8 +62,9 @@ class SessionController:
             raise InvalidInput("Unknown question", f"no question '{question_id}' in '{self.questionnaire.id}'")
         return question
 
-    def answer(self, question_id: str, value: object) -> AnswerValue:
-        """Check a value and save it durably; returns the stored form.
+    def answer(self, question_id: str, value: object, note: str | None = None) -> AnswerValue:
+        """Check a value and save it durably (with a note if given: None keeps the answer's note, "" removes it);
+        returns the stored form.
 
         Raises:
             InvalidInput: the value does not fit the question (nothing is saved).
@@ -66,7 +72,12 @@ class SessionController:
         """
         stored = check_answer(self.question(question_id), value)
         answers = {**self._answers, question_id: stored}
-        self._save(answers, question_id, stored)
+        self.meta = self.store.save_answer(
+            self.session_id, question_id, stored, progress=self._progress, note=note
+        )
+        # Only after the store returned: the answer is on disk.
+        self._answers = answers
+        self.flow = Flow(self.questionnaire, answers)
         return stored
 
     def clear(self, question_id: str) -> None:
@@ -89,16 +100,12 @@ class SessionController:
         """
         parsed = read_answers(path, self.questionnaire, self._answers)
         answers = {**self._answers, **parsed.answers}
-        self.meta = self.store.save_answers(self.session_id, parsed.answers, progress=self._progress)
+        self.meta = self.store.save_answers(
+            self.session_id, parsed.answers, progress=self._progress, notes=parsed.answer_notes
+        )
         self._answers = answers
         self.flow = Flow(self.questionnaire, answers)
         return parsed
-
-    def _save(self, answers: dict[str, AnswerValue], question_id: str, stored: AnswerValue) -> None:
-        self.meta = self.store.save_answer(self.session_id, question_id, stored, progress=self._progress)
-        # Only after the store returned: the answer is on disk.
-        self._answers = answers
-        self.flow = Flow(self.questionnaire, answers)
 
     def _progress(self, answers: Mapping[str, AnswerValue]) -> dict[str, int]:
         """Progress counted from every answer the session holds; the store calls it inside its lock, so the

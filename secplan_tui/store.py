@@ -69,7 +69,7 @@ import sys
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -251,6 +251,8 @@ class HistoryEntry:
     """When, ISO-8601 UTC."""
     user: str
     """Who: the OS user of the process that saved it."""
+    note: str = ""
+    """The answer's note after this change ("" when it has none): where the answer came from, who to ask."""
 
 
 @dataclass(frozen=True)
@@ -323,14 +325,21 @@ class SessionStore(Protocol):
         """Every change of every answer, oldest first."""
         ...
 
+    def answer_notes(self, session_id: str) -> dict[str, str]:
+        """The notes of the answers that have one, by question id."""
+        ...
+
     def save_answer(
         self,
         session_id: str,
         question_id: str,
         value: AnswerValue,
         progress: Progress = None,
+        *,
+        note: str | None = None,
     ) -> SessionMeta:
-        """Save one answer, its history entry and the meta update in one durable write; return the meta."""
+        """Save one answer (and its note: None keeps it, "" removes it), its history entry and the meta update
+        in one durable write; return the meta."""
         ...
 
     def clear_answer(self, session_id: str, question_id: str, progress: Progress = None) -> SessionMeta:
@@ -342,8 +351,10 @@ class SessionStore(Protocol):
         session_id: str,
         answers: Mapping[str, AnswerValue],
         progress: Progress = None,
+        *,
+        notes: Mapping[str, str] | None = None,
     ) -> SessionMeta:
-        """Save many answers in one durable write, all or nothing; returns the new meta."""
+        """Save many answers (and notes for some of them) in one durable write, all or nothing."""
         ...
 
     def update_meta(
@@ -754,7 +765,11 @@ def _check_tables(data: object, session_id: str) -> Tables:
     answered: set[str] = set()
     for doc in tables.get("answers", {}).values():
         question = doc.get("question")
-        if not isinstance(question, str) or not _valid_value(doc.get("value")):
+        if (
+            not isinstance(question, str)
+            or not _valid_value(doc.get("value"))
+            or not isinstance(doc.get("note", ""), str)
+        ):
             raise _Unreadable(f"an answer in it is malformed: {_show(repr(doc))}")
         if question in answered:
             raise _Unreadable(f"question {_show(question)} is answered twice in it")
@@ -790,7 +805,10 @@ def _history_entry(doc: dict[str, Any]) -> HistoryEntry:
         or not isinstance(user, str)
     ):
         raise _Unreadable(f"a history entry in it is malformed: {_show(repr(doc))}")
-    return HistoryEntry(question=question, value=value, at=at, user=user)
+    note = doc.get("note", "")
+    if not isinstance(note, str):
+        raise _Unreadable(f"a history entry in it has a note that is not text: {_show(repr(doc))}")
+    return HistoryEntry(question=question, value=value, at=at, user=user, note=note)
 
 
 def _is_format1(tables: Tables) -> bool:
@@ -831,9 +849,27 @@ def _parse_journal(raw: bytes, name: str) -> list[dict[str, Any]]:
     return entries
 
 
-def _answer_change(question_id: str, value: AnswerValue | None, at: str, user: str) -> dict[str, Any]:
-    """A journal entry for one change of one answer (None: cleared)."""
-    return {"kind": "answer", "question": question_id, "value": value, "at": at, "user": user}
+def _answer_change(
+    question_id: str, value: AnswerValue | None, at: str, user: str, note: str = ""
+) -> dict[str, Any]:
+    """A journal entry for one change of one answer (None: cleared), with the answer's note if it has one."""
+    entry = {"kind": "answer", "question": question_id, "value": value, "at": at, "user": user}
+    if note:
+        entry["note"] = note
+    return entry
+
+
+def _set_answer(value: AnswerValue, note: str) -> Callable[[MutableMapping[Any, Any]], None]:
+    """A TinyDB update that sets an answer's value and note (no ``note`` key when it has none)."""
+
+    def update(doc: MutableMapping[Any, Any]) -> None:
+        doc["value"] = value
+        if note:
+            doc["note"] = note
+        else:
+            doc.pop("note", None)
+
+    return update
 
 
 def _snapshot_payload(label: str, at: str, plan: Mapping[str, Any]) -> bytes:
@@ -1673,6 +1709,11 @@ class _StoreBase(ABC):
         tables = self._read(session_id)
         return {doc["question"]: doc["value"] for _, doc in _table_docs(tables, "answers")}
 
+    def answer_notes(self, session_id: str) -> dict[str, str]:
+        """The notes of the current answers that have one, by question id, in the order first answered."""
+        tables = self._read(session_id)
+        return {doc["question"]: doc["note"] for _, doc in _table_docs(tables, "answers") if doc.get("note")}
+
     def history(self, session_id: str) -> list[HistoryEntry]:
         """Every change of every answer, oldest first.
 
@@ -1694,8 +1735,13 @@ class _StoreBase(ABC):
         clear: tuple[str, ...],
         progress: Progress,
         what: str,
+        notes: Mapping[str, str] | None = None,
     ) -> SessionMeta:
-        """Apply answer changes, their history entries and the meta update in one locked, durable write."""
+        """Apply answer changes, their history entries and the meta update in one locked, durable write.
+
+        ``notes`` gives a new note for some of ``values`` ("" removes it); the others keep theirs.
+        """
+        notes = notes or {}
         with self._edit(session_id, what) as (db, changes):
             answers = db.table("answers")
             current = {doc["question"]: doc for doc in answers.all()}
@@ -1703,13 +1749,15 @@ class _StoreBase(ABC):
             new_answers: list[dict[str, Any]] = []
             for question_id, value in values.items():
                 doc = current.get(question_id)
-                if doc is not None and _same(doc["value"], value):
+                old_note = doc.get("note", "") if doc is not None else ""
+                note = notes.get(question_id, old_note)
+                if doc is not None and _same(doc["value"], value) and note == old_note:
                     continue
                 if doc is None:
-                    new_answers.append({"question": question_id, "value": value})
+                    new_answers.append({"question": question_id, "value": value, **({"note": note} if note else {})})
                 else:
-                    answers.update({"value": value}, doc_ids=[doc.doc_id])
-                changes.journal.append(_answer_change(question_id, value, now, user))
+                    answers.update(_set_answer(value, note), doc_ids=[doc.doc_id])
+                changes.journal.append(_answer_change(question_id, value, now, user, note))
             for question_id in clear:
                 doc = current.get(question_id)
                 if doc is not None:
@@ -1742,8 +1790,14 @@ class _StoreBase(ABC):
         question_id: str,
         value: AnswerValue,
         progress: Progress = None,
+        *,
+        note: str | None = None,
     ) -> SessionMeta:
         """Save one answer, its history entry and the meta update in one durable write.
+
+        ``note`` (optional) says where the answer came from or who to ask: None keeps the answer's note, ""
+        removes it, text replaces it (cleaned of escape sequences and control characters, on one line, at most
+        :data:`MAX_NOTE_LENGTH` characters). A new note on the same value is a change, with its history entry.
 
         Saving the value the question already has writes nothing. Returns only once the save is on disk.
         ``progress`` (see :data:`Progress`) may be a function counting progress from the session's answers: it
@@ -1761,6 +1815,7 @@ class _StoreBase(ABC):
             (),
             _checked_progress(progress),
             f"The answer to {_show(question_id)}",
+            None if note is None else {question_id: _check_note(note)},
         )
 
     def clear_answer(self, session_id: str, question_id: str, progress: Progress = None) -> SessionMeta:
@@ -1779,11 +1834,28 @@ class _StoreBase(ABC):
         session_id: str,
         answers: Mapping[str, AnswerValue],
         progress: Progress = None,
+        *,
+        notes: Mapping[str, str] | None = None,
     ) -> SessionMeta:
-        """Save many answers in one durable write: all values are checked first, then all saved or none."""
+        """Save many answers in one durable write: all values are checked first, then all saved or none.
+
+        ``notes`` gives notes for some of these answers (as :meth:`save_answer`'s ``note``); the others keep theirs.
+
+        Raises:
+            InvalidInput: a bad question id, value or note, or a note for a question not among ``answers``.
+        """
         checked = {_check_question_id(q): _check_value(q, v) for q, v in answers.items()}
+        checked_notes = {q: _check_note(n) for q, n in (notes or {}).items()}
+        stray = sorted(set(checked_notes) - set(checked))
+        if stray:
+            raise InvalidInput(
+                "Note without an answer",
+                f"a note is given for {', '.join(map(_show, stray))} but no answer; give the answer with its note.",
+            )
         count = f"{len(checked)} answer{'s' if len(checked) != 1 else ''}"
-        return self._change_answers(session_id, checked, (), _checked_progress(progress), f"The {count}")
+        return self._change_answers(
+            session_id, checked, (), _checked_progress(progress), f"The {count}", checked_notes
+        )
 
     def update_meta(
         self,

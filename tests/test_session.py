@@ -166,3 +166,51 @@ def test_an_answer_that_completes_the_session_is_one_write(
     monkeypatch.setattr(os, "replace", replace)
     c.answer("profile.org_name", "Acme")
     assert len(replaced) == 1 and ws.meta(c.session_id).status == "complete"
+
+
+def test_answers_file_notes_round_trip(store: SessionStore, starter: Questionnaire, tmp_path: Path) -> None:
+    """An answers file may give an answer as {value, note}; import saves the note, export writes it back, and an
+    answer given without a note keeps the note it had."""
+    from secplan_tui.answers import export_answers
+
+    c = controller(store, starter)
+    c.answer("profile.org_name", "Acme", note="from the letterhead")
+    source = tmp_path / "answers.yaml"
+    source.write_text(
+        "questionnaire: starter\nanswers:\n"
+        "  profile.org_name: Acme Ltd\n"
+        "  profile.premises:\n    value: office\n    note: \"Lease signed 2024 \\e[31m\"\n"
+    )
+    parsed = c.import_file(str(source))
+    assert parsed.answer_notes == {"profile.premises": "Lease signed 2024"}  # the escape sequence is gone
+    notes = c.answer_notes
+    assert notes == {"profile.org_name": "from the letterhead", "profile.premises": "Lease signed 2024"}
+    text = export_answers(starter, c.answers, "yaml", notes=notes)
+    assert "  profile.premises:\n    value: office\n    note: Lease signed 2024\n" in text
+    again = tmp_path / "again.yaml"
+    again.write_text(text)
+    c.answer("profile.org_name", "Changed", note="")
+    c.import_file(str(again))
+    assert c.answers["profile.org_name"] == "Acme Ltd" and c.answer_notes == notes
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ("{value: office, notes: x}", "unknown field 'notes'"),
+        ("{note: only a note}", "no 'value'"),
+        ("{value: office, note: [a, b]}", "must be text"),
+        ("{value: office, note: " + "x" * 1001 + "}", "1000 or fewer"),
+    ],
+)
+def test_bad_note_entries_are_refused_with_file_and_line(
+    store: SessionStore, starter: Questionnaire, tmp_path: Path, entry: str, problem: str
+) -> None:
+    """A malformed {value, note} entry is reported at its line and nothing is imported."""
+    c = controller(store, starter)
+    source = tmp_path / "bad.yaml"
+    source.write_text(f"questionnaire: starter\nanswers:\n  profile.org_name: Acme\n  profile.premises: {entry}\n")
+    with pytest.raises(InvalidInput) as caught:
+        c.import_file(str(source))
+    assert f"{source}:4:" in caught.value.message and problem in caught.value.message
+    assert store.answers(c.session_id) == {}

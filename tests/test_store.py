@@ -545,6 +545,48 @@ def test_action_status_unknown_session_refused(store: SessionStore) -> None:
         store.action_statuses("deadbeef")
 
 
+def test_answer_notes(store: SessionStore) -> None:
+    """A note is saved with its answer and in its history; None keeps it, "" removes it, a new note alone is a
+    change, clearing the answer removes its note."""
+    session_id = new(store)
+    store.save_answer(session_id, "cyber.mfa", "partly", note="asked Sam \x1b[2J\non Monday")
+    assert store.answer_notes(session_id) == {"cyber.mfa": "asked Sam on Monday"}
+    store.save_answer(session_id, "cyber.mfa", "yes")  # the note stays
+    store.save_answer(session_id, "cyber.mfa", "yes", note="now on every account")  # same value, new note
+    store.save_answer(session_id, "cyber.mfa", "yes", note="now on every account")  # no change
+    store.save_answer(session_id, "other", 3)
+    assert store.answer_notes(session_id) == {"cyber.mfa": "now on every account"}
+    store.save_answer(session_id, "cyber.mfa", "yes", note="")
+    assert store.answer_notes(session_id) == {} and store.answers(session_id) == {"cyber.mfa": "yes", "other": 3}
+    store.save_answer(session_id, "cyber.mfa", "no", note="gone")
+    store.clear_answer(session_id, "cyber.mfa")
+    assert store.answer_notes(session_id) == {}
+    assert [(h.value, h.note) for h in store.history(session_id) if h.question == "cyber.mfa"] == [
+        ("partly", "asked Sam on Monday"),
+        ("yes", "asked Sam on Monday"),
+        ("yes", "now on every account"),
+        ("yes", ""),
+        ("no", "gone"),
+        (None, ""),
+    ]
+
+
+def test_save_answers_with_notes(store: SessionStore) -> None:
+    """save_answers takes notes for some answers; a note without its answer, or too long, saves nothing."""
+    session_id = new(store)
+    store.save_answer(session_id, "a", "x", note="kept")
+    store.save_answers(session_id, {"a": "y", "b": "z"}, notes={"b": "from the audit"})
+    assert store.answer_notes(session_id) == {"a": "kept", "b": "from the audit"}
+    before = raw_of(store, session_id)
+    with pytest.raises(InvalidInput, match="no answer"):
+        store.save_answers(session_id, {"a": "w"}, notes={"c": "stray"})
+    with pytest.raises(InvalidInput, match="1000 or fewer"):
+        store.save_answers(session_id, {"a": "w"}, notes={"a": "n" * 1001})
+    with pytest.raises(InvalidInput, match="must be text"):
+        store.save_answer(session_id, "a", "w", note=7)  # type: ignore[arg-type]
+    assert raw_of(store, session_id) == before
+
+
 # ------------------------------------------------------------------------------------------------------------
 # The workspace directory
 # ------------------------------------------------------------------------------------------------------------
