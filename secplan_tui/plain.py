@@ -62,6 +62,22 @@ def needs_line_mode(stdin: TextIO, stdout: TextIO, environ: Mapping[str, str]) -
     return not (is_terminal(stdin) and is_terminal(stdout))
 
 
+def no_app_reason(stdin: TextIO, stdout: TextIO, environ: Mapping[str, str]) -> str:
+    """Why the full-screen app cannot run here, in words a user can act on ("" when it can).
+
+    ``TERM=dumb`` is a terminal that cannot move the cursor or draw (Emacs' shell, some IDE consoles, serial
+    lines), which is not the same as no terminal at all (a pipe or a file).
+    """
+    if environ.get("TERM", "").strip().lower() == "dumb":
+        return ("TERM is \"dumb\": this terminal cannot move the cursor, so no full-screen app "
+                "(set TERM, e.g. TERM=xterm-256color, to use it)")
+    if not is_terminal(stdin):
+        return "input is not a terminal (it comes from a file or a pipe), so no full-screen app"
+    if not is_terminal(stdout):
+        return "output is not a terminal (it goes to a file or a pipe), so no full-screen app"
+    return ""
+
+
 def run_plain(
     store: SessionStore,
     session_id: str,
@@ -148,10 +164,12 @@ class InteractiveUI:
         self.rows_since_input += wrapped.count("\n")
 
     def saved(self, question: Question, value: AnswerValue) -> None:
-        """Name the ticks of a checkbox list (questionary shows only "done (2 selections)"); other prompts
-        already show the answer, and the start said that each answer is saved at once."""
+        """Say "Saved", as line mode does; name the ticks of a checkbox list (questionary shows only "done (2
+        selections)"), as the other prompts already show the answer."""
         if question.type is QuestionType.MULTI and isinstance(value, list):
             self.say(f"Saved: {describe(question, value, numbered=False)}.")
+        else:
+            self.say("Saved.")
 
     def ask(self, prompt: Prompt) -> Reply:
         """Show section and progress, then the question's prompt; return what the user chose or typed."""

@@ -17,7 +17,7 @@ from prompt_toolkit.output import DummyOutput
 from secplan_tui import catalogue
 from secplan_tui.engine import Flow
 from secplan_tui.model import DONT_KNOW, NOT_APPLICABLE, AnswerValue, Question, Questionnaire, QuestionType
-from secplan_tui.plain import needs_line_mode, run_plain
+from secplan_tui.plain import needs_line_mode, no_app_reason, run_plain
 from secplan_tui.plain_line import MORE, MORE_LAST, Command, LineUI, Reply, Unclear, parse_line, wrap
 from secplan_tui.scenario import briefing_text, load_scenario
 from secplan_tui.session import SessionController
@@ -189,8 +189,7 @@ def test_interactive_stop_choice_exits_0(starter: Questionnaire) -> None:
     status, out = run_interactive(store, sid, starter, "Acme" + ENTER + "q" + ENTER)
     assert status == 0
     assert f"Stopped. 1 answer is saved; run `secplan ask {sid}` to go on." in out
-    answer = first.choices[0].id
-    assert store.answers(sid) == {first.id: [answer] if first.type.name == "MULTI" else answer}
+    assert store.answers(sid) == {"profile.org_name": "Acme"}
 
 
 def test_interactive_hostile_text_is_cleaned(tmp_path: Path) -> None:
@@ -222,11 +221,11 @@ def test_interactive_learner_session_briefing_hints_and_back(iso22342: Questionn
 
     assert status == 130, out
     assert out.count("Briefing: Penrose Cycles, a high-street bike shop") == 3, out
-    assert out.index("Briefing: Penrose Cycles") < out.index("Your organisation \u2014 question 1")
+    assert out.index("Briefing: Penrose Cycles") < out.index("Your organisation \u2014 essentials: question 1")
     assert "Hint: Use the name staff and customers know; a trading name is fine." in out
     assert "Hint: Pick the closest; \"other\" is fine." in out
     assert "? for help, b for the briefing, < to go back" in out
-    assert out.count("Your organisation \u2014 question 1 of about") == 3  # start, after b, after <
+    assert out.count("Your organisation \u2014 essentials: question 1 of ") == 3  # start, after b, after <
     assert store.answers(sid) == {"profile.org_name": "Penrose Cycles"}
 
 
@@ -258,7 +257,7 @@ def test_interactive_briefing_pauses_at_each_screenful(iso22342: Questionnaire, 
     assert status == 130 and last_objective not in out and "question 1 of" not in out
 
     status, out = run_interactive(store, sid, iso22342, "x" * 3 + CTRL_C)
-    assert status == 130 and last_objective in out and "Your organisation \u2014 question 1 of" in out
+    assert status == 130 and last_objective in out and "Your organisation \u2014 essentials: question 1 of" in out
     assert store.answers(sid) == {}
 
 
@@ -322,7 +321,7 @@ def test_line_mode_learner_session_shows_briefing_first_and_on_b(iso22342: Quest
     assert status == 1
     title = "Briefing: Penrose Cycles, a high-street bike shop"
     assert out.count(title) == 3
-    first_prompt = out.index("Your organisation \u2014 question 1 of about")
+    first_prompt = out.index("Your organisation \u2014 essentials: question 1 of ")
     assert out.index(title) < first_prompt
     assert "Keep the plan in proportion for a seven-person business with no IT staff." in out[:first_prompt]
     assert "Type ? at any question for help, b for the briefing, q to stop." in out
@@ -360,8 +359,7 @@ def test_line_mode_b_outside_an_exercise_says_there_is_no_briefing(starter: Ques
     assert lines[at + 3].startswith("About your organisation \u2014 question 2 of ")
     assert "Hint:" not in out and "briefing" not in out.replace(lines[at + 1], "")
     assert "Current answer: Acme" in out  # < went back
-    answer = first.choices[0].id
-    assert store.answers(sid) == {first.id: [answer] if first.type.name == "MULTI" else answer}
+    assert store.answers(sid) == {"profile.org_name": "Acme"}
 
 
 def test_line_mode_help_in_a_learner_session_points_to_the_briefing(iso22342: Questionnaire) -> None:
@@ -379,8 +377,9 @@ def test_line_mode_missing_scenario_does_not_stop_answering(iso22342: Questionna
     usual, with hints; b repeats the reason and is not offered."""
     store, sid = new_session(iso22342, scenario="gone_shop")
     first = Flow(iso22342, {}).next_question(None)
-    assert first is not None and first.type.has_choices and first.hint
-    status, out = run_lines(store, sid, iso22342, "1\nb\n")
+    assert first is not None and first.hint
+    typed, _ = first_reply(first)
+    status, out = run_lines(store, sid, iso22342, f"{typed}\nb\n")
     assert status == 1
     reason = "scenario 'gone_shop' cannot be found: no scenario 'gone_shop'"
     assert out.count(f"The briefing cannot be shown: {reason}") == 2  # at the start, and when b was typed
@@ -404,15 +403,26 @@ def test_line_mode_invalid_scenario_names_file_and_line(
     monkeypatch.setenv("SECPLAN_SCENARIOS", str(folder))
     store, sid = new_session(iso22342, scenario="bike_shop")
     first = Flow(iso22342, {}).next_question(None)
-    assert first is not None and first.type.has_choices  # the first essential question asks for a choice
-    status, out = run_lines(store, sid, iso22342, "1\n")
+    assert first is not None
+    typed, value = first_reply(first)
+    status, out = run_lines(store, sid, iso22342, f"{typed}\n")
     assert status == 1
     shown = [x for x in out.split("\n") if x.startswith("The briefing cannot be shown: ")]
     assert len(shown) == 1
     assert f"{broken}:{line}: S311 invalid model answer for 'profile.sector'" in shown[0]
     assert f"run `secplan validate {broken}`" in shown[0]
-    answer = first.choices[0].id
-    assert store.answers(sid) == {first.id: [answer] if first.type.name == "MULTI" else answer}
+    assert store.answers(sid) == {first.id: value}
+
+
+def first_reply(question: Question) -> tuple[str, AnswerValue]:
+    """A line that answers a question (the first asked, whatever its type) and the answer it saves."""
+    if question.type.has_choices:
+        choice = question.choices[0].id
+        return "1", [choice] if question.type is QuestionType.MULTI else choice
+    if question.type is QuestionType.NUMBER:
+        number = int(question.minimum or 1)
+        return str(number), number
+    return "Acme", "Acme"
 
 
 class _Terminal(io.StringIO):
@@ -546,3 +556,55 @@ def test_auto_mode_without_terminal_is_line_mode(starter: Questionnaire) -> None
     out = io.StringIO()
     status = run_plain(store, sid, starter, stdin=io.StringIO("Acme\n"), stdout=out)
     assert status == 1 and "Answer: Acme" in out.getvalue() and "  1. 1 to 9 people" in out.getvalue()
+
+
+# -- two passes, "Saved", and why there is no full-screen app -------------------------------------------------
+
+
+def test_line_mode_says_the_first_pass_is_done_and_how_to_print_the_plan(
+    load_yaml: Any, tmp_path: Path
+) -> None:
+    """After the last essential question, plain mode says the first pass is done, how to print the plan and
+    what the details add; the headers count each pass on its own."""
+    from tests.test_tui import PASSES_YAML
+
+    questionnaire = load_yaml(PASSES_YAML)
+    store, sid = new_session(questionnaire)
+    status, out = run_lines(store, sid, questionnaire, "2\n12\n1\nAcme notes\n")
+    assert status == 1  # input ended in the details
+    assert "Your organisation \u2014 essentials: question 1 of 3" in out
+    assert "Cyber security \u2014 essentials: question 3 of 3" in out
+    done = out.index("First pass done: 3 of 3 essential questions answered.")
+    assert out.index("Cyber security \u2014 essentials: question 3 of 3") < done
+    assert f"print it with `secplan plan {sid} -o plan.md`" in out[done:]
+    assert "The details come next, domain by domain: 3 questions" in out[done:]
+    assert out.index("Your organisation \u2014 details: question 1 of 3") > done
+    assert store.answers(sid)["profile.notes"] == "Acme notes"
+
+
+def test_interactive_says_saved_after_each_answer(starter: Questionnaire) -> None:
+    """The arrow-key mode says "Saved" after an answer, as line mode does."""
+    store, sid = new_session(starter)
+    status, out = run_interactive(store, sid, starter, "Acme" + ENTER + "q" + ENTER)
+    assert status == 0
+    assert out.count("Saved.") == 1
+    assert out.index("Saved.") < out.index("Stopped.")
+
+
+@pytest.mark.parametrize(
+    ("term", "stdin_tty", "stdout_tty", "expected"),
+    [
+        ("dumb", True, True, 'TERM is "dumb": this terminal cannot move the cursor'),
+        ("xterm", False, True, "input is not a terminal (it comes from a file or a pipe)"),
+        ("xterm", True, False, "output is not a terminal (it goes to a file or a pipe)"),
+        ("xterm", True, True, ""),
+    ],
+)
+def test_why_there_is_no_full_screen_app(term: str, stdin_tty: bool, stdout_tty: bool, expected: str) -> None:
+    """A dumb terminal is named as such, not as "no terminal"; a pipe says which side is not a terminal."""
+
+    def stream(tty: bool) -> io.StringIO:
+        return _Terminal() if tty else io.StringIO()
+
+    reason = no_app_reason(stream(stdin_tty), stream(stdout_tty), {"TERM": term})
+    assert reason.startswith(expected) and bool(reason) is bool(expected)
