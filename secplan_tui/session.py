@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from secplan_tui.answers import AnswerFile, progress_of, read_answers
+from secplan_tui.answers import AnswerFile, read_answers
 from secplan_tui.engine import Flow, check_answer
 from secplan_tui.errors import InvalidInput
 from secplan_tui.model import AnswerValue, Question, Questionnaire
@@ -34,6 +34,8 @@ class SessionController:
         self.meta: SessionMeta = store.meta(session_id)
         self._answers: dict[str, AnswerValue] = store.answers(session_id)
         self.flow = Flow(questionnaire, self._answers)
+        self._counted: Flow | None = None
+        """The flow the store's last save counted progress with, inside its lock (see :meth:`_progress`)."""
 
     @property
     def answers(self) -> Mapping[str, AnswerValue]:
@@ -71,23 +73,21 @@ class SessionController:
             SecplanError: the save failed (the old answer stays; the message says why and where).
         """
         stored = check_answer(self.question(question_id), value)
-        answers = {**self._answers, question_id: stored}
+        self._counted = None
         self.meta = self.store.save_answer(
             self.session_id, question_id, stored, progress=self._progress, note=note
         )
         # Only after the store returned: the answer is on disk.
-        self._answers = answers
-        self.flow = Flow(self.questionnaire, answers)
+        self._adopt({**self._answers, question_id: stored})
         return stored
 
     def clear(self, question_id: str) -> None:
         """Remove an answer (the question becomes unanswered), saved durably."""
         if question_id not in self._answers:
             return
-        answers = {k: v for k, v in self._answers.items() if k != question_id}
+        self._counted = None
         self.meta = self.store.clear_answer(self.session_id, question_id, progress=self._progress)
-        self._answers = answers
-        self.flow = Flow(self.questionnaire, answers)
+        self._adopt({k: v for k, v in self._answers.items() if k != question_id})
 
     def import_file(self, path: str) -> AnswerFile:
         """Read an answers file, check every entry, and save its answers in one durable write: all or nothing.
@@ -99,18 +99,29 @@ class SessionController:
             SecplanError: the save failed (nothing is saved).
         """
         parsed = read_answers(path, self.questionnaire, self._answers)
-        answers = {**self._answers, **parsed.answers}
+        self._counted = None
         self.meta = self.store.save_answers(
             self.session_id, parsed.answers, progress=self._progress, notes=parsed.answer_notes
         )
-        self._answers = answers
-        self.flow = Flow(self.questionnaire, answers)
+        self._adopt({**self._answers, **parsed.answers})
         return parsed
 
     def _progress(self, answers: Mapping[str, AnswerValue]) -> dict[str, int]:
         """Progress counted from every answer the session holds; the store calls it inside its lock, so the
-        answer, the progress and the status (complete or not) go to disk in one write and are never stale."""
-        return progress_of(self.questionnaire, answers)
+        answer, the progress and the status (complete or not) go to disk in one write and are never stale.
+
+        The flow built for the count is kept: once the save returns it becomes the controller's, so a save
+        builds one flow, and the controller sees what another process saved meanwhile.
+        """
+        self._counted = Flow(self.questionnaire, answers)
+        answered, total = self._counted.counts()
+        return {"answered": answered, "total": total}
+
+    def _adopt(self, expected: dict[str, AnswerValue]) -> None:
+        """After a save: take the session's answers as the store saw them (``expected`` if it did not say)."""
+        counted, self._counted = self._counted, None
+        self.flow = counted if counted is not None else Flow(self.questionnaire, expected)
+        self._answers = dict(self.flow.answers)
 
     def resume_point(self) -> Question | None:
         """Where to carry on: the first visible unanswered question, or None when all are answered."""

@@ -214,3 +214,15 @@ def test_bad_note_entries_are_refused_with_file_and_line(
         c.import_file(str(source))
     assert f"{source}:4:" in caught.value.message and problem in caught.value.message
     assert store.answers(c.session_id) == {}
+
+
+def test_a_save_shows_the_answers_another_process_saved(starter: Questionnaire, tmp_path: Path) -> None:
+    """After a save the controller's answers and flow are the session's as saved, another process's included,
+    and counted once (the flow the store counted progress with)."""
+    ws = Workspace(tmp_path / "ws")
+    c = controller(ws, starter)
+    Workspace(tmp_path / "ws").save_answer(c.session_id, "profile.premises", "office")  # another process
+    assert "profile.premises" not in c.answers
+    c.answer("profile.org_name", "Acme")
+    assert c.answers == {"profile.premises": "office", "profile.org_name": "Acme"}
+    assert c.flow.answers == c.answers and c.meta.answered == c.flow.counts()[0] == 2
