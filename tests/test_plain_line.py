@@ -222,7 +222,12 @@ def test_sigint_while_waiting_keeps_answers(session: tuple[Path, str]) -> None:
         proc.stdin.flush()
         before = _read_until(proc, "Answer: ", 3)  # the third prompt is waiting for its line
         proc.send_signal(signal.SIGINT)
-        rest, err = proc.communicate(timeout=15)
+        # stdin stays open until the child has exited: closing it now (as communicate() does) would race the
+        # signal with an end of input, and the child could exit 1 for EOF before it sees the SIGINT.
+        proc.wait(timeout=15)
+        assert proc.stdout is not None and proc.stderr is not None
+        rest, err = proc.stdout.read(), proc.stderr.read()
+        proc.stdin.close()
     finally:
         if proc.poll() is None:
             proc.kill()
