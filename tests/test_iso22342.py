@@ -398,3 +398,18 @@ def test_dont_know_on_a_profile_gate_shows_every_follow_up(iso: Questionnaire, b
         for value in values:
             shown = {q.id for q in Flow(iso, {**base, gate.id: value}).visible_questions()}
             assert shown <= unsure, (gate.id, value, sorted(shown - unsure))
+
+
+def test_a_home_bookkeeper_unsure_of_everything_sees_at_most_45_questions(iso: Questionnaire) -> None:
+    """A one-person bookkeeper at home, regulated, holding clients' financial details and paid by payment links,
+    who answers "don't know" to every control (so every follow-up shows), still sees no more than 45 questions."""
+    answers = _dont_know_everywhere(iso, {
+        "profile.org_name": "B", "profile.sector": "professional", "profile.regulated": "yes",
+        "profile.headcount": "micro", "profile.people": 1, "profile.premises": "home",
+        "profile.cloud": ["email", "files", "accounting"], "profile.servers": "no", "profile.cards": ["online"],
+        "profile.personal_data": "financial", "profile.website": "brochure", "profile.it_support": "owner",
+        "profile.certifications": ["insurance"], "profile.incidents": ["none"], "profile.security_hours": 4})
+    visible = Flow(iso, answers).visible_questions()
+    assert len(visible) <= 45, len(visible)
+    assert {"information.paper_disposal", "information.clear_desk", "information.breach_procedure"} <= {
+        q.id for q in visible}
