@@ -2877,6 +2877,9 @@ class Workspace(_StoreBase):
         try:
             return _append_at(path, committed, payload, gid)
         except _JournalShort:
+            with contextlib.suppress(OSError):
+                if path.stat().st_size == 0:
+                    path.unlink()  # missing, and just created empty by the attempt: nothing to keep
             aside = self._set_aside(session_id, path.name)
             self._notice(
                 f"The history {path} of session {session_id} was shorter than the session recorded"

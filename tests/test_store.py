@@ -453,7 +453,10 @@ def test_same_answers_behaviour_in_both_twins(tmp_path: Path, monkeypatch: pytes
         store.set_action_status(session_id, "act.x", "deferred", due="2027-01-01", note="later")
         assert store.action_statuses(session_id)["act.x"].due == "2027-01-01"
     assert disk.action_history("1234abcd") == memory.action_history("1234abcd")
-    assert disk.session_path("1234abcd").read_bytes() == memory.files["1234abcd.json"]
+    on_disk = {p.name: p.read_bytes() for p in disk.path.iterdir() if not p.name.endswith(".lock")}
+    assert on_disk == memory.files and sorted(on_disk) == [
+        "1234abcd.history.jsonl", "1234abcd.json", "1234abcd.snap-0001.json"
+    ]
 
 
 def test_action_status_round_trip(store: SessionStore) -> None:

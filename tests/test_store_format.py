@@ -379,3 +379,21 @@ def test_delete_removes_every_file_of_the_session(old_store: SessionStore) -> No
     old_store.delete(OLD_ID)
     names = sorted(files_of(old_store))
     assert names == [f"{other}.history.jsonl", f"{other}.json"] and not any(OLD_ID in n for n in names)
+
+
+@pytest.mark.parametrize("twin", ["disk", "memory"])
+def test_missing_journal_found_by_a_save_starts_a_new_history(tmp_path: Path, twin: str) -> None:
+    """A save that finds the journal gone (or cut) starts a new one and says so; the save itself succeeds."""
+    store: SessionStore = Workspace(tmp_path / "ws") if twin == "disk" else MemoryWorkspace()
+    session_id = store.create("A", "sme", "1", "h").id
+    store.save_answer(session_id, "q", "a")
+    if isinstance(store, Workspace):
+        (store.path / f"{session_id}.history.jsonl").unlink()
+    else:
+        assert isinstance(store, MemoryWorkspace)
+        del store.files[f"{session_id}.history.jsonl"]
+    store.save_answer(session_id, "q", "b")
+    assert store.answers(session_id) == {"q": "b"} and [h.value for h in store.history(session_id)] == ["b"]
+    assert any("a new history starts now" in n for n in store.notices)
+    if isinstance(store, Workspace):
+        assert not list(store.path.glob("*.corrupt-*"))  # nothing was there to keep
