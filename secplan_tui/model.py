@@ -222,8 +222,8 @@ class Action:
     references: tuple[str, ...] = ()
     """Control identifiers such as ``ISO27001:A.5.2``, ``CSF:GV.RR-02``, ``CIS:14.1``, ``CE:Firewalls``."""
     location: Location | None = field(default=None, compare=False)
-    hours: tuple[float, float] = (4.0, 16.0)
-    """Person-hours, low and high (equal when one number was given)."""
+    hours: tuple[float, float] = (0.0, 0.0)
+    """Person-hours, low and high (equal when one number was given); (0, 0) means: from ``effort``."""
     skill: str = "anyone"
     """One of SKILLS."""
     after: tuple[str, ...] = ()
@@ -235,10 +235,25 @@ class Action:
     if_unknown_text: str = ""
     """How the plan words the condition ("laptops are not encrypted"); empty: from the question."""
 
+    def __post_init__(self) -> None:
+        if self.hours == (0.0, 0.0):
+            object.__setattr__(self, "hours", _effort_hours(self.effort))
+
     @property
     def mean_hours(self) -> float:
         """The middle of the hours range, used for ranking and scheduling."""
         return (self.hours[0] + self.hours[1]) / 2
+
+
+def _effort_hours(effort: str) -> tuple[float, float]:
+    """Hours from an effort as written: a legacy size, "2" or "2-6"; a medium size when it cannot be read."""
+    if effort in LEGACY_EFFORT_HOURS:
+        return LEGACY_EFFORT_HOURS[effort]
+    try:
+        low, _, high = effort.partition("-")
+        return (float(low), float(high or low))
+    except ValueError:
+        return LEGACY_EFFORT_HOURS["M"]
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,14 @@ if TYPE_CHECKING:
 
 PLAN_FORMAT: Final = "secplan-plan"
 """The ``format`` field of a plan document."""
-PLAN_FORMAT_VERSION: Final = 1
-"""The newest plan ``format_version`` this module reads."""
+PLAN_FORMAT_VERSION: Final = 2
+"""The newest plan ``format_version`` this module reads (1 and 2: version 1 plans have no action statuses, and
+their maturity percentages are recomputed from the counts as version 2 scores them)."""
 DIFF_FORMAT: Final = "secplan-plan-diff"
 """The ``format`` field of a diff document (``secplan diff --json``)."""
 DIFF_FORMAT_VERSION: Final = 1
 MAX_LABEL_LENGTH: Final = 80
+_STATUS_WORDS: Final = {"todo": "to do", "doing": "doing", "done": "done", "deferred": "deferred", "wont": "won't do"}
 """Longest snapshot label accepted, in characters."""
 
 AnswerState = Literal["answered", "unanswered", "hidden"]
@@ -135,6 +137,10 @@ class ActionInfo:
     owner_title: str
     due: str
     """``YYYY-MM-DD``."""
+    status: str = "todo"
+    """Where it stood in the living plan: todo, doing, done, deferred or wont (version 1 plans: todo)."""
+    month: int = 0
+    """The schedule month it was due in (version 2; 0 in version 1 plans and for done actions)."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +169,7 @@ class RemovedAction:
 class FieldChange:
     """One field of an action that differs."""
 
-    field: Literal["priority", "owner", "due"]
+    field: Literal["priority", "owner", "due", "status"]
     old: str
     new: str
 
@@ -449,7 +455,16 @@ def _action_info(action: Mapping[str, Any]) -> ActionInfo:
         owner=_text(action.get("owner")),
         owner_title=_text(action.get("owner_title")) or _text(action.get("owner")),
         due=_text(action.get("due")),
+        status=_status_of(action),
+        month=_int(action.get("month")) or 0,
     )
+
+
+def _status_of(action: Mapping[str, Any]) -> str:
+    """The action's status in a version 2 plan; "todo" when there is none (version 1)."""
+    raw = action.get("status")
+    value = raw.get("status") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) and value else "todo"
 
 
 def _risks(plan: Mapping[str, Any]) -> dict[str, RiskInfo]:
@@ -658,8 +673,17 @@ def _action_change(old: Mapping[str, Any], new: Mapping[str, Any], old_date: str
         changes.append(FieldChange("owner", a.owner_title, b.owner_title))
     # Due dates count from each plan's date: a plan dated a year later moves every due date by a year, which
     # is not a change of the action. Report the due date only when it moved relative to its plan date.
-    if a.due != b.due and _days_after(a.due, old_date) != _days_after(b.due, new_date):
+    # Version 2 plans spread due dates over a month and keep them off weekends, so the same place in the schedule
+    # falls on other days in another year: there, the due date changed when the month did.
+    if a.month > 0 and b.month > 0:
+        moved = a.month != b.month
+    else:
+        moved = a.due != b.due and _days_after(a.due, old_date) != _days_after(b.due, new_date)
+    if moved:
         changes.append(FieldChange("due", a.due, b.due))
+    if a.status != b.status:
+        changes.append(FieldChange("status", _STATUS_WORDS.get(a.status, a.status),
+                                   _STATUS_WORDS.get(b.status, b.status)))
     return ActionChange(a, b, tuple(changes)) if changes else None
 
 
@@ -669,6 +693,12 @@ def _maturity_of(domain: Mapping[str, Any] | None) -> tuple[int | None, dict[str
     m = domain.get("maturity")
     m = m if isinstance(m, dict) else {}
     counts = {k: v for k in _MATURITY_COUNTS if (v := _int(m.get(k))) is not None}
+    if all(k in counts for k in ("in_place", "partial", "not_in_place")):
+        # Score what is known, whatever version wrote the plan: version 1 counted unknown controls as missing.
+        known = counts["in_place"] + counts["partial"] + counts["not_in_place"]
+        if known <= 0:
+            return None, counts
+        return int((counts["in_place"] + counts["partial"] / 2) * 100 / known + 0.5 + 1e-9), counts
     return _int(m.get("percent")), counts
 
 

@@ -319,32 +319,36 @@ def test_compile_is_deterministic_and_byte_identical() -> None:
     assert render_json(first).encode() == render_json(second).encode()
 
 
-def test_due_dates_follow_priorities() -> None:
-    """P1 is due in 30 days, P2 in 90, P3 in 365, counted from the plan date."""
+def test_due_dates_come_from_the_schedule() -> None:
+    """Each action is due in the month the schedule gives it, spread over that month; priority follows the date,
+    and the cheapest treatment of a high risk is P1."""
     plan = plan_for(with_answers(physical__alarm="no"))
-    due = {a.id: a.due for a in plan.actions()}
-    assert due["act.mfa"] == DAY + timedelta(days=30)
-    assert due["act.secure_remote"] == DAY + timedelta(days=90)
-    assert due["act.alarm"] == DAY + timedelta(days=365)
+    for a in plan.actions():
+        start = DAY + timedelta(days=(a.month - 1) * 30 + 1)
+        assert start <= a.due <= DAY + timedelta(days=a.month * 30), a.id
+        days = (a.due - DAY).days
+        assert a.priority == "P1" or (a.priority == "P2") == (30 < days <= 90), a.id
+    phishing = next(r for r in plan.risks if r.id == "risk.phishing")
+    assert phishing.score >= 10
+    mfa = plan.action("act.mfa")
+    assert mfa is not None and mfa.priority == "P1"
+    assert len({a.due for a in plan.actions()}) == len(plan.actions())
     assert plan.metadata.next_review == DAY + timedelta(days=365)
 
 
-def test_actions_are_sorted_by_priority_then_library_order() -> None:
-    """Actions come P1 first, and within a priority in the order of the action library."""
+def test_actions_are_in_plan_order_treatments_of_high_risks_first() -> None:
+    """Plan order is the rank: the cheapest treatment of each high risk first, then by risk reduced per hour; a
+    domain lists its actions in that order, and the Markdown too."""
     plan = plan_for(with_answers(physical__alarm="no", people__training="none"))
     ids = [a.id for a in plan.actions()]
-    assert ids == [
-        "act.appoint_owner",
-        "act.train",
-        "act.backup",
-        "act.mfa",
-        "act.secure_remote",
-        "act.alarm",
-    ]
+    assert [a.rank for a in plan.actions()] == list(range(len(ids)))
+    high = [r for r in plan.risks if r.score >= 10]
+    assert {r.id for r in high} == {"risk.phishing", "risk.burglary"}
+    assert "act.alarm" in ids[:2] and ({"act.mfa", "act.train"} & set(ids[:2]))
     cyber = next(d for d in plan.domains if d.domain == "cyber")
-    assert [a.id for a in cyber.actions] == ["act.mfa", "act.secure_remote"]  # library order is the reverse
+    assert [a.id for a in cyber.actions] == [i for i in ids if i in ("act.mfa", "act.secure_remote")]
     md = render_markdown(plan)
-    assert md.index("##### P1 · Do mfa") < md.index("##### P2 · Do secure remote")
+    assert md.index("· Do mfa") < md.index("· Do secure remote")
 
 
 def test_role_titles_come_from_the_first_case_that_holds() -> None:
@@ -403,7 +407,7 @@ def test_dont_know_becomes_a_discovery_task_with_who_and_how() -> None:
     assert set(tasks) == {"cyber.mfa", "information.backup"}
     mfa = tasks["cyber.mfa"]
     assert (mfa.ask, mfa.ask_title, mfa.how) == ("it", "IT lead", "Look at the admin centre.")
-    assert mfa.due == DAY + timedelta(days=30)
+    assert DAY < mfa.due <= DAY + timedelta(days=30)
     assert mfa.title == "Find out: Does email need a second sign-in step?"
     backup = tasks["information.backup"]
     assert (backup.ask, backup.ask_title, backup.how) == (
@@ -412,9 +416,9 @@ def test_dont_know_becomes_a_discovery_task_with_who_and_how() -> None:
         GENERIC_DISCOVERY_HOW,
     )
     checklist = render_markdown(plan, "checklist")
-    assert "- [ ] Find out: Does email need a second sign-in step? — due 2025-03-31 (P1)" in checklist
+    assert f"- [ ] Find out: Does email need a second sign-in step? — due {mfa.due.isoformat()}" in checklist
     full = render_markdown(plan)
-    assert "**Ask:** IT lead" in full and "**How:** Look at the admin centre." in full
+    assert "**Who finds out:** IT lead" in full and "**How:** Look at the admin centre." in full
 
 
 def test_hidden_dont_know_makes_no_discovery_task() -> None:
@@ -424,7 +428,8 @@ def test_hidden_dont_know_makes_no_discovery_task() -> None:
 
 
 def test_maturity_counts_partial_as_half_and_leaves_out_not_applicable() -> None:
-    """In place 1, partly ½, not applicable excluded; don't know and unanswered count 0 but are reported."""
+    """In place 1, partly ½, not applicable excluded; don't know and unanswered are unknown, not 0: the score is of
+    the known controls, and a domain where nothing is known has no score."""
     answers = with_answers(cyber__mfa="dont_know")
     del answers["cyber.remote_access"]
     plan = plan_for(answers)
@@ -435,7 +440,8 @@ def test_maturity_counts_partial_as_half_and_leaves_out_not_applicable() -> None
     assert m["people"].percent == 100
     assert m["information"].percent == 0
     cyber = m["cyber"]
-    assert (cyber.dont_know, cyber.unanswered, cyber.percent) == (1, 1, 0)
+    assert (cyber.dont_know, cyber.unanswered, cyber.percent, cyber.is_unknown) == (1, 1, None, True)
+    assert cyber.unknown_share == 1.0 and cyber.unknown_percent == 100
     answers["physical.alarm"] = "not_applicable"
     physical = {d.domain: d.maturity for d in plan_for(answers).domains}["physical"]
     assert physical.score is None and physical.percent is None
@@ -616,6 +622,7 @@ def test_full_view_follows_iso_22342_clause_5() -> None:
         "4. Security controls process (ISO 22342 5.5)",
         "Appendix A. Answers given",
         "Appendix B. Control references",
+        "Appendix C. Identifiers",
     ]
     all_headings = headings(md)
     for title in (
@@ -632,81 +639,97 @@ def test_full_view_follows_iso_22342_clause_5() -> None:
 
 
 def test_full_view_action_detail() -> None:
-    """An action shows owner, due date, effort, id, references, why, numbered how steps and its triggers."""
-    md = render_markdown(plan_for(BASE))
-    block = md[md.index("##### P1 · Do mfa") :]
+    """An action shows who, due date, effort in hours and skill, why, numbered how steps and its triggers; its id
+    and references are in appendix C, not in the action."""
+    plan = plan_for(BASE)
+    mfa = plan.action("act.mfa")
+    assert mfa is not None
+    md = render_markdown(plan)
+    block = md[md.index(f"##### {mfa.priority} · Do mfa") :]
     block = block[: block.index("#####", 5)] if "#####" in block[5:] else block
     for expected in (
-        "**Owner:** IT lead · ",
-        "**Due:** 2025-03-31 (first 30 days)",
-        "**Effort:** S, small",
-        "`act.mfa`",
-        "`CIS:6.3`, `CE:User access control`",
+        "**Who:** IT lead · ",
+        f"**Due:** {mfa.due.isoformat()}",
+        "**Effort:** 1–4 h, anyone can do it",
         "**Why it matters:** It helps.",
         "1. First step.\n2. Second step.",
         "- Does email need a second sign-in step? — No",
     ):
         assert expected in block
+    assert "act.mfa" not in block and "CIS:6.3" not in block and "**Owner:**" not in block
+    appendix = md[md.index("## Appendix C. Identifiers") :]
+    assert "| Do mfa | `act.mfa` | `CIS:6.3`, `CE:User access control` |" in appendix
 
 
 def test_maturity_table_and_bar_chart() -> None:
-    """Maturity is a table and a text bar chart in a fenced code block."""
-    md = render_markdown(plan_for(BASE))
-    assert "| Governance | 0 | 1 | 0 | 0 | 0 | 1 | 50% |" in md
+    """Maturity is a table and a text bar chart in a fenced code block, unknown shown apart as ?."""
+    md = render_markdown(plan_for(with_answers(cyber__mfa="dont_know")))
+    assert "| Governance | 0 | 1 | 0 | 0 | 0 | 1 | 50% | 0% |" in md
     chart = md[md.index("```text\n") :]
     chart = chart[: chart.index("\n```\n") + 4]
-    assert "Governance         #####-----   50%" in chart
+    assert "Governance         #####-----  50%\n" in chart
     assert "Physical security  ##########  100%" in chart
+    assert "Cyber security     ?????-----  0%, 50% unknown" in chart  # remote access no, email don't know
     fences = [t for t in MD.parse(md) if t.type == "fence"]
     assert fences and "Cyber security" in fences[0].content
 
 
-def test_roadmap_groups_actions_by_priority() -> None:
-    """The roadmap has three time boxes holding the P1, P2 and P3 actions."""
+def test_roadmap_boxes_follow_due_dates() -> None:
+    """The roadmap's boxes hold the open actions by due date: within 30 days, 90 days, a year, then year two."""
     plan = plan_for(with_answers(physical__alarm="no"))
-    phases = {p.key: p.actions for p in plan.roadmap}
-    assert phases == {
-        "30_days": ("act.appoint_owner", "act.backup", "act.mfa"),
-        "90_days": ("act.secure_remote",),
-        "12_months": ("act.alarm",),
-    }
+    boxes = {p.key: p.actions for p in plan.roadmap}
+    assert set(boxes) <= {"30_days", "90_days", "12_months", "year_two"}
+    assert sorted(i for ids in boxes.values() for i in ids) == sorted(a.id for a in plan.actions())
+    limits = {"30_days": 30, "90_days": 90, "12_months": 360}
+    for key, ids in boxes.items():
+        for aid in ids:
+            a = plan.action(aid)
+            assert a is not None
+            assert (a.due - DAY).days <= limits.get(key, 10**6)
 
 
-def test_summary_view_has_top_risks_top_actions_maturity_and_counts() -> None:
-    """The summary holds the marking, top 5 risks, top 10 actions, maturity and counts, and no detail."""
+def test_summary_view_has_first_actions_risks_maturity_and_counts() -> None:
+    """The summary holds the marking, the first actions of the roadmap with hours and who, the risks with what
+    treats them, maturity, counts, and no detail, id or reference."""
     extra = tuple(action(f"act.extra_{i}", "cyber", "P3", "it", "cyber.mfa == 'no'") for i in range(8))
     plan = plan_for(with_answers(physical__alarm="no"), make_questionnaire(extra))
     md = render_markdown(plan, "summary")
     assert md.startswith("**CONFIDENTIAL**\n\n# Security plan summary: Acme Ltd\n")
-    for part in (
-        "## At a glance",
-        "## Top risks",
-        "## Top actions",
-        "## Maturity",
-        "**Actions:** 13 (P1: 3, P2: 1, P3: 9)",
-    ):
+    for part in ("## At a glance", "## Do first", "## Risks and what treats them", "## Maturity", "**Actions:** 13"):
         assert part in md
-    top = md[md.index("## Top actions") : md.index("## Maturity")]
-    rows = [line for line in top.splitlines() if re.match(r"^\| P\d ", line)]
-    assert len(rows) == 10
-    assert [r.split(" | ")[0] for r in rows][:4] == ["| P1", "| P1", "| P1", "| P2"]
-    assert "**How:**" not in md and "Appendix A" not in md
+    first = md[md.index("## Do first") : md.index("## Risks")]
+    rows = [line for line in first.splitlines() if re.match(r"^\| \d{4}-", line)]
+    assert len(rows) == 8
+    earliest = sorted(plan.open_actions(), key=lambda a: (a.due, a.rank))[:8]
+    assert {r.split(" | ")[1] for r in rows} == {a.title for a in earliest}
+    assert all(re.search(r"\| \d[–\d]* h \|$", r) for r in rows)
+    risks = md[md.index("## Risks") : md.index("## Maturity")]
+    assert "Phishing" in risks and "Do mfa" in risks
+    assert "**How:**" not in md and "Appendix A" not in md and "act." not in md and "CIS:" not in md
 
 
 def test_checklist_view_is_a_task_list_grouped_by_owner() -> None:
-    """The checklist is GFM tasks "- [ ] title — due DATE (Pn)" under one heading per owner title."""
+    """The checklist is GFM tasks "- [ ] title — due DATE (hours)" under one heading per person, no ids."""
     plan = plan_for(with_answers(physical__alarm="no", information__backup="dont_know"))
     md = render_markdown(plan, "checklist")
     tasks = [line for line in md.splitlines() if line.startswith("- [ ]")]
-    assert tasks and all(re.fullmatch(r"- \[ \] .+ — due \d{4}-\d{2}-\d{2} \(P[123]\)", t) for t in tasks)
+    assert tasks and all(
+        re.fullmatch(r"- \[ \] .+ — due \d{4}-\d{2}-\d{2}( \(\d[–\d]* h\))?", t) for t in tasks
+    ), tasks
     assert len(tasks) == len(plan.actions()) + len(plan.discovery)
     sections = re.split(r"^## ", md, flags=re.M)[1:]
     by_owner = {s.splitlines()[0]: s for s in sections}
     assert set(by_owner) == {"Director", "Security owner", "IT lead"}
-    assert "Do alarm — due 2026-03-01 (P3)" in by_owner["Director"]
-    assert "Find out: Is everything backed up? — due 2025-03-31 (P1)" in by_owner["Security owner"]
+    alarm = plan.action("act.alarm")
+    assert alarm is not None and f"Do alarm — due {alarm.due.isoformat()} (1–4 h)" in by_owner["Director"]
+    task = plan.discovery[0]
+    assert f"Find out: Is everything backed up? — due {task.due.isoformat()}" in by_owner["Security owner"]
     director = by_owner["Director"]
-    assert director.index("Do appoint owner") < director.index("Do alarm")
+    appoint = plan.action("act.appoint_owner")
+    assert appoint is not None
+    early, late = (("Do alarm", "Do appoint owner") if alarm.due <= appoint.due else ("Do appoint owner", "Do alarm"))
+    assert director.index(early) < director.index(late)
+    assert "act." not in md and "`" not in md
 
 
 def test_markdown_ends_with_exactly_one_newline() -> None:
@@ -746,7 +769,10 @@ def test_html_views_render() -> None:
     plan = plan_for(BASE)
     assert '<body class="view-summary">' in render_html(plan, "summary")
     checklist = render_html(plan, "checklist")
-    assert '<body class="view-checklist">' in checklist and "<li>[ ] Do mfa — due 2025-03-31 (P1)</li>" in checklist
+    mfa = plan.action("act.mfa")
+    assert mfa is not None
+    assert '<body class="view-checklist">' in checklist
+    assert f"<li>[ ] Do mfa — due {mfa.due.isoformat()} (1–4 h)</li>" in checklist
 
 
 def test_json_round_trips_with_the_documented_keys() -> None:
@@ -754,7 +780,7 @@ def test_json_round_trips_with_the_documented_keys() -> None:
     plan = plan_for(with_answers(cyber__mfa="dont_know"))
     text = render_json(plan)
     data = json.loads(text)
-    assert data["format"] == "secplan-plan" and data["format_version"] == 1
+    assert data["format"] == "secplan-plan" and data["format_version"] == 2
     assert set(data) == {
         "format",
         "format_version",
@@ -774,6 +800,15 @@ def test_json_round_trips_with_the_documented_keys() -> None:
         "answers",
         "references",
         "counts",
+        "stage",
+        "first_pass",
+        "details_left",
+        "assumed",
+        "one_person",
+        "capacity",
+        "schedule",
+        "conditional",
+        "decisions",
     }
     assert [d["domain"] for d in data["domains"]] == [
         "governance",

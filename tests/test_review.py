@@ -29,7 +29,7 @@ from secplan_tui.cli_review import (
     run_diff,
 )
 from secplan_tui.errors import InvalidInput
-from secplan_tui.model import AnswerValue, Questionnaire
+from secplan_tui.model import ActionStatus, AnswerValue, Questionnaire
 from secplan_tui.plan import compile_plan, render_json
 from secplan_tui.plan.jsonout import plan_to_dict
 from secplan_tui.review import (
@@ -140,10 +140,14 @@ def test_snapshot_then_change_then_diff_lists_exactly_the_changes(
     assert _removed(diff) == {"act.remove_card_numbers": "dropped", "act.turn_on_mfa": "done"}
     done = next(r for r in diff["actions"]["removed"] if r["outcome"] == "done")
     assert (done["basis"], done["question_id"], done["new_answer"]) == ("in_place", "cyber.mfa_email", "Yes")
-    # The plan is dated a year later, so every due date moved; that alone is not a change of an action.
-    assert diff["actions"]["changed"] == []
+    # The plan is dated a year later, so every due date moved; that alone is not a change of an action. What
+    # does change is the schedule: hours freed or taken move other actions to another month, never to another
+    # owner.
+    moved = diff["actions"]["changed"]
+    assert all(f["field"] in ("due", "priority") for c in moved for f in c["changes"]), moved
+    assert all(c["old"]["month"] != c["new"]["month"] for c in moved)
     maturity = {m["domain"]: (m["old_percent"], m["new_percent"], m["delta"]) for m in diff["maturity"]}
-    assert maturity == {"information": (30, 25, -5), "cyber": (50, 40, -10)}
+    assert maturity == {"information": (30, 25, -5), "cyber": (63, 50, -13)}
     assert diff["risks"]["added"] == []
     assert [r["id"] for r in diff["risks"]["removed"]] == ["risk.card_fraud"]
     scores = {r["new"]["id"]: (r["old"]["score"], r["new"]["score"]) for r in diff["risks"]["changed"]}
@@ -164,12 +168,15 @@ def test_changelog_markdown_names_each_change_under_its_heading(
     new = plan_to_dict(compile_plan(starter, {**office, **CHANGES}, THIS_YEAR))
     text = render_diff_markdown(diff_plans(old, new), "last year", "this year")
     headings = [line for line in text.splitlines() if line.startswith("#")]
-    assert headings == [
+    moved = len(diff_plans(old, new).actions_changed)
+    assert headings[:5] == [
         "# Changes to the security plan",
         "## Answers changed (4)",
-        "## Actions (3 changes)",
+        f"## Actions ({3 + moved} changes)",
         "### Added (1)",
         "### No longer needed: done or dropped (2)",
+    ]
+    assert [h for h in headings[5:] if not h.startswith("### Changed")] == [
         "## Maturity by domain",
         "## Risks (5 changes)",
         "### No longer in the register (1)",
@@ -180,7 +187,7 @@ def test_changelog_markdown_names_each_change_under_its_heading(
     assert "| *not asked* |" in text
     assert "- **Done:** Turn on a second sign-in step for every email account (`act.turn_on_mfa`)." in text
     assert "- **Dropped:** Stop handling full card numbers yourself (`act.remove_card_numbers`)." in text
-    assert "| Cyber security | 50% | 40% | -10 points |" in text
+    assert "| Cyber security | 63% | 50% | -13 points |" in text
     assert "No changes" not in text
 
 
@@ -207,7 +214,11 @@ def test_one_changed_answer_gives_one_answer_change(starter: Questionnaire, offi
     assert [(r.action.id, r.outcome, r.basis) for r in diff.actions_removed] == [
         ("act.key_register", "done", "in_place")
     ]
-    assert not diff.actions_added and not diff.actions_changed
+    assert not diff.actions_added
+    # The hours the key register took go to the next actions of the same person: they move earlier, nothing else.
+    assert all(f.field in ("due", "priority") for c in diff.actions_changed for f in c.changes)
+    assert all(c.new.month < c.old.month for c in diff.actions_changed)
+    assert all(c.new.owner == c.old.owner for c in diff.actions_changed)
     # Physical has four controls: alarm and zoning in place, keys partly -> in place, server room not.
     assert [(m.domain, m.old_percent, m.new_percent) for m in diff.maturity] == [("physical", 63, 75)]
     assert not diff.risks_added and not diff.risks_removed and not diff.risks_changed
@@ -240,12 +251,18 @@ def test_priority_owner_and_due_changes_of_an_action_in_both_plans(
     old = plan_to_dict(compile_plan(starter, office, LAST_YEAR))
     new = copy.deepcopy(old)
     action = next(a for d in new["domains"] for a in d["actions"] if a["id"] == "act.key_register")
-    action.update(priority="P1", owner="it", owner_title="IT provider", due="2025-02-14")
+    old_priority, old_due = action["priority"], action["due"]
+    assert old_priority != "P1" and action["month"] > 1
+    action.update(priority="P1", owner="it", owner_title="IT provider", due="2025-02-14", month=1)
     diff = diff_plans(old, new)
     assert [(c.new.id, [(f.field, f.old, f.new) for f in c.changes]) for c in diff.actions_changed] == [
         (
             "act.key_register",
-            [("priority", "P2", "P1"), ("owner", "Office manager", "IT provider"), ("due", "2025-04-15", "2025-02-14")],
+            [
+                ("priority", old_priority, "P1"),
+                ("owner", "Office manager", "IT provider"),
+                ("due", old_due, "2025-02-14"),
+            ],
         )
     ]
     assert not diff.answers and not diff.actions_added and not diff.actions_removed
@@ -627,3 +644,53 @@ def test_cli_review_import_is_cheap() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Plans of the old format
+# ------------------------------------------------------------------------------------------------------------
+
+PLAN_V1 = Path(__file__).parent / "golden" / "plan-v1-starter-office.json"
+"""A plan of format_version 1, written by secplan before the month-by-month schedule, for the small office."""
+
+
+def test_a_version_1_plan_is_read_and_compared_with_a_version_2_plan(
+    starter: Questionnaire, office: dict[str, AnswerValue]
+) -> None:
+    """diff reads a format_version 1 plan: its actions have no status, its maturity is rescored on what is known,
+    and compared with today's plan of the same answers no answer changed and no status appears from nowhere."""
+    old = json.loads(PLAN_V1.read_text(encoding="utf-8"))
+    assert old["format_version"] == 1 and "capacity" not in old
+    new = plan_to_dict(compile_plan(starter, office, LAST_YEAR))
+    assert new["format_version"] == 2
+    diff = diff_plans(old, new)
+    assert diff.answers == ()
+    assert all(f.field != "status" for c in diff.actions_changed for f in c.changes)
+    # Version 1 counted unknown controls as missing; both sides are now scored on what is known, so a domain whose
+    # counts did not change shows no change.
+    v1_counts = {d["domain"]: d["maturity"] for d in old["domains"]}
+    v2_counts = {d["domain"]: d["maturity"] for d in new["domains"]}
+    keys = ("in_place", "partial", "not_in_place", "dont_know", "unanswered", "not_applicable")
+    same = [k for k in v1_counts if all(v1_counts[k][c] == v2_counts[k][c] for c in keys)]
+    assert same and not {m.domain for m in diff.maturity} & set(same)
+    assert any(v1_counts[k]["dont_know"] for k in same)  # the rescoring is exercised
+
+
+def test_a_plan_of_a_newer_format_is_refused_by_name(tmp_path: Path) -> None:
+    """A plan of format_version 3 is refused: it was written by a newer secplan."""
+    data = json.loads(PLAN_V1.read_text(encoding="utf-8"))
+    data["format_version"] = 3
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InvalidInput, match="format_version 3"):
+        check_plan(json.loads(path.read_text(encoding="utf-8")), str(path))
+
+
+def test_status_changes_are_listed(starter: Questionnaire, office: dict[str, AnswerValue]) -> None:
+    """An action done since the snapshot is a status change of that action, in words."""
+    old = plan_to_dict(compile_plan(starter, office, LAST_YEAR))
+    first = old["domains"][0]["actions"][0]["id"]
+    statuses = {first: ActionStatus(first, "done", note="Signed.", at="2025-02-01T10:00:00Z", by="ann")}
+    new = plan_to_dict(compile_plan(starter, office, LAST_YEAR, statuses=statuses))
+    changed = {c.new.id: [(f.field, f.old, f.new) for f in c.changes] for c in diff_plans(old, new).actions_changed}
+    assert ("status", "to do", "done") in changed[first]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from secplan_tui import __version__
-from secplan_tui.engine import Flow
+from secplan_tui.engine import DONE, ESSENTIALS, Flow, possible_answers
 from secplan_tui.model import (
     DOMAIN_TITLES,
     DOMAINS,
@@ -22,7 +22,9 @@ from secplan_tui.model import (
     NOT_APPLICABLE,
     PRIORITY_DAYS,
     Action,
+    ActionStatus,
     AnswerValue,
+    HoursCase,
     Question,
     Questionnaire,
     QuestionType,
@@ -31,6 +33,17 @@ from secplan_tui.model import (
     Status,
 )
 from secplan_tui.plan.sanitize import clean_text, one_line
+from secplan_tui.plan.schedule import (
+    MIN_CAPACITY,
+    MONTH_DAYS,
+    YEAR_MONTHS,
+    Slot,
+    Task,
+    month_end,
+    month_start,
+    schedule,
+    spread_due_dates,
+)
 
 PLAN_VERSION = "1"
 """The version number printed on a freshly compiled plan."""
@@ -50,6 +63,24 @@ DOMAIN_CLAUSES: Mapping[str, str] = {
 PRIORITY_ORDER: Mapping[str, int] = {"P1": 0, "P2": 1, "P3": 2}
 PRIORITY_LABELS: Mapping[str, str] = {"P1": "first 30 days", "P2": "within 90 days", "P3": "within 12 months"}
 EFFORT_LABELS: Mapping[str, str] = {"S": "small (hours)", "M": "medium (days)", "L": "large (weeks)"}
+SKILL_LABELS: Mapping[str, str] = {
+    "anyone": "anyone can do it",
+    "technical": "needs someone technical",
+    "specialist": "needs a specialist or provider",
+}
+
+DEFAULT_HOURS = 8.0
+"""Hours a month assumed when the questionnaire says nothing about the organisation's time."""
+SMALL_SHARE = 2.0
+"""Hours a month someone with little work in the plan gets at least (up to an equal share of the hours)."""
+DISCOVERY_HOURS = 0.5
+"""Hours a discovery task takes: asking someone, looking at a setting."""
+AUTHOR_WEIGHT: Mapping[str, float] = {"P1": 6.0, "P2": 3.0, "P3": 1.0}
+"""What an action treating no rated risk is worth, by the priority its author suggested (a risk scores 1-25)."""
+HIGH_SCORE = 10
+"""Scores from here up are High or Very high."""
+TREAT_DAYS = 90
+"""A High or Very high risk needs a treating action due within this many days, an acceptance, or a gap."""
 
 RISK_BANDS: tuple[tuple[int, int, str], ...] = (
     (1, 4, "Low"),
@@ -233,24 +264,25 @@ class Profile:
 
 @dataclass(frozen=True)
 class PlannedAction:
-    """An action of the library that the answers trigger, with its owner and due date."""
+    """An action of the library that the answers trigger, with its owner, month and due date."""
 
     id: str
     """The action's id in the library."""
     title: str
-    """What to do, in one line."""
+    """What to do, in one line (the variant that fits the profile, if any)."""
     domain: str
     """One of CONTROL_DOMAINS."""
     priority: str
-    """P1, P2 or P3."""
+    """P1, P2 or P3: P1 for the lead's action, getting IT help, the cheapest treatment of each High or Very high
+    risk, and anything due within 30 days; P2 within 90 days; P3 later."""
     owner: str
-    """The owning role's id."""
+    """The owning role's id (the technical role's when nobody technical is available and the work is)."""
     owner_title: str
     """The owning role's title for this profile."""
     due: date
-    """Plan date + PRIORITY_DAYS[priority]."""
+    """Spread over the month the schedule puts the action in; a deferred action's new date."""
     effort: str
-    """S, M or L."""
+    """Person-hours as written ("2", "2-6"), or a legacy size."""
     how: str
     """What to do; line breaks kept (numbered steps are common)."""
     why: str
@@ -260,7 +292,41 @@ class PlannedAction:
     triggers: tuple[Fact, ...]
     """The answers the action's condition depends on (visible, answered), in questionnaire order."""
     order: int
-    """Position in the action library; breaks ties after priority."""
+    """Position in the action library."""
+    hours: tuple[float, float] = (0.0, 0.0)
+    """Person-hours, low and high."""
+    skill: str = "anyone"
+    """anyone, technical or specialist."""
+    rank: int = 0
+    """Position in the plan: the lead first, prerequisites before what waits for them, then by risk reduced per
+    hour."""
+    month: int = 0
+    """The scheduling month (1 = the first 30 days) it is due in; 0 when done or not to be done."""
+    risks: tuple[str, ...] = ()
+    """Ids of the register's risks it treats."""
+    after: tuple[str, ...] = ()
+    """Ids of the plan's actions it waits for."""
+    status: str = "todo"
+    """todo, doing, done, deferred or wont (model.ACTION_STATUSES)."""
+    status_date: str = ""
+    """When the status was set (YYYY-MM-DD), "" when never."""
+    status_note: str = ""
+    """The note given with the status (one line, cleaned)."""
+    status_by: str = ""
+    """Who set the status."""
+
+    @property
+    def mean_hours(self) -> float:
+        """The middle of the hours range."""
+        return (self.hours[0] + self.hours[1]) / 2
+
+    @property
+    def hours_text(self) -> str:
+        """"2 h", "2-6 h"."""
+        low, high = self.hours
+        if low == high:
+            return f"{_hours(low)} h"
+        return f"{_hours(low)}–{_hours(high)} h"
 
 
 @dataclass(frozen=True)
@@ -305,6 +371,11 @@ class RiskEntry:
     """Ids of the actions in this plan that treat the risk."""
     order: int
     """Position in the questionnaire's risk list; breaks ties after score."""
+    conditional: tuple[str, ...] = ()
+    """Ids of conditional actions that would treat it if an unknown answer turns out badly."""
+    handling: str = ""
+    """For High and Very high risks: ``treated`` (an action due within 90 days or done), ``accepted`` (by the
+    director role) or ``gap``; "" for lower risks."""
 
 
 @dataclass(frozen=True)
@@ -332,15 +403,41 @@ class Maturity:
 
     @property
     def applicable(self) -> int:
-        """Controls that count toward the score (all but "not applicable")."""
+        """Controls that count (all but "not applicable")."""
         return self.controls - self.not_applicable
 
     @property
+    def unknown(self) -> int:
+        """Applicable controls whose state is not known: "don't know" or unanswered."""
+        return self.dont_know + self.unanswered
+
+    @property
+    def known(self) -> int:
+        """Applicable controls whose state is known."""
+        return self.applicable - self.unknown
+
+    @property
     def score(self) -> float | None:
-        """(in place + partial / 2) / applicable, or None when no control applies."""
-        if self.applicable <= 0:
+        """(in place + partial / 2) / known, or None when no applicable control is known: what is known, never a
+        0 that is really unknown."""
+        if self.known <= 0:
             return None
-        return (self.in_place + self.partial / 2) / self.applicable
+        return (self.in_place + self.partial / 2) / self.known
+
+    @property
+    def unknown_share(self) -> float:
+        """unknown / applicable, 0 to 1 (0 when no control applies)."""
+        return 0.0 if self.applicable <= 0 else self.unknown / self.applicable
+
+    @property
+    def unknown_percent(self) -> int:
+        """The unknown share as a whole percentage (half rounds up)."""
+        return int(self.unknown_share * 100 + 0.5 + 1e-9)
+
+    @property
+    def is_unknown(self) -> bool:
+        """Controls apply but none is known."""
+        return self.applicable > 0 and self.known <= 0
 
     @property
     def percent(self) -> int | None:
@@ -434,7 +531,11 @@ class DiscoveryTask:
     how: str
     """How to find out."""
     due: date
-    """Plan date + 30 days."""
+    """Spread over the month the schedule puts it in (the first 30 days when there is time)."""
+    conditional: tuple[str, ...] = ()
+    """Ids of the conditional actions that follow if the answer turns out badly."""
+    month: int = 1
+    """The scheduling month it is due in."""
 
     @property
     def title(self) -> str:
@@ -481,6 +582,105 @@ class ReferenceEntry:
 
 
 @dataclass(frozen=True)
+class ConditionalAction:
+    """An action that applies if an unknown answer turns out badly: "If laptops are not encrypted: ..."."""
+
+    id: str
+    title: str
+    condition: str
+    """The condition in words, without "If" ("laptops are not encrypted")."""
+    questions: tuple[str, ...]
+    """Ids of the questions answered "don't know" it depends on (their discovery tasks)."""
+    domain: str
+    owner: str
+    owner_title: str
+    effort: str
+    hours: tuple[float, float]
+    how: str
+    why: str
+    risks: tuple[str, ...]
+    """Ids of the register's risks it would treat."""
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who does the plan's work: the roles whose titles are the same for this profile, and their hours."""
+
+    title: str
+    roles: tuple[str, ...]
+    """Role ids, in questionnaire order."""
+    hours: float
+    """Hours a month for security work."""
+    source: str
+    """``shared`` (a share of the organisation's hours), ``own`` (hours of the role, such as a provider's) or
+    ``group`` (many people)."""
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """The hours the plan is fitted to."""
+
+    hours: float
+    """The organisation's hours a month for security work, answered or assumed."""
+    assumed: bool
+    """True when nobody answered, so the hours are a default for this size of organisation."""
+    question_id: str
+    """The question that asks for them, or ""."""
+    people: tuple[Person, ...]
+    """Everyone with work in the plan, in role order."""
+    nobody_technical: bool
+    """Nobody can do technical work now: getting IT help comes first and technical work waits for it."""
+
+
+@dataclass(frozen=True)
+class MonthLoad:
+    """One month of the schedule: what falls due and the hours it asks of each person."""
+
+    month: int
+    """1 = the first 30 days after the plan date."""
+    start: date
+    end: date
+    actions: tuple[str, ...]
+    """Ids of the actions due in the month, by due date."""
+    discovery: tuple[str, ...]
+    """Question ids of the discovery tasks due in the month."""
+    hours: tuple[tuple[str, float, float], ...]
+    """(person's title, hours asked, hours available) for each person with work this month."""
+
+    @property
+    def year(self) -> int:
+        """1 for the first 12 months, 2 after."""
+        return 1 if self.month <= YEAR_MONTHS else 2
+
+
+@dataclass(frozen=True)
+class RiskDecision:
+    """A High or Very high risk with no treating action due within 90 days: accepted or a gap, and why."""
+
+    risk: str
+    """The risk's id."""
+    title: str
+    rating: str
+    kind: str
+    """``accepted`` or ``gap``."""
+    reason: str
+    """Why, in a sentence."""
+    by: str
+    """Who accepts it or must decide: the director role's title."""
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A "don't know" on a question that gates others, so the plan assumed some answer might apply."""
+
+    question_id: str
+    question: str
+    shows: tuple[str, ...]
+    """The texts of the questions shown because of it."""
+
+
+@dataclass(frozen=True)
 class Plan:
     """A compiled security plan: every part the renderers need, in order."""
 
@@ -514,11 +714,44 @@ class Plan:
     """The answers appendix, by section; hidden questions left out."""
     references: tuple[ReferenceEntry, ...]
     """The control references appendix, by catalogue then number."""
+    capacity: Capacity = Capacity(DEFAULT_HOURS, True, "", (), False)
+    """The hours the schedule fits."""
+    schedule: tuple[MonthLoad, ...] = ()
+    """Months with work due, in order."""
+    conditional: tuple[ConditionalAction, ...] = ()
+    """Actions that apply if unknown answers turn out badly, in library order."""
+    decisions: tuple[RiskDecision, ...] = ()
+    """High and Very high risks accepted or left as gaps, highest first."""
+    stage: str = DONE
+    """The questionnaire pass the answers are in: ``essentials`` (essentials not all answered), ``details``
+    (a first-pass plan: essentials answered, details to come) or ``done``."""
+    details_left: tuple[tuple[str, int], ...] = ()
+    """For a first-pass plan: (domain title, detail questions still to answer)."""
+    assumed: tuple[Assumption, ...] = ()
+    """"Don't know" answers on gating questions, and what they showed."""
+    one_person: bool = False
+    """Every role is one person (a business of one): the plan speaks to "you"."""
+
+    @property
+    def first_pass(self) -> bool:
+        """The essentials are answered and details remain."""
+        return self.stage == "details"
 
     def actions(self) -> tuple[PlannedAction, ...]:
-        """Every action in the plan, by priority then library order."""
+        """Every action in the plan, in plan order (rank)."""
         found = [a for d in self.domains for a in d.actions]
         return tuple(sorted(found, key=_action_key))
+
+    def open_actions(self) -> tuple[PlannedAction, ...]:
+        """Actions still to do (not done, not "won't do"), in plan order."""
+        return tuple(a for a in self.actions() if a.status not in ("done", "wont"))
+
+    def conditional_action(self, action_id: str) -> ConditionalAction | None:
+        """The conditional action with this id, or None."""
+        for c in self.conditional:
+            if c.id == action_id:
+                return c
+        return None
 
     def action(self, action_id: str) -> PlannedAction | None:
         """The planned action with this id, or None."""
@@ -532,6 +765,11 @@ class Plan:
         """Headline counts: actions (total and by priority), risks, high risks, discovery tasks, strengths."""
         actions = self.actions()
         return {
+            "done": sum(1 for a in actions if a.status == "done"),
+            "wont": sum(1 for a in actions if a.status == "wont"),
+            "conditional": len(self.conditional),
+            "gaps": sum(1 for d in self.decisions if d.kind == "gap"),
+            "accepted": sum(1 for d in self.decisions if d.kind == "accepted"),
             "actions": len(actions),
             "p1": sum(1 for a in actions if a.priority == "P1"),
             "p2": sum(1 for a in actions if a.priority == "P2"),
@@ -556,6 +794,7 @@ def compile_plan(
     *,
     session_name: str = "",
     generated_by: str = f"secplan {__version__}",
+    statuses: Mapping[str, ActionStatus] | None = None,
 ) -> Plan:
     """Compile a security plan from a questionnaire and the stored answers.
 
@@ -568,11 +807,15 @@ def compile_plan(
         plan_date: The date the plan carries; due dates and the review date count from it.
         session_name: The session's name, shown in the document control table.
         generated_by: The program and version shown in the document control table.
+        statuses: Where each action stands (the living plan), by action id: done actions leave the schedule,
+            deferred ones move to their new date, "won't do" ones are risks accepted by the director role.
+            Statuses of actions not in the plan are ignored.
 
     Returns:
         The plan.
     """
-    return _Compiler(questionnaire, answers, plan_date).build(one_line(session_name), one_line(generated_by))
+    compiler = _Compiler(questionnaire, answers, plan_date, statuses or {})
+    return compiler.build(one_line(session_name), one_line(generated_by))
 
 
 def risk_rating(score: int) -> str:
@@ -624,7 +867,12 @@ def _format_number(value: float) -> str:
 
 
 def _action_key(action: PlannedAction) -> tuple[int, int]:
-    return (PRIORITY_ORDER.get(action.priority, 9), action.order)
+    return (action.rank, action.order)
+
+
+def _hours(value: float) -> str:
+    """Hours as a short number: 2, 2.5, 0.5."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -653,9 +901,16 @@ def _refs_match(references: Iterable[str], prefixes: tuple[str, ...]) -> bool:
 class _Compiler:
     """Holds the inputs and the derived lookups while one plan is built."""
 
-    def __init__(self, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue], plan_date: date) -> None:
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        answers: Mapping[str, AnswerValue],
+        plan_date: date,
+        statuses: Mapping[str, ActionStatus],
+    ) -> None:
         self.q = questionnaire
         self.plan_date = plan_date
+        self.statuses = statuses
         self.flow = Flow(questionnaire, answers)
         self.effective = self.flow.effective_answers()
         self.visible = self.flow.visible_questions()
@@ -664,8 +919,19 @@ class _Compiler:
         self.domain_of_section = {s.id: s.domain for s in questionnaire.sections}
         self.section_title = {s.id: one_line(s.title) for s in questionnaire.sections}
         self.role_titles = {r.id: self._role_title(r) for r in questionnaire.roles}
-        self.director = self._find_role(DIRECTOR_ROLE_IDS, ("director", "chief executive", "managing"))
-        self.security_owner = self._find_role(SECURITY_OWNER_ROLE_IDS, ("security",))
+        planning = questionnaire.planning
+        self.director = questionnaire.role(planning.director_role) if planning.director_role else None
+        if self.director is None:
+            self.director = self._find_role(DIRECTOR_ROLE_IDS, ("director", "chief executive", "managing"))
+        self.security_owner = questionnaire.role(planning.lead_role) if planning.lead_role else None
+        if self.security_owner is None:
+            self.security_owner = self._find_role(SECURITY_OWNER_ROLE_IDS, ("security",))
+        self.nobody_technical = bool(
+            planning.nobody_technical is not None
+            and planning.technical_role
+            and questionnaire.role(planning.technical_role) is not None
+            and planning.nobody_technical.evaluate(self.effective)
+        )
 
     # -- lookups -------------------------------------------------------------------------------------------
 
@@ -725,11 +991,18 @@ class _Compiler:
     def build(self, session_name: str, generated_by: str) -> Plan:
         """Assemble every part of the plan."""
         organisation = self.organisation()
-        actions = self.actions()
-        action_ids = frozenset(a.id for a in actions)
-        discovery = self.discovery()
+        chosen = self.triggered()
+        owners = {a.id: self.owner_of(a) for _, a in chosen}
+        risks = self.risks(frozenset(owners))
+        conditional = self.conditional(frozenset(owners), risks)
+        risks = tuple(
+            replace(r, conditional=tuple(c.id for c in conditional if r.id in c.risks)) for r in risks
+        )
+        discovery = self.discovery(conditional)
+        capacity = self.capacity(owners, discovery)
+        actions, discovery, schedule = self.plan_work(chosen, owners, risks, discovery, capacity)
+        risks, decisions = self.handle_risks(risks, actions)
         domains = tuple(self.domain(d, actions) for d in CONTROL_DOMAINS)
-        risks = self.risks(action_ids)
         answered, visible = self.flow.counts()
         completeness = self.flow.completeness()
         metadata = Metadata(
@@ -751,11 +1024,16 @@ class _Compiler:
             distribution=self.distribution(),
         )
         profile = Profile(organisation, self.scope(organisation, answered, visible), self.profile_facts())
+        stage = self.flow.current_pass() if self.flow.has_essentials else DONE
+        one_person = len({p.title for p in capacity.people}) == 1
+        details: tuple[tuple[str, int], ...] = ()
+        if stage != DONE and stage != ESSENTIALS:
+            details = tuple((DOMAIN_TITLES.get(d, d), n) for d, n in self.flow.detail_counts().items())
         return Plan(
             metadata=metadata,
             profile=profile,
             objectives=self.objectives(organisation, actions, risks, domains, discovery),
-            roles=self.roles(actions, discovery),
+            roles=self.roles(actions, discovery, one_person),
             risks=risks,
             domains=domains,
             roadmap=self.roadmap(actions),
@@ -763,11 +1041,419 @@ class _Compiler:
             incident_response=self.incident_response(actions),
             selection=self.selection(actions),
             implementation=self.implementation(),
-            review=self.review(actions),
+            review=self.review(actions, one_person),
             discovery=discovery,
             answers=self.answers_appendix(),
             references=self.references(actions),
+            capacity=capacity,
+            schedule=schedule,
+            conditional=conditional,
+            decisions=decisions,
+            stage=stage,
+            details_left=details,
+            assumed=tuple(
+                Assumption(one_line(q.id), one_line(q.text),
+                           tuple(one_line(x.text) for x in (self.q.question(i) for i in shown) if x is not None))
+                for q, shown in self.flow.assumed()
+            ),
+            one_person=one_person,
         )
+
+    # -- what is in the plan, who does it, and when ------------------------------------------------------------
+
+    def triggered(self) -> list[tuple[int, Action]]:
+        """The library's actions whose condition holds, in library order; with nobody technical, the IT-help
+        action too when some technical work is triggered."""
+        found = [(i, a) for i, a in enumerate(self.q.actions) if a.when.evaluate(self.effective)]
+        help_id = self.q.planning.it_help_action
+        needed = self.nobody_technical and help_id and any(a.skill != "anyone" for _, a in found)
+        if needed and all(a.id != help_id for _, a in found):
+            found += [(i, a) for i, a in enumerate(self.q.actions) if a.id == help_id]
+            found.sort(key=lambda t: t[0])
+        return found
+
+    def owner_of(self, action: Action) -> str:
+        """The role that does the action: technical work goes to the technical role when nobody technical is
+        available now (it is the provider to find)."""
+        planning = self.q.planning
+        if self.nobody_technical and action.skill != "anyone" and action.id != planning.it_help_action:
+            return planning.technical_role
+        return action.owner
+
+    def organisation_hours(self) -> tuple[float, bool, str]:
+        """The hours a month the organisation can give, whether they were assumed, and the question asking."""
+        planning = self.q.planning
+        qid = planning.hours_question
+        value = self.effective.get(qid) if qid else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= MIN_CAPACITY:
+            return float(value), False, qid
+        for case in planning.default_hours:
+            if case.when is None or case.when.evaluate(self.effective):
+                return max(MIN_CAPACITY, case.hours), True, qid
+        return DEFAULT_HOURS, True, qid
+
+    def _case_hours(self, cases: tuple[HoursCase, ...]) -> float | None:
+        for case in cases:
+            if case.when is None or case.when.evaluate(self.effective):
+                return case.hours
+        return None
+
+    def capacity(self, owners: Mapping[str, str], discovery: tuple[DiscoveryTask, ...]) -> Capacity:
+        """Who does the work and the hours a month of each: roles of the same title are one person."""
+        planning = self.q.planning
+        hours, assumed, qid = self.organisation_hours()
+        used = set(owners.values()) | {t.ask for t in discovery if t.ask}
+        titles: dict[str, list[str]] = {}
+        for role in self.q.roles:
+            if role.id in used:
+                titles.setdefault(self.title_of(role.id), []).append(role.id)
+        for rid in sorted(used):
+            if self.q.role(rid) is None:
+                titles.setdefault(self.title_of(rid), []).append(rid)
+        own: dict[str, float] = {}
+        kinds: dict[str, str] = {}
+        for title, rids in titles.items():
+            found = [h for h in (self._case_hours(planning.hours_of(r)) for r in rids) if h is not None]
+            if found:
+                own[title] = max(found)
+                kinds[title] = "own"
+            elif all(r in planning.groups for r in rids):
+                own[title] = hours
+                kinds[title] = "group"
+            else:
+                kinds[title] = "shared"
+        # The organisation's hours are shared between its people in proportion to the work each has in the plan,
+        # so that they finish together rather than one waiting on another's share.
+        work: dict[str, float] = {}
+        for action in self.q.actions:
+            if action.id in owners:
+                title = self.title_of(owners[action.id])
+                work[title] = work.get(title, 0.0) + action.mean_hours
+        for task in discovery:
+            work[task.ask_title] = work.get(task.ask_title, 0.0) + DISCOVERY_HOURS
+        shared = [t for t in titles if kinds[t] == "shared"]
+        total = sum(work.get(t, 0.0) for t in shared)
+        for t in shared:
+            part = work.get(t, 0.0) / total if total > 0 else 1 / len(shared)
+            # Someone with little to do still gets the time to do it soon: up to an equal share, at most 2 hours.
+            floor = min(work.get(t, 0.0), SMALL_SHARE, hours / len(shared))
+            own[t] = max(MIN_CAPACITY, floor, hours * part)
+        people = tuple(
+            Person(title, tuple(one_line(r) for r in rids), round(own[title], 2), kinds[title])
+            for title, rids in titles.items()
+        )
+        return Capacity(hours, assumed, one_line(qid), people, self.nobody_technical)
+
+    def plan_work(
+        self,
+        chosen: list[tuple[int, Action]],
+        owners: Mapping[str, str],
+        risks: tuple[RiskEntry, ...],
+        discovery: tuple[DiscoveryTask, ...],
+        capacity: Capacity,
+    ) -> tuple[tuple[PlannedAction, ...], tuple[DiscoveryTask, ...], tuple[MonthLoad, ...]]:
+        """Rank the actions, schedule them and the discovery tasks month by month, and date them."""
+        planning = self.q.planning
+        in_plan = {a.id for _, a in chosen}
+        score_sum: dict[str, int] = {}
+        treats: dict[str, list[str]] = {}
+        for r in risks:
+            for aid in r.treated_by:
+                score_sum[aid] = score_sum.get(aid, 0) + r.score
+                treats.setdefault(aid, []).append(r.id)
+        status_of = {a.id: self.statuses[a.id] for _, a in chosen if a.id in self.statuses}
+        open_ids = {a.id for _, a in chosen if status_of.get(a.id, _TODO).status not in ("done", "wont")}
+        # The cheapest open treatment of each High or Very high risk is P1 (none needed when one is done).
+        forced: set[str] = set()
+        by_id = {a.id: (i, a) for i, a in chosen}
+        for r in risks:
+            if r.score < HIGH_SCORE:
+                continue
+            if any(status_of.get(aid, _TODO).status == "done" for aid in r.treated_by):
+                continue
+            options = [by_id[aid] for aid in r.treated_by if aid in open_ids]
+            if options:
+                _, cheapest = min(options, key=lambda t: ((t[1].hours[0] + t[1].hours[1]) / 2, t[0]))
+                forced.add(cheapest.id)
+
+        def value(action: Action) -> float:
+            worth = score_sum.get(action.id, 0) + AUTHOR_WEIGHT.get(action.priority, 1.0)
+            return worth / max(MIN_CAPACITY, action.mean_hours)
+
+        def tier(action: Action) -> int:
+            if action.id == planning.lead_action:
+                return 0
+            if self.nobody_technical and action.id == planning.it_help_action:
+                return 1
+            return 2 if action.id in forced else 4
+
+        person_of: dict[str, str] = {}
+        for person in capacity.people:
+            for rid in person.roles:
+                person_of[rid] = person.title
+        cap = {p.title: p.hours for p in capacity.people}
+        help_in = self.nobody_technical and planning.it_help_action in in_plan
+        tasks: list[tuple[tuple[int, float, int], Task]] = []
+        for index, action in chosen:
+            if action.id not in open_ids:
+                continue
+            owner = owners[action.id]
+            after = [d for d in action.after if d in open_ids]
+            if help_in and owner == planning.technical_role and action.id != planning.it_help_action:
+                after.append(planning.it_help_action)
+            if planning.lead_action in open_ids and action.id != planning.lead_action:
+                after.append(planning.lead_action)
+            status = status_of.get(action.id)
+            fixed = None
+            if status is not None and status.status == "deferred" and status.due:
+                new_due = _parse_date(status.due)
+                if new_due is not None:
+                    fixed = max(1, -(-(new_due - self.plan_date).days // MONTH_DAYS))
+            task = Task(action.id, person_of.get(owner, self.title_of(owner)), action.mean_hours,
+                        tuple(dict.fromkeys(after)), fixed)
+            tasks.append(((tier(action), -value(action), index), task))
+        for i, t in enumerate(discovery):
+            after_ids: list[str] = []
+            if help_in and t.ask == planning.technical_role:
+                after_ids.append(planning.it_help_action)
+            # Finding out is quick and may change the plan: a task that decides a treatment of a serious risk
+            # comes before the other treatments, the rest right after them.
+            key = (1 if t.conditional else 3, 0.0, i)
+            tasks.append((key, Task(f"discover:{t.question_id}", person_of.get(t.ask, t.ask_title), DISCOVERY_HOURS,
+                                    tuple(after_ids))))
+        tasks.sort(key=lambda kt: kt[0])
+        slots, order = schedule([t for _, t in tasks], cap)
+        due = spread_due_dates(self.plan_date, slots, [t.id for t in order])
+        for task in order:
+            status = status_of.get(task.id)
+            if status is not None and status.status == "deferred" and status.due:
+                new_due = _parse_date(status.due)
+                if new_due is not None:
+                    due[task.id] = new_due
+        rank = {t.id: i for i, t in enumerate(order)}
+        planned: list[PlannedAction] = []
+        for index, action in chosen:
+            status = status_of.get(action.id)
+            slot = slots.get(action.id)
+            if slot is not None:
+                when = due[action.id]
+                days = (when - self.plan_date).days
+                if action.id in forced or tier(action) < 2 or days <= PRIORITY_DAYS["P1"]:
+                    priority = "P1"
+                elif days <= PRIORITY_DAYS["P2"]:
+                    priority = "P2"
+                else:
+                    priority = "P3"
+                month = slot.finish
+                position = rank[action.id]
+            else:
+                set_on = _parse_date(status.at[:10]) if status is not None and status.at else None
+                when = set_on or self.plan_date
+                priority = action.priority if action.priority in PRIORITY_DAYS else "P3"
+                month = 0
+                position = -1 if status is not None and status.status == "done" else len(rank) + index
+            planned.append(
+                self.planned(action, index, owners[action.id], priority, when, month, position,
+                             tuple(treats.get(action.id, ())),
+                             tuple(d for d in action.after if d in in_plan), status)
+            )
+        # A prerequisite of a P1 action is P1 too (and of a P2, at least P2): it has to be done first.
+        level = {a.id: a.priority for a in planned}
+        changed = True
+        while changed:
+            changed = False
+            for a in planned:
+                for dep in a.after:
+                    if dep in level and level[dep] > level[a.id]:
+                        level[dep] = level[a.id]
+                        changed = True
+        planned = [replace(a, priority=level[a.id]) if a.status not in ("done", "wont") else a for a in planned]
+        # Done actions first (the plan's progress), then by schedule; their rank is their place in that order.
+        planned.sort(key=lambda a: (a.rank, a.order))
+        ranked = tuple(replace(a, rank=i) for i, a in enumerate(planned))
+        dated = tuple(
+            replace(t, due=due[f"discover:{t.question_id}"], month=slots[f"discover:{t.question_id}"].finish)
+            if f"discover:{t.question_id}" in slots else t
+            for t in discovery
+        )
+        return ranked, dated, self.months(ranked, dated, slots, cap)
+
+    def months(
+        self,
+        actions: tuple[PlannedAction, ...],
+        discovery: tuple[DiscoveryTask, ...],
+        slots: Mapping[str, Slot],
+        cap: Mapping[str, float],
+    ) -> tuple[MonthLoad, ...]:
+        """The months with work due or hours asked, each with the load per person."""
+        person_of_task: dict[str, str] = {}
+        people_order = list(cap)
+        load: dict[int, dict[str, float]] = {}
+        for a in actions:
+            if a.id in slots:
+                person_of_task[a.id] = next(
+                    (p for p in people_order if a.owner_title == p), a.owner_title
+                )
+        for t in discovery:
+            person_of_task[f"discover:{t.question_id}"] = t.ask_title
+        for task_id, slot in slots.items():
+            person = person_of_task.get(task_id, "")
+            for month, hours in slot.hours.items():
+                row = load.setdefault(month, {})
+                row[person] = row.get(person, 0.0) + hours
+        due_in: dict[int, list[PlannedAction]] = {}
+        for a in actions:
+            if a.month > 0:
+                due_in.setdefault(a.month, []).append(a)
+        found_in: dict[int, list[DiscoveryTask]] = {}
+        for t in discovery:
+            found_in.setdefault(t.month, []).append(t)
+        result = []
+        for month in sorted(set(load) | set(due_in) | set(found_in)):
+            rows = load.get(month, {})
+            per_person = tuple(
+                (p, round(rows[p], 2), round(max(MIN_CAPACITY, cap.get(p, 0.0)), 2))
+                for p in sorted(rows, key=lambda p: people_order.index(p) if p in people_order else len(cap))
+            )
+            result.append(
+                MonthLoad(
+                    month=month,
+                    start=month_start(self.plan_date, month),
+                    end=month_end(self.plan_date, month),
+                    actions=tuple(a.id for a in sorted(due_in.get(month, []), key=lambda a: (a.due, a.rank))),
+                    discovery=tuple(t.question_id for t in sorted(found_in.get(month, []), key=lambda t: t.due)),
+                    hours=per_person,
+                )
+            )
+        return tuple(result)
+
+    def handle_risks(
+        self, risks: tuple[RiskEntry, ...], actions: tuple[PlannedAction, ...]
+    ) -> tuple[tuple[RiskEntry, ...], tuple[RiskDecision, ...]]:
+        """Each High or Very high risk: treated (an action due within 90 days, or done), accepted (a treating
+        action marked "won't do"), or a gap with the reason."""
+        by_id = {a.id: a for a in actions}
+        limit = self.plan_date + timedelta(days=TREAT_DAYS)
+        director = self.title_of(self.director.id) if self.director else "Director"
+        updated: list[RiskEntry] = []
+        decisions: list[RiskDecision] = []
+        for r in risks:
+            if r.score < HIGH_SCORE:
+                updated.append(r)
+                continue
+            treating = [by_id[a] for a in r.treated_by if a in by_id]
+            open_ = [a for a in treating if a.status not in ("done", "wont")]
+            if any(a.status == "done" for a in treating) or any(a.due <= limit for a in open_):
+                handling = "treated"
+            elif any(a.status == "wont" for a in treating) and not open_:
+                handling = "accepted"
+                notes = [a.status_note for a in treating if a.status == "wont" and a.status_note]
+                reason = "; ".join(notes) if notes else "the treating action was marked \"won't do\""
+                decisions.append(RiskDecision(r.id, r.title, r.rating, "accepted", one_line(reason), director))
+            else:
+                handling = "gap"
+                if open_:
+                    first = min(a.due for a in open_)
+                    reason = (f"its first treating action is due on {first.isoformat()}, after 90 days, because "
+                              "the hours before then are taken: find more hours, get help, or accept the risk "
+                              "until then")
+                elif r.conditional:
+                    reason = ("unknown until the discovery tasks about it are done; if the answers turn out "
+                              "badly, the conditional actions listed with them treat it")
+                elif any(a.status == "wont" for a in treating):
+                    reason = "its treating actions are marked \"won't do\" without a reason"
+                else:
+                    reason = ("no action in this plan treats it: the answers given leave nothing to do here that "
+                              "the questionnaire knows of, so treat it another way or accept it")
+                decisions.append(RiskDecision(r.id, r.title, r.rating, "gap", reason, director))
+            updated.append(replace(r, handling=handling))
+        return tuple(updated), tuple(decisions)
+
+    def conditional(
+        self, in_plan: frozenset[str], risks: tuple[RiskEntry, ...]
+    ) -> tuple[ConditionalAction, ...]:
+        """Actions not triggered only because an answer they depend on is "don't know", that treat a High or
+        Very high risk or are marked ``if_unknown``: offered as "If ...: ..."."""
+        high = {aid: [r.id for r in risks if r.score >= HIGH_SCORE and aid in r.treated_by] for aid in
+                {a for r in risks for a in self._all_treating(r.id)}}
+        found: list[ConditionalAction] = []
+        for action in self.q.actions:
+            if action.id in in_plan:
+                continue
+            treats = high.get(action.id, [])
+            if not action.if_unknown and not treats:
+                continue
+            unsure = sorted(i for i in action.when.question_ids() if self.effective.get(i) == DONT_KNOW)
+            if not unsure or len(unsure) > 3:
+                continue
+            literals = action.when.literals()
+            possible: dict[str, list[AnswerValue]] = {}
+            for qid in unsure:
+                question = self.q.question(qid)
+                possible[qid] = possible_answers(question, literals) if question else []
+            picked = self._first_holding(action, unsure, possible)
+            if picked is None:
+                continue
+            owner = self.owner_of(action)
+            title, how, why = self._texts(action)
+            found.append(
+                ConditionalAction(
+                    id=one_line(action.id),
+                    title=title,
+                    condition=one_line(action.if_unknown_text) or self._condition_words(picked),
+                    questions=tuple(one_line(q) for q in unsure),
+                    domain=action.domain if action.domain in CONTROL_DOMAINS else "governance",
+                    owner=one_line(owner),
+                    owner_title=self.title_of(owner),
+                    effort=one_line(action.effort),
+                    hours=action.hours,
+                    how=how,
+                    why=why,
+                    risks=tuple(r.id for r in risks if action.id in self._all_treating(r.id)),
+                    references=tuple(one_line(r) for r in action.references),
+                )
+            )
+        return tuple(found)
+
+    def _all_treating(self, risk_id: str) -> tuple[str, ...]:
+        for r in self.q.risks:
+            if r.id == risk_id:
+                return r.treated_by
+        return ()
+
+    def _first_holding(
+        self, action: Action, unsure: list[str], possible: Mapping[str, list[AnswerValue]]
+    ) -> dict[str, AnswerValue] | None:
+        """The first combination of answers to the unsure questions that makes the action's condition hold."""
+        combos: list[dict[str, AnswerValue]] = [{}]
+        for qid in unsure:
+            combos = [{**c, qid: v} for c in combos for v in possible[qid]][:2000]
+        for combo in combos:
+            if action.when.evaluate({**self.effective, **combo}):
+                return combo
+        return None
+
+    def _condition_words(self, picked: Mapping[str, AnswerValue]) -> str:
+        """The answers that would make an action apply, quoted: the answer to "Are laptops encrypted?" is "No"."""
+        parts = []
+        for qid, value in picked.items():
+            question = self.q.question(qid)
+            if question is None:
+                continue
+            shown = answer_text(question, value)
+            parts.append(f"the answer to \u201c{one_line(question.text)}\u201d is \u201c{shown}\u201d")
+        return " and ".join(parts)
+
+    def _texts(self, action: Action) -> tuple[str, str, str]:
+        """Title, how and why, from the first variant that holds for this profile, else the action's own."""
+        title, how, why = action.title, action.how, action.why
+        for variant in action.variants:
+            if variant.when.evaluate(self.effective):
+                title = variant.title or title
+                how = variant.how or how
+                why = variant.why or why
+                break
+        return one_line(title), clean_text(how).strip(), clean_text(why).strip()
 
     def organisation(self) -> str:
         """The organisation's name from the profile, or ""."""
@@ -832,15 +1518,25 @@ class _Compiler:
             f"Protect the people, information, IT systems and premises of {who} against malicious acts, in "
             f"proportion to the risks in this plan."
         ]
-        p1 = [a for a in actions if a.priority == "P1"]
-        if p1:
+        open_ = [a for a in actions if a.status not in ("done", "wont")]
+        first = [a for a in open_ if (a.due - self.plan_date).days <= PRIORITY_DAYS["P1"]]
+        if first:
             found.append(
-                f"Complete the {len(p1)} first-priority (P1) action{'s' if len(p1) != 1 else ''} by "
-                f"{(self.plan_date + timedelta(days=PRIORITY_DAYS['P1'])).isoformat()}."
+                f"Complete the {_plural(len(first), 'action')} due in the first 30 days by "
+                f"{max(a.due for a in first).isoformat()}."
             )
-        if actions:
-            last = max(a.due for a in actions)
-            found.append(f"Complete all {len(actions)} actions of this plan by {last.isoformat()}.")
+        if open_:
+            year_end = self.plan_date + timedelta(days=MONTH_DAYS * YEAR_MONTHS)
+            later = [a for a in open_ if a.due > year_end]
+            last = max(a.due for a in open_)
+            if later:
+                found.append(
+                    f"Complete {_plural(len(open_) - len(later), 'action')} of this plan within a year, by "
+                    f"{year_end.isoformat()}; the other {len(later)} move to year two (by {last.isoformat()}) "
+                    "unless more hours are found."
+                )
+            else:
+                found.append(f"Complete all {_plural(len(open_), 'open action')} of this plan by {last.isoformat()}.")
         high = [r for r in risks if r.score >= 10]
         if high:
             found.append(
@@ -852,10 +1548,12 @@ class _Compiler:
         scored = [(d.maturity.score, i, d) for i, d in enumerate(domains) if d.maturity.score is not None]
         if scored:
             score, _, weakest = min(scored, key=lambda t: (t[0] or 0.0, t[1]))
+            m = weakest.maturity
             if score is not None and score < 1:
+                unknown = f"; {m.unknown_percent}% of its controls are unknown" if m.unknown else ""
                 found.append(
-                    f"Raise the weakest domain, {weakest.title.lower()} (scoring {weakest.maturity.percent}% "
-                    f"now), to at least {max(50, min(100, (weakest.maturity.percent or 0) + 30))}% by the next "
+                    f"Raise the weakest domain, {weakest.title.lower()} ({m.percent}% of its known controls in "
+                    f"place now{unknown}), to at least {max(50, min(100, (m.percent or 0) + 30))}% by the next "
                     "review."
                 )
         if discovery:
@@ -871,15 +1569,19 @@ class _Compiler:
         )
         return tuple(found)
 
-    def actions(self) -> tuple[PlannedAction, ...]:
-        """The triggered actions, by priority then library order."""
-        found: list[PlannedAction] = []
-        for index, action in enumerate(self.q.actions):
-            if action.when.evaluate(self.effective):
-                found.append(self.planned(action, index))
-        return tuple(sorted(found, key=_action_key))
-
-    def planned(self, action: Action, index: int) -> PlannedAction:
+    def planned(
+        self,
+        action: Action,
+        index: int,
+        owner: str,
+        priority: str,
+        due: date,
+        month: int,
+        rank: int,
+        risks: tuple[str, ...],
+        after: tuple[str, ...],
+        status: ActionStatus | None,
+    ) -> PlannedAction:
         """A triggered action with its owner, due date and the answers behind it."""
         qids = sorted(
             (i for i in action.when.question_ids() if i in self.effective),
@@ -892,29 +1594,43 @@ class _Compiler:
             qids = decisive
         triggers = tuple(self.fact(q) for q in (self.q.question(i) for i in qids) if q is not None)
         domain = action.domain if action.domain in CONTROL_DOMAINS else "governance"
-        # The loader only lets P1-P3 through; an action built in code with anything else is planned as P3.
-        priority = action.priority if action.priority in PRIORITY_DAYS else "P3"
+        title, how, why = self._texts(action)
         return PlannedAction(
             id=one_line(action.id),
-            title=one_line(action.title),
+            title=title,
             domain=domain,
             priority=priority,
-            owner=one_line(action.owner),
-            owner_title=self.title_of(action.owner),
-            due=self.plan_date + timedelta(days=PRIORITY_DAYS[priority]),
+            owner=one_line(owner),
+            owner_title=self.title_of(owner),
+            due=due,
             effort=one_line(action.effort),
-            how=clean_text(action.how).strip(),
-            why=clean_text(action.why).strip(),
+            how=how,
+            why=why,
             references=tuple(one_line(r) for r in action.references),
             triggers=triggers,
             order=index,
+            hours=action.hours,
+            skill=action.skill,
+            rank=rank,
+            month=month,
+            risks=risks,
+            after=after,
+            status=status.status if status is not None else "todo",
+            status_date=one_line(status.at[:10]) if status is not None and status.at else "",
+            status_note=one_line(status.note) if status is not None else "",
+            status_by=one_line(status.by) if status is not None else "",
         )
 
-    def roles(self, actions: tuple[PlannedAction, ...], discovery: tuple[DiscoveryTask, ...]) -> tuple[RoleEntry, ...]:
+    def roles(
+        self, actions: tuple[PlannedAction, ...], discovery: tuple[DiscoveryTask, ...], one_person: bool = False
+    ) -> tuple[RoleEntry, ...]:
         """Every role with its title for this profile, what it answers for, and what it owns."""
         entries = []
         for role in self.q.roles:
-            if self.director is not None and role.id == self.director.id:
+            if one_person:
+                duty = ("Everything in this plan: approving it, finding the time it needs, doing its actions and "
+                        "accepting the risk that remains.")
+            elif self.director is not None and role.id == self.director.id:
                 duty = "Approves this plan, provides the budget and time it needs, and accepts residual risk."
             elif self.security_owner is not None and role.id == self.security_owner.id:
                 duty = (
@@ -1013,28 +1729,26 @@ class _Compiler:
         )
 
     def roadmap(self, actions: tuple[PlannedAction, ...]) -> tuple[RoadmapPhase, ...]:
-        """Three time boxes: P1 in the first 30 days, P2 within 90 days, P3 within 12 months."""
-        domain_rank = {d: i for i, d in enumerate(CONTROL_DOMAINS)}
+        """Time boxes by due date: the first 30 days, within 90 days, within 12 months, and year two when the
+        work does not fit in a year. Done and "won't do" actions are left out."""
+        year = MONTH_DAYS * YEAR_MONTHS
         phases = (
-            ("30_days", "First 30 days", "P1"),
-            ("90_days", "Within 90 days", "P2"),
-            ("12_months", "Within 12 months", "P3"),
+            ("30_days", "First 30 days", "P1", PRIORITY_DAYS["P1"]),
+            ("90_days", "Within 90 days", "P2", PRIORITY_DAYS["P2"]),
+            ("12_months", "Within 12 months", "P3", year),
         )
+        open_ = sorted((a for a in actions if a.status not in ("done", "wont")), key=lambda a: (a.due, a.rank))
         result = []
-        for key, title, priority in phases:
-            chosen = sorted(
-                (a for a in actions if a.priority == priority),
-                key=lambda a: (a.due, domain_rank.get(a.domain, 9), a.order),
-            )
-            result.append(
-                RoadmapPhase(
-                    key,
-                    title,
-                    priority,
-                    self.plan_date + timedelta(days=PRIORITY_DAYS[priority]),
-                    tuple(a.id for a in chosen),
-                )
-            )
+        low = -10**6
+        for key, title, priority, days in phases:
+            chosen = [a for a in open_ if low < (a.due - self.plan_date).days <= days]
+            low = days
+            result.append(RoadmapPhase(key, title, priority, self.plan_date + timedelta(days=days),
+                                       tuple(a.id for a in chosen)))
+        later = [a for a in open_ if (a.due - self.plan_date).days > year]
+        if later:
+            result.append(RoadmapPhase("year_two", "Year two", "P3", max(a.due for a in later),
+                                       tuple(a.id for a in later)))
         return tuple(result)
 
     def training(self, actions: tuple[PlannedAction, ...]) -> ThemedSection:
@@ -1115,16 +1829,21 @@ class _Compiler:
             actions=(),
         )
 
-    def review(self, actions: tuple[PlannedAction, ...]) -> Review:
+    def review(self, actions: tuple[PlannedAction, ...], one_person: bool = False) -> Review:
         """Monitoring and review (ISO 22342 5.5.4, 5.2.10, 5.2.11, 5.3.7)."""
-        owner = self.title_of(self.security_owner.id) if self.security_owner else "The security owner"
+        owner = self.title_of(self.security_owner.id) if self.security_owner else "The security lead"
+        if one_person:
+            progress = ("Every quarter, set aside an hour to look at this plan: actions done, late and blocked, "
+                        "open discovery tasks, and any incident or near miss.")
+        else:
+            progress = (f"{owner} reports progress to the people who run the organisation at least every quarter "
+                        "(at management meetings where there are any): actions done, late and blocked, open "
+                        "discovery tasks, and any incident or near miss.")
         return Review(
             next_review=self.plan_date + timedelta(days=REVIEW_DAYS),
             triggers=REVIEW_TRIGGERS,
             paragraphs=(
-                f"{owner} reports progress at management meetings, at least every quarter: actions done, "
-                "late "
-                f"and blocked, open discovery tasks, and any incident or near miss.",
+                progress,
                 "At each review, answer the questionnaire again, compile a new version of this plan, and "
                 "compare "
                 "the maturity of each domain with the last version.",
@@ -1132,8 +1851,8 @@ class _Compiler:
             actions=tuple(a.id for a in actions if _refs_match(a.references, MONITORING_REFS)),
         )
 
-    def discovery(self) -> tuple[DiscoveryTask, ...]:
-        """A task for every visible question answered "don't know"."""
+    def discovery(self, conditional: tuple[ConditionalAction, ...] = ()) -> tuple[DiscoveryTask, ...]:
+        """A task for every visible question answered "don't know", with the conditional actions it decides."""
         tasks = []
         fallback = self.security_owner or self.director
         for q in self.visible:
@@ -1155,6 +1874,7 @@ class _Compiler:
                     ask_title=ask_title,
                     how=one_line(how) or GENERIC_DISCOVERY_HOW,
                     due=self.plan_date + timedelta(days=DISCOVERY_DAYS),
+                    conditional=tuple(c.id for c in conditional if q.id in c.questions),
                 )
             )
         return tuple(tasks)
@@ -1201,5 +1921,19 @@ class _Compiler:
         )
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _clamp(value: int) -> int:
     return max(1, min(5, value))
+
+
+_TODO = ActionStatus("", "todo")
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from secplan_tui.plan.compile import (
     AnswerSection,
+    ConditionalAction,
     DiscoveryTask,
     DomainPlan,
     Fact,
@@ -24,7 +25,10 @@ from secplan_tui.plan.compile import (
 )
 
 FORMAT = "secplan-plan"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: maturity ``score``/``percent`` are of the known controls (``null`` when none is known), with the unknown share
+apart; actions carry hours, skill, rank, month and status; due dates come from a month-by-month schedule; new
+``capacity``, ``schedule``, ``conditional``, ``decisions``, ``stage``, ``details_left``, ``assumed``."""
 
 
 def render_json(plan: Plan) -> str:
@@ -103,6 +107,58 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             for r in plan.references
         ],
         "counts": plan.counts(),
+        "stage": plan.stage,
+        "first_pass": plan.first_pass,
+        "details_left": [{"domain": d, "questions": n} for d, n in plan.details_left],
+        "assumed": [
+            {"question_id": a.question_id, "question": a.question, "shows": list(a.shows)} for a in plan.assumed
+        ],
+        "one_person": plan.one_person,
+        "capacity": {
+            "hours": plan.capacity.hours,
+            "assumed": plan.capacity.assumed,
+            "question_id": plan.capacity.question_id,
+            "nobody_technical": plan.capacity.nobody_technical,
+            "people": [
+                {"title": p.title, "roles": list(p.roles), "hours": p.hours, "source": p.source}
+                for p in plan.capacity.people
+            ],
+        },
+        "schedule": [
+            {
+                "month": m.month,
+                "year": m.year,
+                "start": m.start.isoformat(),
+                "end": m.end.isoformat(),
+                "actions": list(m.actions),
+                "discovery": list(m.discovery),
+                "hours": [{"person": p, "hours": h, "available": c} for p, h, c in m.hours],
+            }
+            for m in plan.schedule
+        ],
+        "conditional": [_conditional(c) for c in plan.conditional],
+        "decisions": [
+            {"risk": d.risk, "title": d.title, "rating": d.rating, "kind": d.kind, "reason": d.reason, "by": d.by}
+            for d in plan.decisions
+        ],
+    }
+
+
+def _conditional(c: ConditionalAction) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "title": c.title,
+        "condition": c.condition,
+        "questions": list(c.questions),
+        "domain": c.domain,
+        "owner": c.owner,
+        "owner_title": c.owner_title,
+        "effort": c.effort,
+        "hours": {"low": c.hours[0], "high": c.hours[1]},
+        "how": c.how,
+        "why": c.why,
+        "risks": list(c.risks),
+        "references": list(c.references),
     }
 
 
@@ -122,6 +178,8 @@ def _risk(r: RiskEntry) -> dict[str, Any]:
         "score": r.score,
         "rating": r.rating,
         "treated_by": list(r.treated_by),
+        "conditional": list(r.conditional),
+        "handling": r.handling,
     }
 
 
@@ -138,6 +196,11 @@ def _maturity(m: Maturity) -> dict[str, Any]:
         "unanswered": m.unanswered,
         "score": None if score is None else round(score, 4),
         "percent": m.percent,
+        "known": m.known,
+        "unknown": m.unknown,
+        "unknown_share": round(m.unknown_share, 4),
+        "unknown_percent": m.unknown_percent,
+        "is_unknown": m.is_unknown,
     }
 
 
@@ -155,6 +218,13 @@ def _action(a: PlannedAction) -> dict[str, Any]:
         "why": a.why,
         "references": list(a.references),
         "triggers": [_fact(f) for f in a.triggers],
+        "hours": {"low": a.hours[0], "high": a.hours[1]},
+        "skill": a.skill,
+        "rank": a.rank,
+        "month": a.month,
+        "risks": list(a.risks),
+        "after": list(a.after),
+        "status": {"status": a.status, "date": a.status_date, "note": a.status_note, "by": a.status_by},
     }
 
 
@@ -199,6 +269,8 @@ def _discovery(t: DiscoveryTask) -> dict[str, Any]:
         "ask_title": t.ask_title,
         "how": t.how,
         "due": t.due.isoformat(),
+        "month": t.month,
+        "conditional": list(t.conditional),
     }
 
 

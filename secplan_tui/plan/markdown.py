@@ -14,31 +14,34 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from secplan_tui.errors import InvalidInput
 from secplan_tui.plan.compile import (
-    DISCOVERY_DAYS,
-    EFFORT_LABELS,
-    PRIORITY_LABELS,
     RISK_BANDS,
+    SKILL_LABELS,
+    ConditionalAction,
+    DiscoveryTask,
     DomainPlan,
     Fact,
     Maturity,
+    MonthLoad,
     Plan,
     PlannedAction,
     RiskEntry,
     ThemedSection,
 )
 from secplan_tui.plan.sanitize import md_code, md_inline, one_line
+from secplan_tui.plan.schedule import YEAR_MONTHS
 
 VIEWS: tuple[str, ...] = ("full", "summary", "checklist")
 """The views every renderer accepts."""
 
 BAR_WIDTH = 10
 """Characters in a maturity bar."""
-SUMMARY_RISKS = 5
-SUMMARY_ACTIONS = 10
+SUMMARY_RISKS = 6
+SUMMARY_ACTIONS = 8
+SUMMARY_DISCOVERY = 4
+STATUS_LABELS = {"todo": "to do", "doing": "doing", "done": "done", "deferred": "deferred", "wont": "won't do"}
 
 
 @dataclass(frozen=True)
@@ -116,20 +119,39 @@ def _percent(value: int | None) -> str:
     return "n/a" if value is None else f"{value}%"
 
 
+def maturity_words(m: Maturity) -> str:
+    """A domain's maturity in a few words: "55%", "55%, 30% unknown", "unknown", "n/a"."""
+    if m.applicable <= 0:
+        return "n/a"
+    if m.is_unknown:
+        return "unknown"
+    if m.unknown:
+        return f"{m.percent}%, {m.unknown_percent}% unknown"
+    return f"{m.percent}%"
+
+
 def _bar(maturity: Maturity, width: int) -> str:
-    percent = maturity.percent
+    """``#`` in place (of every applicable control), ``?`` unknown, ``-`` not in place; then the words."""
     label = maturity.title.ljust(width)
-    if percent is None:
+    if maturity.applicable <= 0:
         return f"{label}  {'.' * BAR_WIDTH}  n/a"
-    filled = (percent * BAR_WIDTH + 50) // 100
-    return f"{label}  {'#' * filled}{'-' * (BAR_WIDTH - filled)}  {percent:>3}%"
+    applicable = maturity.applicable
+    share_in = (maturity.in_place + maturity.partial / 2) / applicable
+    filled = int(share_in * BAR_WIDTH + 0.5)
+    unknown = int(maturity.unknown_share * BAR_WIDTH + 0.5)
+    if maturity.unknown and unknown == 0:
+        unknown = 1
+    filled = min(filled, BAR_WIDTH - unknown)
+    bar = "#" * filled + "?" * unknown + "-" * (BAR_WIDTH - filled - unknown)
+    return f"{label}  {bar}  {maturity_words(maturity)}"
 
 
 def maturity_chart(plan: Plan) -> str:
     """A bar per domain in a fenced code block. Domain titles are fixed strings, never user text."""
     width = max(len(d.maturity.title) for d in plan.domains)
     bars = [_bar(d.maturity, width) for d in plan.domains]
-    return "```text\n" + "\n".join(bars) + "\n```"
+    key = "# in place   ? unknown   - not in place; the figure is the share of known controls in place"
+    return "```text\n" + "\n".join(bars) + "\n\n" + key + "\n```"
 
 
 def _maturity_table(plan: Plan) -> str:
@@ -145,7 +167,8 @@ def _maturity_table(plan: Plan) -> str:
                 str(m.dont_know),
                 str(m.unanswered),
                 str(m.not_applicable),
-                _percent(m.percent),
+                "unknown" if m.is_unknown else _percent(m.percent),
+                f"{m.unknown_percent}%" if m.applicable > 0 else "n/a",
             ]
         )
     return _table(
@@ -157,7 +180,8 @@ def _maturity_table(plan: Plan) -> str:
             "Don't know",
             "Unanswered",
             "Not applicable",
-            "Score",
+            "Score of known",
+            "Unknown",
         ],
         rows,
     )
@@ -169,7 +193,36 @@ def _action_line(plan: Plan, action_id: str, *, owner: bool = True) -> str:
     if action is None:
         return md_code(action_id)
     who = f", {md_inline(action.owner_title)}" if owner else ""
-    return f"{md_inline(action.title)} ({action.priority}{who}, due {action.due.isoformat()})"
+    return f"{md_inline(action.title)} ({action.priority}{who}, {_when(action)})"
+
+
+def _when(action: PlannedAction) -> str:
+    """"due 2025-03-04", "done 2025-02-10", "won't do", "deferred to 2025-06-01"."""
+    if action.status == "done":
+        return f"done {action.status_date}" if action.status_date else "done"
+    if action.status == "wont":
+        return "won't do"
+    if action.status == "deferred":
+        return f"deferred to {action.due.isoformat()}"
+    return f"due {action.due.isoformat()}"
+
+
+def _box(action: PlannedAction) -> str:
+    return "[x]" if action.status == "done" else "[ ]"
+
+
+def _conditional_line(c: ConditionalAction) -> str:
+    return (f"If {md_inline(c.condition)}: {md_inline(c.title)} ({md_inline(c.owner_title)}, "
+            f"{md_inline(_hours_text(c.hours))})")
+
+
+def _hours_text(hours: tuple[float, float]) -> str:
+    low, high = hours
+    return f"{_num(low)} h" if low == high else f"{_num(low)}–{_num(high)} h"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _by_priority(plan: Plan, action_ids: tuple[str, ...] | list[str]) -> list[str]:
@@ -242,17 +295,46 @@ def _full(plan: Plan) -> list[Block]:
     blocks.append(_process(plan))
     blocks.append(_appendix_answers(plan))
     blocks.append(_appendix_references(plan))
+    blocks.append(_appendix_ids(plan))
     blocks.append(Block("marking", f"*End of plan.* **{md_inline(plan.metadata.marking)}**"))
     return blocks
+
+
+def _stage_note(plan: Plan) -> str:
+    """A sentence for a plan made before every question was answered, or ""."""
+    if plan.first_pass:
+        left = sum(n for _, n in plan.details_left)
+        where = ", ".join(f"{t.lower()} {n}" for t, n in plan.details_left)
+        return (f"First pass: this plan rests on the essential questions. {left} detail questions remain "
+                f"({where}); answering them adds to the plan and makes it fit better.")
+    if plan.stage == "essentials":
+        return ("Draft: some essential questions are not answered yet, so this plan may miss actions that "
+                "matter. Answer the essentials, then compile the plan again.")
+    return ""
+
+
+def _assumptions(plan: Plan) -> list[str]:
+    """What the plan assumed, one sentence each (already escaped)."""
+    found = []
+    cap = plan.capacity
+    if cap.assumed:
+        found.append(md_inline(
+            f"The hours the organisation can give to security were not answered: the plan assumes "
+            f"{_num(cap.hours)} hours a month, usual for an organisation of this size. Give the real figure "
+            "and compile again."
+        ))
+    for a in plan.assumed:
+        shows = "; ".join(a.shows[:3]) + (f"; and {len(a.shows) - 3} more" if len(a.shows) > 3 else "")
+        found.append(md_inline(
+            f'"{a.question}" was answered "don\'t know", so the plan assumed it may apply and asked: {shows}.'
+        ))
+    return found
 
 
 def _front(plan: Plan) -> Block:
     m = plan.metadata
     share = int(m.completeness * 100)
-    questionnaire = (
-        f"{md_inline(m.questionnaire_title)} ({md_code(m.questionnaire_id)}, version "
-        f"{md_inline(m.questionnaire_version)})"
-    )
+    questionnaire = f"{md_inline(m.questionnaire_title)} (version {md_inline(m.questionnaire_version)})"
     rows = [
         ["Marking", md_inline(m.marking)],
         ["Organisation", md_inline(m.organisation) if m.organisation else "not given"],
@@ -260,7 +342,6 @@ def _front(plan: Plan) -> Block:
         ["Plan date", m.plan_date.isoformat()],
         ["Next review", m.next_review.isoformat()],
         ["Questionnaire", questionnaire],
-        ["Questionnaire hash", md_code(m.questionnaire_hash) if m.questionnaire_hash else "not recorded"],
     ]
     if m.session_name:
         rows.append(["Session", md_inline(m.session_name)])
@@ -272,25 +353,26 @@ def _front(plan: Plan) -> Block:
         ["Copy", "Held by", "Name", "Date issued"],
         ([str(d.copy), md_inline(d.recipient), "", ""] for d in m.distribution),
     )
-    text = "\n\n".join(
-        [
-            f"# {md_inline(m.title)}",
-            _table(["Document control", ""], rows),
-            md_inline(
-                "This plan describes weaknesses of the organisation. Keep it to the people on the "
-                "distribution list and mark every copy. Others need only the actions and rules that "
-                "apply to them: the checklist view lists them by owner."
-            ),
-            "## Distribution",
-            distribution,
-        ]
-    )
-    return Block("front", text)
+    parts = [f"# {md_inline(m.title)}"]
+    note = _stage_note(plan)
+    if note:
+        parts.append(f"**{md_inline(note)}**")
+    parts += [
+        _table(["Document control", ""], rows),
+        md_inline(
+            "This plan describes weaknesses of the organisation. Keep it to the people on the "
+            "distribution list and mark every copy. Others need only the actions and rules that "
+            "apply to them: the checklist view lists them by person."
+        ),
+        "## Distribution",
+        distribution,
+    ]
+    return Block("front", "\n\n".join(parts))
 
 
 @dataclass
 class _Holder:
-    """The roles that share one title for this profile (in a micro firm, the owner wears most hats)."""
+    """The roles that share one title for this profile (in a micro firm, one person wears most hats)."""
 
     title: str
     """The shared title."""
@@ -317,6 +399,22 @@ def _role_holders(plan: Plan) -> list[_Holder]:
     return list(holders.values())
 
 
+def _people_table(plan: Plan) -> str:
+    """Who does the work, their hours a month and the work they have in the plan."""
+    work: dict[str, tuple[int, float]] = {}
+    for a in plan.open_actions():
+        n, h = work.get(a.owner_title, (0, 0.0))
+        work[a.owner_title] = (n + 1, h + a.mean_hours)
+    source = {"shared": "share of the organisation's hours", "own": "hours of their own", "group": "many people"}
+    rows = []
+    for p in plan.capacity.people:
+        n, h = work.get(p.title, (0, 0.0))
+        months = h / p.hours if p.hours > 0 else 0.0
+        rows.append([md_inline(p.title), f"{_num(round(p.hours, 1))} h", source.get(p.source, p.source), str(n),
+                     f"{_num(round(h, 1))} h", f"about {max(1, round(months))}" if h else "–"])
+    return _table(["Who", "Hours a month", "From", "Actions", "Work", "Months"], rows)
+
+
 def _governance(plan: Plan) -> Block:
     parts = [
         "## 1. Governance (ISO 22342 5.2)",
@@ -332,6 +430,9 @@ def _governance(plan: Plan) -> Block:
         )
     else:
         parts.append(md_inline("No profile questions have been answered yet."))
+    assumed = _assumptions(plan)
+    if assumed:
+        parts += ["**What this plan assumed:**", _bullets(assumed, "")]
     parts += [
         "### 1.2 Objectives (5.2.2)",
         "\n".join(f"{i + 1}. {md_inline(o)}" for i, o in enumerate(plan.objectives)),
@@ -348,37 +449,63 @@ def _governance(plan: Plan) -> Block:
             ),
         ),
     ]
+    if plan.capacity.people:
+        cap = plan.capacity
+        given = "assumed" if cap.assumed else "given"
+        parts += [
+            md_inline(
+                f"Hours for security: {_num(cap.hours)} a month ({given}), shared between the people below in "
+                "proportion to their work; a provider or a team works to hours of its own. The roadmap (3."
+                f"{len(plan.domains) + 1}) never asks more of anyone in a month."
+            ),
+            _people_table(plan),
+        ]
+    if plan.capacity.nobody_technical:
+        parts.append(md_inline(
+            "Nobody can do technical work now: the plan starts by getting IT help, and the technical actions "
+            "go to that helper and wait for them."
+        ))
     for holder in holders:
         if not holder.actions:
             continue
         parts.append(f"Actions for **{md_inline(holder.title)}**:")
         parts.append(_bullets((_action_line(plan, a, owner=False) for a in holder.actions), ""))
-        if len(holder.actions) > HEAVY_LOAD and sum(1 for h in holders if h.actions) > 1:
-            parts.append(
-                md_inline(
-                    f"That is {len(holder.actions)} actions for one role: share them out, or agree later due dates "
-                    "for the P2 and P3 ones, so that none is dropped."
-                )
-            )
+    if plan.one_person:
+        communication = (
+            f"This plan is marked {plan.metadata.marking}; keep it where only you and people you trust can read "
+            "it, and let each new version replace the last.",
+            "Look at your progress on the actions, and at any incident or near miss, at least every quarter.",
+            "Anyone who helps you (an IT provider, a bookkeeper) gets only the actions that concern them.",
+            "Keep the evidence for each completed action (date, proof) with the plan.",
+        )
+    else:
+        communication = (
+            f"This plan is marked {plan.metadata.marking}; copies go only to the people on the "
+            f"distribution list, and each new version replaces the last.",
+            "Progress on the actions, and any incident or near miss, is reviewed at least every "
+            "quarter: as a standing item of management meetings where there are any.",
+            "Everyone else receives the rules and actions that apply to them (the checklist view), "
+            "not the full plan or its risk register.",
+            "Keep the evidence for each completed action (date, who, proof) with the plan.",
+        )
     parts += [
         "### 1.4 Communication, reporting and documented information (5.2.7–5.2.9)",
-        _bullets(
-            (
-                md_inline(s)
-                for s in (
-                    f"This plan is marked {plan.metadata.marking}; copies go only to the people on the "
-                    f"distribution list, and each new version replaces the last.",
-                    "Progress on the actions, and any incident or near miss, is reviewed at least every "
-                    "quarter: as a standing item of management meetings where there are any.",
-                    "Everyone else receives the rules and actions that apply to them (the checklist view), "
-                    "not the full plan or its risk register.",
-                    "Keep the evidence for each completed action (date, who, proof) with the plan.",
-                )
-            ),
-            "",
-        ),
+        _bullets((md_inline(x) for x in communication), ""),
     ]
     return Block("part", "\n\n".join(parts))
+
+
+def _treatment_cell(plan: Plan, r: RiskEntry) -> str:
+    """What treats a risk, for the register: the first treating actions, or what is decided."""
+    names = [_short_title(plan, a) for a in _by_priority(plan, r.treated_by)]
+    text = "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
+    if r.handling == "accepted":
+        return (text + " — " if text else "") + "accepted"
+    if r.handling == "gap":
+        return (text + " — " if text else "") + "gap, see 2.5"
+    if not text and r.conditional:
+        return "unknown: see the discovery tasks"
+    return text or "no action in this plan"
 
 
 def _risk(plan: Plan) -> Block:
@@ -390,7 +517,8 @@ def _risk(plan: Plan) -> Block:
             "Each malicious act is rated for likelihood from 1 (rare) to 5 (almost certain) and for impact "
             "from 1 "
             "(minor) to 5 (severe). The score is likelihood × impact, from 1 to 25. The ratings are: "
-            f"{bands}. High and very high risks need treatment or a signed acceptance by leadership."
+            f"{bands}. High and very high risks need treatment within 90 days, or a signed acceptance by "
+            "leadership."
         ),
         "### 2.2 Risk register (5.3.3)",
     ]
@@ -399,15 +527,8 @@ def _risk(plan: Plan) -> Block:
             _table(
                 ["Risk", "Likelihood", "Impact", "Score", "Rating", "Treated by"],
                 (
-                    [
-                        md_inline(r.title),
-                        str(r.likelihood),
-                        str(r.impact),
-                        str(r.score),
-                        r.rating,
-                        "; ".join(_short_title(plan, a) for a in _by_priority(plan, r.treated_by))
-                        or "no action in this plan",
-                    ]
+                    [md_inline(r.title), str(r.likelihood), str(r.impact), str(r.score), r.rating,
+                     _treatment_cell(plan, r)]
                     for r in plan.risks
                 ),
             )
@@ -421,6 +542,8 @@ def _risk(plan: Plan) -> Block:
         parts.append(_risk_detail(plan, r))
     parts.append("### 2.4 Discovery tasks: what is still unknown (5.3.3)")
     parts.append(_discovery(plan))
+    parts.append("### 2.5 High risks not treated within 90 days")
+    parts.append(_decisions(plan))
     return Block("part", "\n\n".join(parts))
 
 
@@ -430,61 +553,89 @@ def _risk_detail(plan: Plan, r: RiskEntry) -> str:
         base = f" (before adjusting for this profile: {r.base_likelihood} × {r.base_impact})"
     if r.treated_by:
         treatment = "; ".join(_action_line(plan, a) for a in _by_priority(plan, r.treated_by))
+    elif r.conditional:
+        treatment = "unknown until the discovery tasks are done; " + "; ".join(
+            _conditional_line(c) for c in plan.conditional if c.id in r.conditional
+        )
     else:
-        treatment = "no action in this plan treats this risk: treat it, or accept it below."
+        treatment = "no action in this plan treats this risk: treat it another way, or accept it below."
     lines = [
         f"#### {md_inline(r.title)} — {r.rating} ({r.score})",
     ]
     if r.description:
         lines.append(md_inline(r.description))
-    lines.append(
-        "\n".join(
-            [
-                f"- **Risk id:** {md_code(r.id)}",
-                f"- **Likelihood × impact:** {r.likelihood} × {r.impact} = {r.score}{base}",
-                f"- **Treatment:** {treatment}",
-                "- **Residual risk accepted by:** ____________________ **Date:** ____________",
-            ]
-        )
-    )
+    items = [
+        f"- **Likelihood × impact:** {r.likelihood} × {r.impact} = {r.score}{base}",
+        f"- **Treatment:** {treatment}",
+    ]
+    if r.treated_by and r.conditional:
+        items.append("- **If unknown answers turn out badly:** " + "; ".join(
+            _conditional_line(c) for c in plan.conditional if c.id in r.conditional))
+    items.append("- **Residual risk accepted by:** ____________________ **Date:** ____________")
+    lines.append("\n".join(items))
     return "\n\n".join(lines)
+
+
+def _decisions(plan: Plan) -> str:
+    if not plan.decisions:
+        high = sum(1 for r in plan.risks if r.score >= 10)
+        if not high:
+            return md_inline("No risk is rated high or very high.")
+        return md_inline("Every high or very high risk has a treating action due within 90 days, or done.")
+    items = []
+    for d in plan.decisions:
+        if d.kind == "accepted":
+            items.append(f"**{md_inline(d.title)}** ({d.rating}): accepted by {md_inline(d.by)}: "
+                         f"{md_inline(d.reason)}.")
+        else:
+            items.append(f"**{md_inline(d.title)}** ({d.rating}): gap: {md_inline(d.reason)}. "
+                         f"{md_inline(d.by)} decides what to do and signs below the risk in 2.3.")
+    return _bullets(items, "")
+
+
+def _discovery_item(plan: Plan, t: DiscoveryTask, marker: str) -> str:
+    pad = " " * len(marker)
+    lines = [
+        f"{marker}**Find out:** {md_inline(t.question)} ({md_inline(t.section)})",
+        f"{pad}- **Who finds out:** {md_inline(t.ask_title)}",
+        f"{pad}- **How:** {md_inline(t.how)}",
+        f"{pad}- **Due:** {t.due.isoformat()}",
+    ]
+    for cid in t.conditional:
+        c = plan.conditional_action(cid)
+        if c is not None:
+            lines.append(f"{pad}- **Then:** {_conditional_line(c)}")
+    return "\n".join(lines)
 
 
 def _discovery(plan: Plan) -> str:
     if not plan.discovery:
         return md_inline('No question was answered "don\'t know": there is nothing to find out.')
+    last = max(t.due for t in plan.discovery)
     intro = md_inline(
-        f'Every "don\'t know" answer is a task: find out by {plan.discovery[0].due.isoformat()}, record the '
-        f"answer, and compile the plan again. Unknown controls count as not in place until then."
+        f'Every "don\'t know" answer is a task: find out by the date given (the last by {last.isoformat()}), '
+        "record the answer, and compile the plan again. Until then the maturity shows these controls as unknown, "
+        "and where an unknown answer could hide a serious weakness, the action to take if it turns out badly "
+        "is given with the task."
     )
-    items = []
-    for i, t in enumerate(plan.discovery):
-        marker = f"{i + 1}. "
-        pad = " " * len(marker)
-        items.append(
-            "\n".join(
-                [
-                    f"{marker}**Find out:** {md_inline(t.question)} ({md_inline(t.section)})",
-                    f"{pad}- **Ask:** {md_inline(t.ask_title)}",
-                    f"{pad}- **How:** {md_inline(t.how)}",
-                    f"{pad}- **Due:** {t.due.isoformat()}",
-                ]
-            )
-        )
+    items = [_discovery_item(plan, t, f"{i + 1}. ") for i, t in enumerate(plan.discovery)]
     return intro + "\n\n" + "\n".join(items)
 
 
 def _controls_intro(plan: Plan) -> Block:
     counts = plan.counts()
+    progress = ""
+    if counts["done"] or counts["wont"]:
+        progress = f" Done so far: {counts['done']} of {counts['actions']}; won't do: {counts['wont']}."
     text = "\n\n".join(
         [
             "## 3. Security controls (ISO 22342 5.4)",
             md_inline(
                 f"What is already in place, and what to do next, for each domain: {counts['actions']} "
-                "actions in all "
-                f"(P1: {counts['p1']}, P2: {counts['p2']}, P3: {counts['p3']}). P1 is due within 30 days of "
-                "the plan "
-                f"date, P2 within 90 days and P3 within 12 months."
+                f"actions in all (P1: {counts['p1']}, P2: {counts['p2']}, P3: {counts['p3']}). P1 actions come "
+                "first: naming a lead, getting help where needed, the quickest treatment of each high risk, and "
+                "everything due in the first 30 days; P2 actions are due within 90 days and P3 later. Each due "
+                f"date comes from the roadmap, which fits the hours each person has.{progress}"
             ),
         ]
     )
@@ -493,13 +644,16 @@ def _controls_intro(plan: Plan) -> Block:
 
 def _domain(plan: Plan, d: DomainPlan, number: int) -> Block:
     m = d.maturity
-    if m.percent is None:
+    if m.applicable <= 0:
         maturity = "no control applies yet" if m.controls == 0 else "no applicable control"
+    elif m.is_unknown:
+        maturity = (f"unknown: none of the {m.applicable} applicable controls is known yet ({m.dont_know} don't "
+                    f"know, {m.unanswered} unanswered)")
     else:
         maturity = (
-            f"{m.percent}% ({m.in_place} of {m.applicable} applicable controls in place, {m.partial} "
-            f"partly; {m.dont_know} don't know, {m.unanswered} unanswered, {m.not_applicable} not "
-            f"applicable)"
+            f"{m.percent}% of the known controls in place ({m.in_place} in place and {m.partial} partly, of "
+            f"{m.known} known); {m.unknown_percent}% unknown ({m.dont_know} don't know, {m.unanswered} "
+            f"unanswered); {m.not_applicable} not applicable"
         )
     parts = [
         f"### 3.{number} {md_inline(d.title)} (ISO 22342 {d.clause})",
@@ -513,22 +667,26 @@ def _domain(plan: Plan, d: DomainPlan, number: int) -> Block:
     if not d.actions:
         parts.append(md_inline("No action is triggered in this domain."))
     for a in d.actions:
-        parts.append(_action(a))
+        parts.append(_action(plan, a))
     return Block("domain", "\n\n".join(parts))
 
 
-def _action(a: PlannedAction) -> str:
-    refs = ", ".join(md_code(r) for r in a.references) or "none"
-    effort = EFFORT_LABELS.get(a.effort, "")
+def _action(plan: Plan, a: PlannedAction) -> str:
     fields = [
-        f"**Owner:** {md_inline(a.owner_title)}",
-        f"**Due:** {a.due.isoformat()} ({PRIORITY_LABELS.get(a.priority, '')})",
-        f"**Effort:** {md_inline(a.effort)}" + (f", {effort}" if effort else ""),
-        f"**Action id:** {md_code(a.id)}",
-        f"**References:** {refs}",
+        f"**Who:** {md_inline(a.owner_title)}",
+        f"**Due:** {a.due.isoformat()}" if a.status not in ("done", "wont") else f"**Status:** {_when(a)}",
+        f"**Effort:** {md_inline(a.hours_text)}, {SKILL_LABELS.get(a.skill, 'anyone can do it')}",
     ]
+    if a.status in ("doing", "deferred"):
+        fields.append(f"**Status:** {STATUS_LABELS.get(a.status, a.status)}")
+    waits = [plan.action(x) for x in a.after]
+    if any(w is not None and w.status not in ("done", "wont") for w in waits):
+        fields.append("**After:** " + "; ".join(md_inline(w.title) for w in waits if w is not None))
     # One paragraph rather than a list: easier to scan in print, and far fewer tokens for the HTML renderer.
     parts = [f"##### {a.priority} · {md_inline(a.title)}", " · ".join(fields)]
+    if a.status_note:
+        parts.append(f"**Note ({STATUS_LABELS.get(a.status, a.status)}"
+                     f"{', ' + a.status_date if a.status_date else ''}):** {md_inline(a.status_note)}")
     if a.why:
         parts.append(f"**Why it matters:** {md_inline(a.why)}")
     if a.how:
@@ -546,33 +704,81 @@ def _themed(plan: Plan, section: ThemedSection, heading: str, empty: str) -> lis
     return parts
 
 
+def _month_heading(m: MonthLoad) -> str:
+    return f"Month {m.month}: {m.start.isoformat()} to {m.end.isoformat()}"
+
+
+def _load_line(m: MonthLoad) -> str:
+    parts = [f"{p} {_num(round(used, 1))} of {_num(round(cap, 1))} h" for p, used, cap in m.hours]
+    return "Hours asked this month: " + "; ".join(parts) + "." if parts else ""
+
+
+def _roadmap(plan: Plan) -> list[str]:
+    """Month by month: what falls due, who does it, the hours, and the load on each person."""
+    parts: list[str] = []
+    c = plan.counts()
+    cap = plan.capacity
+    open_ = plan.open_actions()
+    if c["done"] or c["wont"]:
+        parts.append(md_inline(
+            f"Progress: {c['done']} of {c['actions']} actions done"
+            + (f", {c['wont']} marked won't do" if c["wont"] else "") + f"; {len(open_)} to go."
+        ))
+    given = "assumed for an organisation of this size" if cap.assumed else "as answered"
+    parts.append(md_inline(
+        f"The roadmap fits the hours each person has ({_num(cap.hours)} hours a month for the organisation, "
+        f"{given}; see 1.3). Work that does not fit one month starts in it and is due in the next."
+    ))
+    later = [m for m in plan.schedule if m.year > 1]
+    year_two = [a for a in open_ if a.month > YEAR_MONTHS]
+    for m in plan.schedule:
+        if m.year > 1:
+            continue
+        parts.append(f"#### {_month_heading(m)}")
+        rows = []
+        for aid in m.actions:
+            a = plan.action(aid)
+            if a is None or a.status in ("done", "wont"):
+                continue
+            rows.append([a.due.isoformat(), md_inline(a.title), md_inline(a.owner_title), md_inline(a.hours_text),
+                         a.priority])
+        if rows:
+            parts.append(_table(["Due", "Action", "Who", "Hours", "Priority"], rows))
+        if m.discovery:
+            parts.append(md_inline(f"Also due: {len(m.discovery)} discovery tasks (2.4)."))
+        if not rows and not m.discovery:
+            parts.append(md_inline("Nothing falls due; work continues on longer actions."))
+        line = _load_line(m)
+        if line:
+            parts.append(md_inline(line))
+    if year_two:
+        hours = sum(a.mean_hours for a in year_two)
+        last = max(a.due for a in year_two)
+        parts.append("#### Year two")
+        parts.append(md_inline(
+            f"The work does not fit in a year with the hours given: {len(year_two)} actions (about "
+            f"{_num(round(hours))} hours) move to year two, the last due on {last.isoformat()}. Find more hours, "
+            "ask a provider to take some on, or accept the delay; they are listed here in the order they come."
+        ))
+        parts.append(_table(
+            ["Due", "Action", "Who", "Hours"],
+            ([a.due.isoformat(), md_inline(a.title), md_inline(a.owner_title), md_inline(a.hours_text)]
+             for a in sorted(year_two, key=lambda a: (a.due, a.rank))),
+        ))
+    elif not later and open_:
+        parts.append(md_inline(f"Everything fits in the first year: the last action is due on "
+                               f"{max(a.due for a in open_).isoformat()}."))
+    done = [a for a in plan.actions() if a.status == "done"]
+    if done:
+        parts.append("#### Done")
+        parts.append(_bullets((f"{md_inline(a.title)} ({md_inline(a.owner_title)}, {_when(a)})" for a in done), ""))
+    return parts
+
+
 def _controls_after(plan: Plan, count: int) -> Block:
     n = count + 1
     parts = [f"### 3.{n} Roadmap (5.4.6)"]
-    discovery_note = ""
-    if plan.discovery:
-        due = (plan.metadata.plan_date + timedelta(days=DISCOVERY_DAYS)).isoformat()
-        discovery_note = f"Also due by {due}: {len(plan.discovery)} discovery tasks (2.4)."
-    for phase in plan.roadmap:
-        parts.append(f"#### {md_inline(phase.title)} ({phase.priority}, by {phase.due.isoformat()})")
-        rows = []
-        for aid in phase.actions:
-            a = plan.action(aid)
-            if a is None:
-                continue
-            rows.append(
-                [
-                    a.due.isoformat(),
-                    md_inline(a.title),
-                    md_inline(a.owner_title),
-                    md_inline(next((d.title for d in plan.domains if d.domain == a.domain), a.domain)),
-                ]
-            )
-        parts.append(
-            _table(["Due", "Action", "Owner", "Domain"], rows) if rows else md_inline("No action in this phase.")
-        )
-        if phase.key == "30_days" and discovery_note:
-            parts.append(md_inline(discovery_note))
+    parts += _roadmap(plan)
     parts += _themed(
         plan,
         plan.training,
@@ -610,9 +816,9 @@ def _process(plan: Plan) -> Block:
     parts += [
         "### 4.4 Determining effectiveness: maturity by domain (5.5.5)",
         md_inline(
-            "The share of applicable controls in place in each domain: in place counts 1, partly in place ½, "
-            "not "
-            "in place 0. Don't know and unanswered count as 0 and are shown apart; not applicable is left "
+            "The share of the known controls in place in each domain: in place counts 1, partly in place ½, "
+            "not in place 0. Don't know and unanswered controls are not counted as missing: they are shown "
+            "apart as unknown, and a domain where nothing is known is unknown, not 0%. Not applicable is left "
             "out."
         ),
         _maturity_table(plan),
@@ -644,7 +850,7 @@ def _appendix_references(plan: Plan) -> Block:
         "## Appendix B. Control references",
         md_inline(
             "Identifiers only: ISO/IEC 27001:2022 Annex A, NIST CSF 2.0, CIS Controls v8.1 and Cyber "
-            "Essentials, with the actions of this plan that cite each."
+            "Essentials, with the actions of this plan that cite each (their ids are in appendix C)."
         ),
     ]
     if plan.references:
@@ -662,6 +868,37 @@ def _appendix_references(plan: Plan) -> Block:
     return Block("appendix", "\n\n".join(parts))
 
 
+def _appendix_ids(plan: Plan) -> Block:
+    """Identifiers for tracking tools and the questionnaire's author: actions, risks, the questionnaire."""
+    m = plan.metadata
+    parts = [
+        "## Appendix C. Identifiers",
+        md_inline("For tracking tools and for whoever maintains the questionnaire; the plan itself needs none."),
+        _table(
+            ["Item", "Identifier"],
+            [
+                ["Questionnaire", md_code(m.questionnaire_id)],
+                ["Questionnaire hash", md_code(m.questionnaire_hash) if m.questionnaire_hash else "not recorded"],
+            ],
+        ),
+    ]
+    if plan.actions():
+        parts.append(_table(
+            ["Action", "Id", "References"],
+            ([md_inline(a.title), md_code(a.id), ", ".join(md_code(r) for r in a.references) or "none"]
+             for a in plan.actions()),
+        ))
+    if plan.conditional:
+        parts.append(_table(
+            ["Conditional action", "Id", "References"],
+            ([md_inline(c.title), md_code(c.id), ", ".join(md_code(r) for r in c.references) or "none"]
+             for c in plan.conditional),
+        ))
+    if plan.risks:
+        parts.append(_table(["Risk", "Id"], ([md_inline(r.title), md_code(r.id)] for r in plan.risks)))
+    return Block("appendix", "\n\n".join(parts))
+
+
 # ------------------------------------------------------------------------------------------------------------
 # Summary and checklist
 # ------------------------------------------------------------------------------------------------------------
@@ -672,13 +909,9 @@ def _meta_line(plan: Plan) -> str:
     return md_inline(
         f"Plan version {m.plan_version}, dated {m.plan_date.isoformat()}; next review "
         f"{m.next_review.isoformat()}. "
-        f"Questionnaire {m.questionnaire_id} version {m.questionnaire_version}; {m.answered} of {m.visible} "
+        f"Questionnaire: {m.questionnaire_title}, version {m.questionnaire_version}; {m.answered} of {m.visible} "
         f"questions answered ({int(m.completeness * 100)}%)."
     )
-
-
-HEAVY_LOAD = 20
-"""Actions one role can carry before the plan suggests sharing them out."""
 
 
 def _short_title(plan: Plan, action_id: str) -> str:
@@ -688,67 +921,113 @@ def _short_title(plan: Plan, action_id: str) -> str:
     return f"{md_inline(action.title)} ({action.priority})"
 
 
-def _top_actions(plan: Plan) -> list[PlannedAction]:
-    """The actions that matter most: by priority, then by the worst risk they treat, then plan order."""
-    worst: dict[str, int] = {}
-    for risk in plan.risks:
-        for action_id in risk.treated_by:
-            worst[action_id] = max(worst.get(action_id, 0), risk.score)
-    ranked = sorted(plan.actions(), key=lambda a: (a.priority, -worst.get(a.id, 0), a.due, a.order))
-    return ranked[:SUMMARY_ACTIONS]
+def _risk_summary(plan: Plan, r: RiskEntry) -> str:
+    """What is done about a risk, in a few words, for the summary."""
+    open_ = [a for a in (plan.action(x) for x in _by_priority(plan, r.treated_by))
+             if a is not None and a.status not in ("done", "wont")]
+    done = [x for x in r.treated_by if (a := plan.action(x)) is not None and a.status == "done"]
+    if r.handling == "accepted":
+        return "accepted"
+    if open_:
+        first = min(open_, key=lambda a: a.due)
+        more = f" (+{len(open_) - 1} more)" if len(open_) > 1 else ""
+        gap = "; gap: due after 90 days" if r.handling == "gap" else ""
+        return f"{md_inline(first.title)}, {first.due.isoformat()}{more}{gap}"
+    if done:
+        return f"{len(done)} done"
+    if r.conditional:
+        return "unknown until found out (see below)"
+    return "nothing in this plan: treat or accept" if r.score >= 10 else "nothing in this plan"
 
 
 def _summary(plan: Plan) -> list[Block]:
     m = plan.metadata
     c = plan.counts()
+    cap = plan.capacity
     title = f"Security plan summary: {m.organisation}" if m.organisation else "Security plan summary"
+    open_ = plan.open_actions()
+    hours = sum(a.mean_hours for a in open_)
+    year_two = sum(1 for a in open_ if a.month > YEAR_MONTHS)
+    fits = (f"{year_two} move to year two" if year_two else "all fit in the first year")
+    given = "assumed" if cap.assumed else "given"
     glance = [
-        f"**Actions:** {c['actions']} (P1: {c['p1']}, P2: {c['p2']}, P3: {c['p3']})",
-        f"**Risks:** {c['risks']} in the register, {c['high_risks']} high or very high",
+        f"**Actions:** {c['actions']}, about {_num(round(hours))} hours of work"
+        + (f" ({c['done']} done)" if c["done"] else "")
+        + f"; at {_num(cap.hours)} hours a month ({given}), {fits}",
+        f"**Risks:** {c['risks']} in the register, {c['high_risks']} high or very high"
+        + (f", {c['gaps']} not treated within 90 days" if c["gaps"] else ""),
         f"**Controls:** {c['strengths']} in place, {c['partial']} partly in place",
-        f"**Discovery tasks:** {c['discovery']} questions to find out",
+        f"**To find out:** {c['discovery']} questions answered \"don't know\"",
     ]
-    high = sum(1 for r in plan.risks if r.score >= 10)
-    top_risks = plan.risks[: max(SUMMARY_RISKS, min(high, 8))]
-    actions = _top_actions(plan)
-    parts = [
-        f"# {md_inline(title)}",
-        _meta_line(plan),
-        "## At a glance",
-        "\n".join(f"- {g}" for g in glance),
-        "## Top risks",
+    parts = [f"# {md_inline(title)}", _meta_line(plan)]
+    note = _stage_note(plan)
+    if note:
+        parts.append(f"**{md_inline(note)}**")
+    parts += ["## At a glance", "\n".join(f"- {g}" for g in glance)]
+    assumed = _assumptions(plan)
+    if assumed:
+        parts.append(_bullets(assumed[:2] + ([md_inline(f"And {len(assumed) - 2} more assumptions (1.1).")]
+                                             if len(assumed) > 2 else []), ""))
+    first = sorted(open_, key=lambda a: (a.due, a.rank))[:SUMMARY_ACTIONS]
+    first.sort(key=lambda a: (a.rank != 0 and a.id != _first_id(plan), a.due, a.rank))
+    parts += [
+        "## Do first",
         _table(
-            ["Risk", "Score", "Rating", "Treated by"],
-            ([md_inline(r.title), str(r.score), r.rating, _plural(len(r.treated_by), "action")] for r in top_risks),
+            ["Due", "Action", "Who", "Hours"],
+            ([a.due.isoformat(), md_inline(a.title), md_inline(a.owner_title), md_inline(a.hours_text)]
+             for a in first),
         )
-        if top_risks
+        if first
+        else md_inline("Nothing left to do: every action is done or decided."),
+    ]
+    high = [r for r in plan.risks if r.score >= 10]
+    shown = high[:8] if len(high) >= SUMMARY_RISKS else plan.risks[:SUMMARY_RISKS]
+    parts += [
+        "## Risks and what treats them",
+        _table(
+            ["Risk", "Rating", "First treatment"],
+            ([md_inline(r.title), f"{r.rating} ({r.score})", _risk_summary(plan, r)] for r in shown),
+        )
+        if shown
         else md_inline("No risk in the register."),
-        "## Top actions",
-        _table(
-            ["Priority", "Action", "Owner", "Due"],
-            ([a.priority, md_inline(a.title), md_inline(a.owner_title), a.due.isoformat()] for a in actions),
-        )
-        if actions
-        else md_inline("No action is triggered."),
-        "## Maturity",
-        _table(["Domain", "Score"], ([md_inline(d.title), _percent(d.maturity.percent)] for d in plan.domains)),
-        maturity_chart(plan),
     ]
+    if plan.discovery:
+        items = []
+        for t in plan.discovery[:SUMMARY_DISCOVERY]:
+            line = f"{md_inline(t.question)} ({md_inline(t.ask_title)}, by {t.due.isoformat()})"
+            for cid in t.conditional[:1]:
+                cond = plan.conditional_action(cid)
+                if cond is not None:
+                    line += f"; {_conditional_line(cond)}"
+            items.append(line)
+        more = len(plan.discovery) - SUMMARY_DISCOVERY
+        if more > 0:
+            items.append(md_inline(f"and {more} more (2.4 in the full plan)"))
+        parts += ["## To find out", _bullets(items, "")]
+    parts += ["## Maturity", maturity_chart(plan)]
     return [_marking(plan), Block("front", "\n\n".join(parts))]
+
+
+def _first_id(plan: Plan) -> str:
+    """The plan's first open action (the lead's, when there is one)."""
+    open_ = plan.open_actions()
+    return open_[0].id if open_ else ""
 
 
 def _checklist(plan: Plan) -> list[Block]:
     m = plan.metadata
     title = f"Checklist: {m.organisation}" if m.organisation else "Checklist"
-    # (due, kind, priority rank, order, line) per owner title; owners in role order, unknown owners last.
-    groups: dict[str, list[tuple[str, int, str, int, str]]] = {}
+    # (due, kind, rank, order, line) per person; people in role order, unknown ones last.
+    groups: dict[str, list[tuple[str, int, int, int, str]]] = {}
     order = [r.title for r in plan.roles]
     for a in plan.actions():
-        line = f"- [ ] {md_inline(a.title)} — due {a.due.isoformat()} ({a.priority})"
-        groups.setdefault(a.owner_title, []).append((a.due.isoformat(), 0, a.priority, a.order, line))
+        if a.status == "wont":
+            continue
+        line = f"- {_box(a)} {md_inline(a.title)} — {_when(a)} ({md_inline(a.hours_text)})"
+        groups.setdefault(a.owner_title, []).append((a.due.isoformat(), 0, a.rank, a.order, line))
     for i, t in enumerate(plan.discovery):
-        line = f"- [ ] Find out: {md_inline(t.question)} — due {t.due.isoformat()} (P1)"
-        groups.setdefault(t.ask_title, []).append((t.due.isoformat(), 1, "P1", i, line))
+        line = f"- [ ] Find out: {md_inline(t.question)} — due {t.due.isoformat()}"
+        groups.setdefault(t.ask_title, []).append((t.due.isoformat(), 1, i, i, line))
     for owner in groups:
         if owner not in order:
             order.append(owner)

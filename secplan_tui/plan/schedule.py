@@ -1,0 +1,157 @@
+"""Month-by-month scheduling of a plan's work so that no month asks more hours of a person than they have.
+
+Pure and deterministic: the same tasks, order and capacities give the same schedule. A "month" here is a window
+of :data:`MONTH_DAYS` days from the plan date, so that "the first 30 days" is exactly month 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTH_DAYS = 30
+"""Days in one scheduling window."""
+YEAR_MONTHS = 12
+"""Windows in the plan's first year; later ones are year two."""
+MAX_MONTHS = 240
+"""No task is scheduled later than this (a guard against a capacity of almost nothing)."""
+MIN_CAPACITY = 0.5
+"""The least hours a month a person is given, so that every task is scheduled some day."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One piece of work to schedule."""
+
+    id: str
+    person: str
+    """Whose hours it takes (people are keys of the capacity mapping)."""
+    hours: float
+    after: tuple[str, ...] = ()
+    """Tasks that must finish first (ids of other tasks; unknown ids are ignored)."""
+    fixed_month: int | None = None
+    """A month set by someone (a deferred action): the task goes there whatever the load."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a task landed."""
+
+    start: int
+    """First month it takes hours from (1-based)."""
+    finish: int
+    """Month it is due in."""
+    hours: Mapping[int, float]
+    """Hours taken, by month."""
+
+
+def ordered(tasks: Sequence[Task]) -> list[Task]:
+    """The tasks in the given order of importance, each pulled after the tasks it waits for (depth first)."""
+    by_id = {t.id: t for t in tasks}
+    done: set[str] = set()
+    visiting: set[str] = set()
+    result: list[Task] = []
+
+    def visit(task: Task) -> None:
+        if task.id in done or task.id in visiting:
+            return  # a cycle (refused by validate) is broken where it is found
+        visiting.add(task.id)
+        for dep in task.after:
+            if dep in by_id:
+                visit(by_id[dep])
+        visiting.discard(task.id)
+        done.add(task.id)
+        result.append(task)
+
+    for task in tasks:
+        visit(task)
+    return result
+
+
+def schedule(tasks: Sequence[Task], capacity: Mapping[str, float]) -> tuple[dict[str, Slot], list[Task]]:
+    """Give each task the earliest hours its person has free, after the tasks it waits for.
+
+    Args:
+        tasks: In order of importance; :func:`ordered` is applied first.
+        capacity: Hours a month of each person; a person missing or below :data:`MIN_CAPACITY` gets that.
+
+    Returns:
+        Each task's slot by id, and the tasks in the order they were scheduled.
+    """
+    order = ordered(tasks)
+    free: dict[tuple[str, int], float] = {}
+    slots: dict[str, Slot] = {}
+    for task in order:
+        cap = max(MIN_CAPACITY, capacity.get(task.person, 0.0))
+        earliest = 1
+        for dep in task.after:
+            if dep in slots:
+                earliest = max(earliest, slots[dep].finish)
+        if task.fixed_month is not None:
+            month = max(1, task.fixed_month)
+            free[(task.person, month)] = free.get((task.person, month), cap) - task.hours
+            slots[task.id] = Slot(month, month, {month: task.hours})
+            continue
+        left = task.hours
+        month = earliest
+        taken: dict[int, float] = {}
+        while month <= MAX_MONTHS:
+            room = free.get((task.person, month), cap)
+            take = min(left, room) if room > 1e-9 else 0.0
+            if take > 0:
+                taken[month] = taken.get(month, 0.0) + take
+                free[(task.person, month)] = room - take
+                left -= take
+            if left <= 1e-9:
+                break
+            month += 1
+        month = min(month, MAX_MONTHS)
+        slots[task.id] = Slot(min(taken) if taken else month, month, taken or {month: task.hours})
+    return slots, order
+
+
+def month_start(plan_date: date, month: int) -> date:
+    """The first day of a window (month 1 starts the day after the plan date)."""
+    return plan_date + timedelta(days=(month - 1) * MONTH_DAYS + 1)
+
+
+def month_end(plan_date: date, month: int) -> date:
+    """The last day of a window."""
+    return plan_date + timedelta(days=month * MONTH_DAYS)
+
+
+def spread_due_dates(plan_date: date, slots: Mapping[str, Slot], order: Sequence[str]) -> dict[str, date]:
+    """Due dates spread over each task's month, in scheduling order, kept off weekends and the days between
+    Christmas Eve and New Year's Day where the window allows.
+
+    Tasks due in one month get days evenly apart (the last on the window's last day), so no date holds many.
+    """
+    by_month: dict[int, list[str]] = {}
+    for task_id in order:
+        if task_id in slots:
+            by_month.setdefault(slots[task_id].finish, []).append(task_id)
+    due: dict[str, date] = {}
+    for month, ids in by_month.items():
+        first, last = month_start(plan_date, month), month_end(plan_date, month)
+        count = len(ids)
+        for i, task_id in enumerate(ids):
+            offset = ((i + 1) * MONTH_DAYS) // count
+            due[task_id] = _working_day(plan_date + timedelta(days=(month - 1) * MONTH_DAYS + offset), first, last)
+    return due
+
+
+def _working_day(day: date, first: date, last: date) -> date:
+    """The day, or the nearest earlier working day in the window (else the next one); Christmas week avoided."""
+    def bad(d: date) -> bool:
+        return d.weekday() >= 5 or (d.month == 12 and d.day >= 24) or (d.month == 1 and d.day == 1)
+
+    for step in range(0, 12):
+        earlier = day - timedelta(days=step)
+        if earlier >= first and not bad(earlier):
+            return earlier
+    for step in range(1, 12):
+        later = day + timedelta(days=step)
+        if later <= last and not bad(later):
+            return later
+    return day
