@@ -981,3 +981,68 @@ def test_html_draws_maturity_as_inline_svg() -> None:
         if domain.maturity.percent is not None:
             assert f">{domain.maturity.percent}%</text>" in svg.group(0)
     assert "language-text" not in html
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The living plan: statuses
+# ----------------------------------------------------------------------------------------------------------
+
+
+def test_statuses_show_in_every_output_and_move_the_schedule() -> None:
+    """Done: [x] in the checklist, out of the first 30 days, its hours freed; deferred: at its new date;
+    won't do: the risk it alone treated is accepted by the director role, with the note; JSON carries all."""
+    from secplan_tui.model import ActionStatus
+
+    answers = with_answers(physical__alarm="no")
+    before = plan_for(answers)
+    statuses = {
+        "act.mfa": ActionStatus("act.mfa", "done", note="All 12 mailboxes.", at="2025-03-05T09:00:00Z", by="ann"),
+        "act.secure_remote": ActionStatus("act.secure_remote", "deferred", due="2025-09-01", note="After the move."),
+        "act.alarm": ActionStatus("act.alarm", "wont", note="The landlord's alarm covers the floor."),
+        "act.unknown": ActionStatus("act.unknown", "done"),
+    }
+    plan = compile_plan(make_questionnaire(), answers, DAY, statuses=statuses)
+    mfa, remote, alarm = plan.action("act.mfa"), plan.action("act.secure_remote"), plan.action("act.alarm")
+    assert mfa is not None and remote is not None and alarm is not None
+    assert (mfa.status, mfa.status_date, mfa.status_note, mfa.month) == ("done", "2025-03-05", "All 12 mailboxes.", 0)
+    assert remote.due == date(2025, 9, 1) and remote.status == "deferred"
+    assert alarm.status == "wont"
+    first = next(p for p in plan.roadmap if p.key == "30_days")
+    assert "act.mfa" not in first.actions and all("act.mfa" not in p.actions for p in plan.roadmap)
+    assert plan.actions()[0].id == "act.mfa"  # progress first
+    burglary = next(r for r in plan.risks if r.id == "risk.burglary")
+    assert burglary.handling == "accepted"
+    decision = next(d for d in plan.decisions if d.risk == "risk.burglary")
+    assert (decision.kind, decision.by) == ("accepted", "Director")
+    assert decision.reason == "The landlord's alarm covers the floor."
+    checklist = render_markdown(plan, "checklist")
+    assert "- [x] Do mfa — done 2025-03-05" in checklist and "Do alarm" not in checklist
+    assert "- [ ] Do secure remote — deferred to 2025-09-01" in checklist
+    full = render_markdown(plan)
+    assert "Progress: 1 of 5 actions done, 1 marked won't do; 3 to go." in full
+    assert "accepted by Director: The landlord" in full
+    assert "**Note (done, 2025-03-05):** All 12 mailboxes." in full
+    data = json.loads(render_json(plan))
+    cyber = next(d for d in data["domains"] if d["domain"] == "cyber")
+    entry = next(a for a in cyber["actions"] if a["id"] == "act.mfa")
+    assert entry["status"] == {"status": "done", "date": "2025-03-05", "note": "All 12 mailboxes.", "by": "ann"}
+    assert data["counts"]["done"] == 1 and data["counts"]["wont"] == 1 and data["counts"]["accepted"] == 1
+    # The hours act.mfa took are free: nothing else of the IT lead's is due later than before.
+    it_before = {a.id: a.due for a in before.actions() if a.owner == "it" and a.id != "act.mfa"}
+    for aid, due in it_before.items():
+        now = plan.action(aid)
+        assert now is not None and (now.status == "deferred" or now.due <= due)
+    assert plan_for(answers) == before  # statuses are an input, not a state
+
+
+def test_hostile_status_note_adds_no_structure() -> None:
+    """A note with Markdown, HTML and an escape byte renders as text in every view."""
+    from secplan_tui.model import ActionStatus
+
+    note = "# Heading\n| cell | <script>x</script> [link](http://x) \x1b[31m"
+    statuses = {"act.mfa": ActionStatus("act.mfa", "done", note=note, at="2025-03-05T09:00:00Z")}
+    plan = compile_plan(make_questionnaire(), BASE, DAY, statuses=statuses)
+    full = render_markdown(plan)
+    assert "\x1b" not in full and "\x1b" not in render_json(plan)
+    assert "<script>" not in render_html(plan)
+    assert not [h for h in headings(full) if "Heading" in h]
