@@ -251,17 +251,18 @@ def help_text(question: Question, *, briefing: bool = False) -> str:
 def user_message(exc: InvalidInput, question: Question) -> str:
     """The engine's reason in the owner's words, with no id (the user is looking at the question)."""
     if isinstance(exc, AnswerRejected):
-        return clean_text(exc.reason)
+        reason = clean_text(exc.reason)
+        return reason[:1].lower() + reason[1:]  # it follows "Not accepted: "
     text = clean_text(exc.message.replace(f"question '{question.id}'", "this question")).rstrip(".")
     return text + "."
 
 
 def question_place(flow: Flow, question: Question) -> str:
-    """Where a question stands, for messages: 'question 12 of 38 of the essentials ("How many people…")'."""
+    """Where a question stands, for messages: 'question 12 of 38 in the essentials ("How many people…")'."""
     number, total = flow.pass_position(question.id)
     text = " ".join(clean_text(question.text).split())
     text = text if len(text) <= 40 else text[:39].rstrip() + "\u2026"
-    where = f" of the {flow.pass_of(question)}" if flow.has_essentials else ""
+    where = f" in the {flow.pass_of(question)}" if flow.has_essentials else ""
     return f'question {number} of {total}{where} ("{text}")' if number else f'the question "{text}"'
 
 
