@@ -405,3 +405,51 @@ def test_garbage_parses_or_is_refused(text: str) -> None:
     except ConditionSyntaxError:
         return
     assert isinstance(condition.evaluate({"a.x": "a"}), bool)
+
+
+# -- holding for some answer ("don't know" gates) --------------------------------------------------------------
+
+
+def test_holds_for_some_tries_each_possible_answer_together() -> None:
+    """A condition holds for some answers when one combination of the possible values makes it hold; two tests
+    of the same question see the same value; with nothing possible it is plain evaluation."""
+    cond = parse("a.kind == 'x' and count(a.tools) >= 2")
+    possible = {"a.kind": ["dont_know", "x", "y"], "a.tools": ["dont_know", ["p"], ["p", "q"]]}
+    assert cond.holds_for_some({}, possible)
+    assert not cond.holds_for_some({}, {"a.kind": ["y"], "a.tools": possible["a.tools"]})
+    same = parse("a.kind == 'x' and a.kind == 'y'")
+    assert not same.holds_for_some({}, {"a.kind": ["x", "y"]})
+    assert cond.holds_for_some({"a.kind": "x", "a.tools": ["p", "q"]}, {}) is True
+    assert parse("a.kind == 'x'").holds_for_some({"a.kind": "y"}, {"b.other": ["x"]}) is False
+
+
+def test_holds_for_some_assumes_it_holds_past_the_limit() -> None:
+    """Too many combinations to try: the condition is taken to hold (an unsure answer shows too much rather than
+    hide what matters)."""
+    from secplan_tui.conditions import MAX_COMBINATIONS
+
+    cond = parse("a.n == -1 and b.n == -1")
+    many = list(range(int(MAX_COMBINATIONS**0.5) + 2))
+    assert cond.holds_for_some({}, {"a.n": many, "b.n": many}) is True
+    assert cond.holds_for_some({}, {"a.n": many[:10], "b.n": many[:10]}) is False
+
+
+def test_literals_lists_every_value_written() -> None:
+    """Choice ids, texts and numbers, in lists too, in order."""
+    cond = parse("a.x in ['p', 'q'] or (b.n > 3 and not c.t == 'free text') or count(d.m) >= 2")
+    assert cond.literals() == ("p", "q", 3, "free text", 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    value=st.sampled_from(["x", "y", "z", "dont_know"]),
+    others=st.lists(st.sampled_from(["x", "y", "z"]), max_size=3),
+    source=st.sampled_from(["a.k == 'x'", "a.k != 'x'", "a.k in ['x', 'y']", "a.k not in ['y']", "known(a.k)",
+                            "not known(a.k)", "answered(a.k)", "not (a.k == 'z' or a.k == 'y')"]),
+)
+def test_holds_for_some_is_any_over_the_possible_values(value: str, others: list[str], source: str) -> None:
+    """Against its definition: any of the values, the one given included, makes the condition hold."""
+    cond = parse(source)
+    values: list[AnswerValue] = [value, *others]
+    expected = any(cond.evaluate({"a.k": v}) for v in values)
+    assert cond.holds_for_some({"a.k": value}, {"a.k": values}) is expected
