@@ -56,31 +56,42 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
-def bench_saves(stored: int, saves: int, base: Path) -> list[tuple[int, float]]:
-    """Durable answer saves with ``stored`` sessions in the workspace: (history entries before the save, ms)."""
+STORED = (1, 100, 1000)
+"""Sessions in the workspace for the save rows."""
+
+
+def bench_saves(saves: int, base: Path) -> dict[int, list[tuple[int, float]]]:
+    """Durable answer saves with 1, 100 and 1,000 sessions in the workspace: (history entries before, ms).
+
+    The three workspaces are built first, then measured one save each per round, so the shared machine's load
+    weighs on all three alike.
+    """
     questionnaire = catalogue.load(QUESTIONNAIRE)
     answers = read_answers(str(EXAMPLE), questionnaire).answers
-    folder = base / f"saves-{stored}"
-    ws = Workspace(folder)
-    for i in range(stored - 1):
-        meta = ws.create(f"filler-{i}", questionnaire.id, questionnaire.version, questionnaire.content_hash)
-        if i % 10 == 0:
-            ws.save_answers(meta.id, answers, progress=progress_of(questionnaire, answers))
-    target = ws.create("target", questionnaire.id, questionnaire.version, questionnaire.content_hash)
     items = [(k, v) for k, v in answers.items() if v != "dont_know" and questionnaire.question(k).dont_know]  # type: ignore[union-attr]
-    ws.save_answers(target.id, answers, progress={"answered": len(items), "total": len(items)})
-    history = len(ws.history(target.id))
+    progress = {"answered": len(items), "total": len(items)}
+    targets: dict[int, tuple[Workspace, str, int]] = {}
+    for stored in STORED:
+        ws = Workspace(base / f"saves-{stored}")
+        for i in range(stored - 1):
+            meta = ws.create(f"filler-{i}", questionnaire.id, questionnaire.version, questionnaire.content_hash)
+            if i % 10 == 0:
+                ws.save_answers(meta.id, answers, progress=progress_of(questionnaire, answers))
+        target = ws.create("target", questionnaire.id, questionnaire.version, questionnaire.content_hash)
+        ws.save_answers(target.id, answers, progress=progress)
+        targets[stored] = ws, target.id, len(ws.history(target.id))
     os.sync()  # creating the sessions wrote many files: let them reach the disk before the measured saves
-    times: list[tuple[int, float]] = []
+    times: dict[int, list[tuple[int, float]]] = {stored: [] for stored in STORED}
     for i in range(saves):
         # Every save changes a value (the store skips a save that changes nothing): alternate each answer with
         # "don't know", so the session's history grows as a long real session's would.
         qid, value = items[i % len(items)]
         if (i // len(items)) % 2 == 0:
             value = "dont_know"
-        start = time.perf_counter()
-        ws.save_answer(target.id, qid, value, progress={"answered": len(items), "total": len(items)})
-        times.append((history + i, (time.perf_counter() - start) * 1000))
+        for stored, (ws, session_id, history) in targets.items():
+            start = time.perf_counter()
+            ws.save_answer(session_id, qid, value, progress=progress)
+            times[stored].append((history + i, (time.perf_counter() - start) * 1000))
     return times
 
 
@@ -182,11 +193,12 @@ def main() -> int:
             _print(rows)
             return 0
         results = {}
-        for stored in (1, 100, 1000):
-            times = bench_saves(stored, saves, base)
+        by_stored = bench_saves(saves, base)
+        for stored in STORED:
+            times = by_stored[stored]
             sessions = f"{stored:,} session{'s' if stored > 1 else ''} stored"
             # A session answered in full with some changes has a history of 150-300 entries; years of yearly
-            # reviews take it further, and each save rewrites the whole file, history included.
+            # reviews take it further (the history is a journal appended to, so this should not matter).
             for low, high in ((0, LONG_HISTORY), (LONG_HISTORY, None)):
                 ms = [t for n, t in times if n >= low and (high is None or n < high)]
                 if not ms:
