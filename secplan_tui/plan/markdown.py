@@ -818,8 +818,8 @@ def _process(plan: Plan) -> Block:
         md_inline(
             "The share of the known controls in place in each domain: in place counts 1, partly in place ½, "
             "not in place 0. Don't know and unanswered controls are not counted as missing: they are shown "
-            "apart as unknown, and a domain where nothing is known is unknown, not 0%. Not applicable is left "
-            "out."
+            "apart as unknown, and a domain where nothing is known is shown as unknown, never as zero. Not "
+            "applicable is left out."
         ),
         _maturity_table(plan),
         maturity_chart(plan),
