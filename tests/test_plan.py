@@ -1046,3 +1046,18 @@ def test_hostile_status_note_adds_no_structure() -> None:
     assert "\x1b" not in full and "\x1b" not in render_json(plan)
     assert "<script>" not in render_html(plan)
     assert not [h for h in headings(full) if "Heading" in h]
+
+
+def test_maturity_svg_draws_unknown_apart_and_never_says_zero_for_unknown() -> None:
+    """The drawn chart has an unknown part for each domain with unknown controls and says "unknown" for a domain
+    where nothing is known, not 0%; no script, and its labels are escaped."""
+    from secplan_tui.plan.charts import maturity_svg
+
+    answers = with_answers(cyber__mfa="dont_know", cyber__remote_access="dont_know")
+    svg = maturity_svg(plan_for(answers))
+    assert svg.startswith('<svg class="maturity"') and "<script" not in svg
+    cyber = svg[svg.index(">Cyber security<") : svg.index(">Physical security<")]
+    assert 'class="unknown"' in cyber and ">unknown</text>" in cyber and "0%" not in cyber
+    assert "Cyber security unknown" in svg  # in the accessible label too
+    known = maturity_svg(plan_for(BASE))
+    assert ">50%</text>" in known
