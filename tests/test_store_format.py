@@ -2,7 +2,8 @@
 
 The fixture ``fixtures/format1/f0e1d2c3.json`` was written by secplan before format 2 (commit f8e2669): the starter
 questionnaire answered as the small-office example, 36 history entries, one snapshot "Before review", then one
-answer changed to "don't know".
+answer changed to "don't know". ``fixtures/format1/1ea2e2c4.json``, from the same secplan, is a learner's session
+("Robin", scenario bike_shop) with one model answer left out and one changed and changed back.
 """
 
 from __future__ import annotations
@@ -273,6 +274,33 @@ def test_list_plan_diff_work_on_both_formats(
         assert "profile.cloud" in results[2][1] or "cloud" in results[2][1].lower()
         outputs[upgrade] = [out for _, out, _ in results[1:]]
     assert outputs[False] == outputs[True]
+
+
+def test_exercises_work_on_both_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`exercise check` and `exercise report` give the same output on a format-1 learner session and after its
+    upgrade, and leave the format-1 file as it is."""
+    learner = FIXTURE.with_name("1ea2e2c4.json")
+    outputs = []
+    for upgrade in (False, True):
+        data = tmp_path / f"ws-{upgrade}"
+        data.mkdir(mode=0o700)
+        shutil.copy(learner, data / learner.name)
+        os.chmod(data / learner.name, 0o600)
+        if upgrade:
+            Workspace(data).set_action_status("1ea2e2c4", "act.x", "todo")
+            assert "journal" in json.loads((data / learner.name).read_bytes())
+        before = (data / learner.name).read_bytes()
+        results = [
+            cli(data, capsys, "exercise", "check", "Robin"),
+            cli(data, capsys, "exercise", "check", "1ea2e2c4", "--json"),
+            cli(data, capsys, "exercise", "report"),
+        ]
+        for status, _out, err in results:
+            assert status == 0, err
+        assert (data / learner.name).read_bytes() == before
+        assert json.loads(results[1][1])["score"] < 100  # one model answer is missing
+        outputs.append([out for _, out, _ in results])
+    assert outputs[0] == outputs[1]
 
 
 # ------------------------------------------------------------------------------------------------------------
