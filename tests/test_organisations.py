@@ -220,7 +220,7 @@ def test_the_summary_is_one_page_led_by_the_roadmap(iso: Questionnaire, name: st
     if plan.discovery:
         assert f"{len(plan.discovery)} questions answered" in text
         shown = text[text.index("## To find out") :]
-        assert plan.discovery[0].question in shown
+        assert min(plan.discovery, key=lambda t: t.due).question in shown
 
 
 def test_nobody_technical_gets_it_help_first_and_hands_technical_work_over(iso: Questionnaire) -> None:
@@ -242,6 +242,7 @@ def test_unanswered_hours_are_assumed_and_said_so(iso: Questionnaire) -> None:
     plan = plan_of(iso, "cafe")
     assert plan.capacity.assumed
     assert "assumes" in render_markdown(plan) and "(assumed)" in render_markdown(plan, "summary")
+    assert "(as answered)" in render_markdown(plan_of(iso, "leased-floor"), "summary")
     answered = plan_of(iso, "leased-floor")
     assert not answered.capacity.assumed and answered.capacity.hours == 10
 

@@ -324,9 +324,11 @@ def _assumptions(plan: Plan) -> list[str]:
             "and compile again."
         ))
     for a in plan.assumed:
-        shows = "; ".join(a.shows[:3]) + (f"; and {len(a.shows) - 3} more" if len(a.shows) > 3 else "")
+        shows = "; ".join(f"\u201c{x}\u201d" for x in a.shows[:2])
+        more = f" and {len(a.shows) - 2} more" if len(a.shows) > 2 else ""
         found.append(md_inline(
-            f'"{a.question}" was answered "don\'t know", so the plan assumed it may apply and asked: {shows}.'
+            f"\u201c{a.question}\u201d was answered \u201cdon't know\u201d, so the plan assumed it may apply and "
+            f"also asked {shows}{more}."
         ))
     return found
 
@@ -949,7 +951,9 @@ def _summary(plan: Plan) -> list[Block]:
     hours = sum(a.mean_hours for a in open_)
     year_two = sum(1 for a in open_ if a.month > YEAR_MONTHS)
     fits = (f"{year_two} move to year two" if year_two else "all fit in the first year")
-    given = "assumed" if cap.assumed else "given"
+    given = "assumed" if cap.assumed else "as answered"
+    found = (f"{c['discovery']} questions answered \"don't know\"" if c["discovery"]
+             else "nothing: no question was answered \"don't know\"")
     glance = [
         f"**Actions:** {c['actions']}, about {_num(round(hours))} hours of work"
         + (f" ({c['done']} done)" if c["done"] else "")
@@ -957,7 +961,7 @@ def _summary(plan: Plan) -> list[Block]:
         f"**Risks:** {c['risks']} in the register, {c['high_risks']} high or very high"
         + (f", {c['gaps']} not treated within 90 days" if c["gaps"] else ""),
         f"**Controls:** {c['strengths']} in place, {c['partial']} partly in place",
-        f"**To find out:** {c['discovery']} questions answered \"don't know\"",
+        f"**To find out:** {found}",
     ]
     parts = [f"# {md_inline(title)}", _meta_line(plan)]
     note = _stage_note(plan)
@@ -993,7 +997,7 @@ def _summary(plan: Plan) -> list[Block]:
     ]
     if plan.discovery:
         items = []
-        for t in plan.discovery[:SUMMARY_DISCOVERY]:
+        for t in sorted(plan.discovery, key=lambda t: t.due)[:SUMMARY_DISCOVERY]:
             line = f"{md_inline(t.question)} ({md_inline(t.ask_title)}, by {t.due.isoformat()})"
             for cid in t.conditional[:1]:
                 cond = plan.conditional_action(cid)
