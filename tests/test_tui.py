@@ -737,19 +737,20 @@ async def test_essentials_first_then_a_pause_offering_the_plan_then_the_details(
         screen = question_screen(app)
         assert screen.current == "profile.premises"
         text = screen_text(app)
-        assert "Essentials: question 1 of 3" in text
-        assert "Essentials 0/3 answered" in title_text(app)
+        assert "Question 1 of 3 (essentials)" in text
+        assert "Essentials 0/3 · 1 min left" in title_text(app)
         assert "0/2" in text and "0/1" in text  # the sidebar counts the same pass: 2 + 1 essentials
         await keys(pilot, "2")  # an office: the premises section now applies (in the details)
         assert screen.current == "profile.people"
         await type_text(pilot, "12")
         await keys(pilot, "enter")
         assert screen.current == "cyber.backup"  # the essentials of the next domain, before any detail
-        assert "Essentials 2/3 answered" in title_text(app)
+        assert "Essentials 2/3 · 1 min left" in title_text(app)
         await keys(pilot, "1")
         assert screen.current is None and screen.pause == ("cyber.backup", "profile.notes")
         text = screen_text(app)
         assert "First pass done: 3 of 3 essential questions" in text
+        assert "Essentials 3/3" in title_text(app) and "min left" not in title_text(app)
         assert "F8 (or p): see the plan now" in text
         assert "Enter: carry on with the details" in text and "3 questions" in text
         await keys(pilot, "f5")  # back to the last essential
@@ -762,8 +763,8 @@ async def test_essentials_first_then_a_pause_offering_the_plan_then_the_details(
         assert app.screen is screen
         await keys(pilot, "enter")
         assert screen.current == "profile.notes"
-        assert "Details: question 1 of 3" in screen_text(app)
-        assert "Details 0/3 answered" in title_text(app)
+        assert "Question 1 of 3 (details)" in screen_text(app)
+        assert "Details 0/3 · 1 min left" in title_text(app)
 
 
 async def test_sidebar_says_does_not_apply_only_once_the_answer_decides(tmp_path: Path, twopass: str) -> None:
@@ -877,7 +878,7 @@ async def test_footer_keeps_the_keys_that_fit(tmp_path: Path, twopass: str) -> N
 
 async def test_new_session_dialog_says_how_long_each_questionnaire_takes(tmp_path: Path, twopass: str) -> None:
     """Each questionnaire shows its first pass and its whole length in questions and minutes; the starter is
-    named the older short questionnaire."""
+    named the older and short one, on one line, so the exercises still show."""
     from secplan_tui.engine import ESSENTIALS, Flow
 
     store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
@@ -889,7 +890,7 @@ async def test_new_session_dialog_says_how_long_each_questionnaire_takes(tmp_pat
         assert isinstance(app.screen, NewSessionDialog)
         dialog = app.screen
         text = "\n".join(dialog._entry_prompt(index).plain for index in range(len(dialog.entries)))
-        assert f"Two passes\n    first pass: 3 questions, about {flow.minutes_left(ESSENTIALS)} min\n" \
-               "    in all: up to 6 questions, 1 min" in text
-        assert "Starter security plan\n    the older short questionnaire\n    in all: up to" in text
-        assert "first pass: 3 questions" in screen_text(app)  # the first entries show whole
+        minutes = flow.minutes_left(ESSENTIALS)
+        assert f"Two passes\n    first pass 3 questions, {minutes} min; all up to 1 min" in text
+        assert "Starter security plan \u00b7 older and short, 16 min" in text
+        assert "first pass 3 questions" in screen_text(app)  # the first entries show whole

@@ -77,12 +77,13 @@ class QuestionnaireLength:
     count: int
     """Questions that apply or may still apply to an empty session."""
 
-    def describe(self) -> list[str]:
-        """"first pass: 18 questions, about 12 min" (when essentials are marked), "in all: up to 138 questions,
-        83 min"."""
-        lines = [f"first pass: {self.essential_count} questions, about {self.essentials} min"] \
-            if self.essential_count else []
-        return [*lines, f"in all: up to {self.count} questions, {self.everything} min"]
+    def describe(self) -> str:
+        """"first pass 18 questions, 12 min; all up to 83 min" when essentials are marked, else "35 questions,
+        16 min" (at most)."""
+        if self.essential_count:
+            return (f"first pass {self.essential_count} questions, {self.essentials} min; "
+                    f"all up to {self.everything} min")
+        return f"{self.count} questions, {self.everything} min"
 
 
 def _lengths() -> list[QuestionnaireLength]:

@@ -219,12 +219,14 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
         from secplan_tui.tui.app import questionnaire_lengths
 
         length = questionnaire_lengths().get(entry.id)
-        lines = [join(f"{mark} ", plain(entry.title or entry.id))]
+        # Short, so that the teaching exercises after them still show in the list's six lines.
+        title = join(f"{mark} ", plain(entry.title or entry.id))
         if entry.id in OLDER_QUESTIONNAIRES:
-            lines.append(styled("    the older short questionnaire", "$text-muted"))
-        if length is not None:
-            lines += [styled(f"    {line}", "$text-muted") for line in length.describe()]
-        return Content("\n").join(lines)
+            minutes = f", {length.everything} min" if length else ""
+            return join(title, styled(f" \u00b7 older and short{minutes}", "$text-muted"))
+        if length is None:
+            return title
+        return join(title, "\n", styled(f"    {length.describe()}", "$text-muted"))
 
     @on(OptionList.OptionHighlighted, "#questionnaire")
     def _moved(self, event: OptionList.OptionHighlighted) -> None:

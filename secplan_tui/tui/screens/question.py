@@ -46,7 +46,7 @@ def shown_pass(flow: Flow, current: str | None) -> str:
 def progress_text(flow: Flow, current: str | None) -> str:
     """The one count: answered of the questions of the current pass that apply now, and the time left.
 
-    "Essentials 11/38 · 14 min left" (the question says "Essentials: question 12 of 38"); a questionnaire asked
+    "Essentials 11/38 · 14 min left" (the question says "Question 12 of 38 (essentials)"); a questionnaire asked
     in one pass has no pass name: "11/38 · 14 min left".
     """
     pass_ = shown_pass(flow, current)
@@ -227,8 +227,8 @@ class QuestionScreen(SecplanScreen[None]):
             section = self.controller.questionnaire.section(question.section)
             if flow.is_visible(question_id):
                 index, total = flow.pass_position(question_id)
-                where = f"{flow.pass_of(question).capitalize()}: q" if flow.has_essentials else "Q"
-                number = f"{where}uestion {index} of {total}"
+                where = f" ({flow.pass_of(question)})" if flow.has_essentials else ""
+                number = f"Question {index} of {total}{where}"
             else:
                 number = "Question (not asked given your answers)"
             position = join(styled(number, "bold"), " · ", plain(section.title if section else question.section))
