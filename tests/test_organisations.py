@@ -286,3 +286,18 @@ def test_a_business_of_one_is_addressed_as_you(iso: Questionnaire) -> None:
     assert plan.one_person and {r.title for r in plan.roles} == {"You"}
     full = render_markdown(plan)
     assert "report progress at management meetings" not in full and "reports progress to leadership" not in full
+
+
+def test_a_plan_on_the_essentials_is_marked_first_pass(iso: Questionnaire) -> None:
+    """With only the essential questions answered, the plan is a first pass: it says so at the top of the full plan
+    and the summary, with how many detail questions remain by domain; with everything answered it does not."""
+    answers = dict(read_answers(str(ORGANISATIONS["leased-floor"]), iso).answers)
+    essentials = {k: v for k, v in answers.items() if (q := iso.question(k)) is not None and q.essential}
+    plan = compile_plan(iso, essentials, PLAN_DATE)
+    assert plan.stage == "details" and plan.first_pass and plan.details_left
+    for view in ("full", "summary"):
+        text = render_markdown(plan, view)
+        assert "First pass: this plan rests on the essential questions." in text
+        assert f"{sum(n for _, n in plan.details_left)} detail questions remain" in text
+    done = plan_of(iso, "leased-floor")
+    assert done.stage == "done" and "First pass" not in render_markdown(done)

@@ -1536,7 +1536,8 @@ class _Compiler:
                     "unless more hours are found."
                 )
             else:
-                found.append(f"Complete all {_plural(len(open_), 'open action')} of this plan by {last.isoformat()}.")
+                every = "the one open action" if len(open_) == 1 else f"all {len(open_)} open actions"
+                found.append(f"Complete {every} of this plan by {last.isoformat()}.")
         high = [r for r in risks if r.score >= 10]
         if high:
             found.append(
@@ -1559,9 +1560,8 @@ class _Compiler:
         if discovery:
             found.append(
                 f"Answer the {len(discovery)} open question{'s' if len(discovery) != 1 else ''} (discovery "
-                "tasks) "
-                f"by {(self.plan_date + timedelta(days=DISCOVERY_DAYS)).isoformat()} and compile the plan "
-                "again."
+                f"tasks) by {max(t.due for t in discovery).isoformat()}, each by its own date, and compile the "
+                "plan again as the answers come in."
             )
         found.append(
             f"Review this plan by {(self.plan_date + timedelta(days=REVIEW_DAYS)).isoformat()}, or sooner "

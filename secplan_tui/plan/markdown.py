@@ -590,8 +590,8 @@ def _decisions(plan: Plan) -> str:
             items.append(f"**{md_inline(d.title)}** ({d.rating}): accepted by {md_inline(d.by)}: "
                          f"{md_inline(d.reason)}.")
         else:
-            items.append(f"**{md_inline(d.title)}** ({d.rating}): gap: {md_inline(d.reason)}. "
-                         f"{md_inline(d.by)} decides what to do and signs below the risk in 2.3.")
+            items.append(f"**{md_inline(d.title)}** ({d.rating}): gap: {md_inline(d.reason)}. To decide: "
+                         f"{md_inline(d.by)}, who signs below the risk in 2.3.")
     return _bullets(items, "")
 
 
