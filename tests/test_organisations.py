@@ -301,3 +301,28 @@ def test_a_plan_on_the_essentials_is_marked_first_pass(iso: Questionnaire) -> No
         assert f"{sum(n for _, n in plan.details_left)} detail questions remain" in text
     done = plan_of(iso, "leased-floor")
     assert done.stage == "done" and "First pass" not in render_markdown(done)
+
+
+def test_work_beyond_a_year_is_said_and_listed(iso: Questionnaire) -> None:
+    """The sole trader's hours do not cover the work in a year: the summary says how many actions move to year
+    two, and the roadmap lists them under "Year two"; the manufacturer's plan fits or says the same."""
+    for name in ("sole-trader", "accountancy", "manufacturer"):
+        plan = plan_of(iso, name)
+        later = [a for a in plan.open_actions() if a.month > 12]
+        summary, full = render_markdown(plan, "summary"), render_markdown(plan)
+        if later:
+            assert f"{len(later)} move to year two" in summary
+            assert "#### Year two" in full and all(a.title in full[full.index("#### Year two") :] for a in later)
+            assert any(p.key == "year_two" for p in plan.roadmap)
+        else:
+            assert "all fit in the first year" in summary and "#### Year two" not in full
+    assert [a for a in plan_of(iso, "sole-trader").open_actions() if a.month > 12]
+
+
+def test_assumed_facts_are_listed(iso: Questionnaire) -> None:
+    """The all-"don't know" organisation's plan says which facts it assumed and what they showed."""
+    plan = plan_of(iso, "dont-know-everything")
+    assert plan.assumed and all(a.shows for a in plan.assumed)
+    full = render_markdown(plan)
+    assert "**What this plan assumed:**" in full
+    assert f"\u201c{plan.assumed[0].question}\u201d was answered \u201cdon't know\u201d" in full

@@ -1061,3 +1061,24 @@ def test_maturity_svg_draws_unknown_apart_and_never_says_zero_for_unknown() -> N
     assert "Cyber security unknown" in svg  # in the accessible label too
     known = maturity_svg(plan_for(BASE))
     assert ">50%</text>" in known
+
+
+def test_text_variants_fit_the_profile() -> None:
+    """The first variant whose condition holds gives the title, how and why it has; the others stay."""
+    from secplan_tui.model import ActionVariant
+
+    base = action("act.walk_round", "physical", "P2", "director", "physical.alarm == 'no'")
+    varied = Action(
+        **{**base.__dict__, "variants": (
+            ActionVariant(parse("profile.headcount == 'micro'"), title="Check the landlord's rounds",
+                          how="Ask the landlord for the patrol log."),
+            ActionVariant(parse("profile.headcount != 'huge'"), title="Never used"),
+        )}
+    )
+    q = make_questionnaire((varied,))
+    micro = plan_for(with_answers(physical__alarm="no", profile__headcount="micro"), q).action("act.walk_round")
+    small = plan_for(with_answers(physical__alarm="no"), q).action("act.walk_round")
+    assert micro is not None and small is not None
+    assert (micro.title, micro.how) == ("Check the landlord's rounds", "Ask the landlord for the patrol log.")
+    assert micro.why == "It helps."
+    assert small.title == "Never used" and small.how == base.how
