@@ -384,7 +384,7 @@ def test_squashed_output_draws_the_same_screens_as_textuals_own(tmp_path: Path, 
             wait_until(lambda before=before: (before not in (styled(squashed), styled(raw))
                                               and styled(squashed) == styled(raw)),
                        f"the same screen after step {number} {keys}:\n{styled(squashed)!r}\n---\n{styled(raw)!r}",
-                       timeout=10)
+                       timeout=TIMEOUT)  # a wait, not a timing assertion: the machine may be busy
     finally:
         squashed.close()
         raw.close()
