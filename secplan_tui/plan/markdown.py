@@ -453,7 +453,7 @@ def _governance(plan: Plan) -> Block:
     ]
     if plan.capacity.people:
         cap = plan.capacity
-        given = "assumed" if cap.assumed else "given"
+        given = "assumed" if cap.assumed else "as answered"
         parts += [
             md_inline(
                 f"Hours for security: {_num(cap.hours)} a month ({given}), shared between the people below in "
