@@ -1031,6 +1031,10 @@ def _checklist(plan: Plan) -> list[Block]:
         groups.setdefault(a.owner_title, []).append((a.due.isoformat(), 0, a.rank, a.order, line))
     for i, t in enumerate(plan.discovery):
         line = f"- [ ] Find out: {md_inline(t.question)} — due {t.due.isoformat()}"
+        for cid in t.conditional:
+            c = plan.conditional_action(cid)
+            if c is not None:
+                line += f"\n  - {_conditional_line(c)}"
         groups.setdefault(t.ask_title, []).append((t.due.isoformat(), 1, i, i, line))
     for owner in groups:
         if owner not in order:
