@@ -894,3 +894,16 @@ async def test_new_session_dialog_says_how_long_each_questionnaire_takes(tmp_pat
         assert f"Two passes\n    first pass 3 questions, {minutes} min; all up to 1 min" in text
         assert "Starter security plan \u00b7 older and short, 16 min" in text
         assert "first pass 3 questions" in screen_text(app)  # the first entries show whole
+
+
+async def test_a_long_name_is_cut_in_the_title_never_the_count(tmp_path: Path, twopass: str) -> None:
+    """At 60 columns a long session name gives way: the pass, its count and the time left stay whole."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = twopass_session(store, "Riverside Travel and Holiday Lettings of the Upper Thames")
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        await pilot.pause()
+        title = title_text(app)
+        assert "Essentials 0/3 · 1 min left" in title and "\u2026" in title and "F1 Help" in title

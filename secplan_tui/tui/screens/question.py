@@ -26,7 +26,7 @@ from secplan_tui.session import SessionController
 from secplan_tui.tui.commands import PaletteCommand
 from secplan_tui.tui.exercising import is_learner, show_briefing, show_check
 from secplan_tui.tui.messages import AnswerGiven, SectionChosen
-from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
+from secplan_tui.tui.screens.base import WIDE_KEYS, SecplanScreen, TitleBar
 from secplan_tui.tui.text import join, plain, styled
 from secplan_tui.tui.widgets.footer import KeyFooter
 from secplan_tui.tui.widgets.question import QuestionPanel
@@ -177,6 +177,7 @@ class QuestionScreen(SecplanScreen[None]):
 
     def on_resize(self) -> None:
         self._fit_footer()
+        self._update_title()
 
     def _fit_footer(self) -> None:
         """Show in the footer as many keys as fit the width, in the order of FOOTER_ORDER."""
@@ -329,9 +330,22 @@ class QuestionScreen(SecplanScreen[None]):
             sidebar.show_progress(flow.progress(DETAILS), section, f"{self.secplan.glyphs.done} essentials done")
         else:
             sidebar.show_progress(flow.progress(), section)
-        meta = self.controller.meta
+        self._update_title()
+
+    def _update_title(self) -> None:
+        """Name · count · time left; on a narrow screen the name is cut, never the count."""
+        flow = self.controller.flow
         shown = self.pause[0] if self.pause is not None else self.current
-        self.query_one(TitleBar).set_title(join(styled(meta.name, "bold"), " · ", progress_text(flow, shown)))
+        progress = progress_text(flow, shown)
+        name = " ".join(clean_text(self.controller.meta.name).split())
+        # As the title bar lays itself out: its keys on the right (fewer under 70 columns), one column of
+        # padding each side of both parts, then " · " between the name and the count.
+        width = self.size.width or self.app.size.width
+        keys = WIDE_KEYS if width >= 70 else "F1 Help"
+        room = width - (len(keys) + 2) - 2 - len(progress) - 3
+        if 0 < room < len(name):
+            name = name[: max(1, room - 1)].rstrip() + "\u2026"
+        self.query_one(TitleBar).set_title(join(styled(name, "bold"), " · ", progress))
 
     def _status(self, content: Content) -> None:
         self.query_one("#status", Static).update(content)
