@@ -454,14 +454,19 @@ def _governance(plan: Plan) -> Block:
     if plan.capacity.people:
         cap = plan.capacity
         given = "assumed" if cap.assumed else "as answered"
-        parts += [
-            md_inline(
+        roadmap = f"3.{len(plan.domains) + 1}"
+        if plan.one_person:
+            hours = md_inline(
+                f"Hours for security: {_num(cap.hours)} a month ({given}). The roadmap ({roadmap}) never asks more "
+                "of you in a month."
+            )
+        else:
+            hours = md_inline(
                 f"Hours for security: {_num(cap.hours)} a month ({given}), shared between the people below in "
-                "proportion to their work; a provider or a team works to hours of its own. The roadmap (3."
-                f"{len(plan.domains) + 1}) never asks more of anyone in a month."
-            ),
-            _people_table(plan),
-        ]
+                "proportion to their work; a provider or a team works to hours of its own. The roadmap "
+                f"({roadmap}) never asks more of anyone in a month."
+            )
+        parts += [hours, _people_table(plan)]
     if plan.capacity.nobody_technical:
         parts.append(md_inline(
             "Nobody can do technical work now: the plan starts by getting IT help, and the technical actions "
@@ -729,7 +734,8 @@ def _roadmap(plan: Plan) -> list[str]:
     given = "assumed for an organisation of this size" if cap.assumed else "as answered"
     parts.append(md_inline(
         f"The roadmap fits the hours each person has ({_num(cap.hours)} hours a month for the organisation, "
-        f"{given}; see 1.3). Work that does not fit one month starts in it and is due in the next."
+        f"{given}; see 1.3). An action too big for one month's hours is spread over several and is due in the "
+        "month it is finished."
     ))
     later = [m for m in plan.schedule if m.year > 1]
     year_two = [a for a in open_ if a.month > YEAR_MONTHS]
