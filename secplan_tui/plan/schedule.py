@@ -122,10 +122,11 @@ def month_end(plan_date: date, month: int) -> date:
 
 
 def spread_due_dates(plan_date: date, slots: Mapping[str, Slot], order: Sequence[str]) -> dict[str, date]:
-    """Due dates spread over each task's month, in scheduling order, kept off weekends and the days between
-    Christmas Eve and New Year's Day where the window allows.
+    """Due dates spread over each task's month, in scheduling order, on working days: weekends and the days from
+    Christmas Eve to New Year's Day are left out (unless a window has no other day).
 
-    Tasks due in one month get days evenly apart (the last on the window's last day), so no date holds many.
+    Tasks due in one month get working days evenly apart (the last on the window's last working day), so no date
+    holds many, and a task never falls due before one scheduled ahead of it.
     """
     by_month: dict[int, list[str]] = {}
     for task_id in order:
@@ -134,24 +135,14 @@ def spread_due_dates(plan_date: date, slots: Mapping[str, Slot], order: Sequence
     due: dict[str, date] = {}
     for month, ids in by_month.items():
         first, last = month_start(plan_date, month), month_end(plan_date, month)
+        window = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        days = [d for d in window if not _closed(d)] or window
         count = len(ids)
         for i, task_id in enumerate(ids):
-            offset = ((i + 1) * MONTH_DAYS) // count
-            due[task_id] = _working_day(plan_date + timedelta(days=(month - 1) * MONTH_DAYS + offset), first, last)
+            due[task_id] = days[max(0, ((i + 1) * len(days)) // count - 1)]
     return due
 
 
-def _working_day(day: date, first: date, last: date) -> date:
-    """The day, or the nearest earlier working day in the window (else the next one); Christmas week avoided."""
-    def bad(d: date) -> bool:
-        return d.weekday() >= 5 or (d.month == 12 and d.day >= 24) or (d.month == 1 and d.day == 1)
-
-    for step in range(0, 12):
-        earlier = day - timedelta(days=step)
-        if earlier >= first and not bad(earlier):
-            return earlier
-    for step in range(1, 12):
-        later = day + timedelta(days=step)
-        if later <= last and not bad(later):
-            return later
-    return day
+def _closed(day: date) -> bool:
+    """A weekend, or a day from Christmas Eve to New Year's Day."""
+    return day.weekday() >= 5 or (day.month == 12 and day.day >= 24) or (day.month == 1 and day.day == 1)
