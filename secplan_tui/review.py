@@ -801,7 +801,8 @@ def changes_since_last_snapshot(
     meta = store.meta(session_id)
     last = snapshots[-1]
     old = check_plan(last.plan, f"snapshot {last.id} of session {meta.label}")
-    plan = compile_plan(questionnaire, store.answers(session_id), plan_date, session_name=meta.name)
+    plan = compile_plan(questionnaire, store.answers(session_id), plan_date, session_name=meta.name,
+                        statuses=store.action_statuses(session_id))
     return diff_plans(
         old,
         plan_to_dict(plan),

@@ -493,6 +493,13 @@ def test_changes_since_last_snapshot(starter: Questionnaire, office: dict[str, A
     assert isinstance(diff, PlanDiff)
     assert [c.question_id for c in diff.answers] == ["physical.keys"]
     assert diff.old.label.startswith('acme, snapshot 1 "v1"') and diff.new.label == "acme, current answers"
+    # An action ticked off since the snapshot is reported as done, with the store's status.
+    target = compile_plan(starter, store.answers(meta.id), THIS_YEAR).actions()[0].id
+    store.set_action_status(meta.id, target, "done", note="Named Ann.")
+    ticked = changes_since_last_snapshot(store, meta.id, starter, THIS_YEAR)
+    assert ticked is not None
+    statuses = {c.new.id: [f for f in c.changes if f.field == "status"] for c in ticked.actions_changed}
+    assert [(f.old, f.new) for f in statuses[target]] == [("to do", "done")]
 
 
 # ------------------------------------------------------------------------------------------------------------
