@@ -1633,11 +1633,14 @@ class _Compiler:
             elif self.director is not None and role.id == self.director.id:
                 duty = "Approves this plan, provides the budget and time it needs, and accepts residual risk."
             elif self.security_owner is not None and role.id == self.security_owner.id:
-                duty = (
-                    "Keeps this plan up to date, tracks the actions and discovery tasks, and reports "
-                    "progress "
-                    "to leadership."
-                )
+                leader = self.title_of(self.director.id) if self.director is not None else ""
+                duty = ("Keeps this plan up to date and tracks the actions and discovery tasks."
+                        if leader == self.role_titles[role.id] else
+                        "Keeps this plan up to date, tracks the actions and discovery tasks, and reports progress "
+                        "to leadership.")
+            elif leader_title := (self.title_of(self.director.id) if self.director is not None else ""):
+                duty = ("Carries out the actions below." if leader_title == self.role_titles[role.id]
+                        else "Carries out the actions below and reports when each is done.")
             else:
                 duty = "Carries out the actions below and reports when each is done."
             entries.append(
