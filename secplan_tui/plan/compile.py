@@ -1155,12 +1155,19 @@ class _Compiler:
         """Rank the actions, schedule them and the discovery tasks month by month, and date them."""
         planning = self.q.planning
         in_plan = {a.id for _, a in chosen}
-        score_sum: dict[str, int] = {}
+        # What each action is worth: for each risk it treats, how much the risk's score falls once the control it
+        # asks for is in place (the risk's own adjustments say so); when they do not say, a share of the score.
+        score_sum: dict[str, float] = {}
         treats: dict[str, list[str]] = {}
+        models = {r.id: r for r in self.q.risks}
+        by_action = {a.id: a for _, a in chosen}
         for r in risks:
+            model = models.get(r.id)
             for aid in r.treated_by:
-                score_sum[aid] = score_sum.get(aid, 0) + r.score
                 treats.setdefault(aid, []).append(r.id)
+                fallback = r.score / (2 * len(r.treated_by))
+                reduction = self._reduction(by_action[aid], model, r.score) if model is not None else 0
+                score_sum[aid] = score_sum.get(aid, 0.0) + (reduction if reduction > 0 else fallback)
         status_of = {a.id: self.statuses[a.id] for _, a in chosen if a.id in self.statuses}
         open_ids = {a.id for _, a in chosen if status_of.get(a.id, _TODO).status not in ("done", "wont")}
         # The cheapest open treatment of each High or Very high risk is P1 (none needed when one is done).
@@ -1277,6 +1284,27 @@ class _Compiler:
             for t in discovery
         )
         return ranked, dated, self.months(ranked, dated, slots, cap)
+
+    def _reduction(self, action: Action, risk: Risk, score: int) -> int:
+        """How far the risk's score falls if the controls the action's condition asks about were in place."""
+        hypothetical = dict(self.effective)
+        changed = False
+        for qid in action.when.question_ids():
+            question = self.q.question(qid)
+            if qid not in self.effective or question is None or question.type is QuestionType.MULTI:
+                continue
+            best = next((c.id for c in question.choices if c.status is Status.IN_PLACE), None)
+            if best is not None and hypothetical[qid] != best:
+                hypothetical[qid] = best
+                changed = True
+        if not changed:
+            return 0
+        likelihood, impact = _clamp(risk.likelihood), _clamp(risk.impact)
+        for adj in risk.adjustments:
+            if adj.when.evaluate(hypothetical):
+                likelihood = _clamp(likelihood + adj.likelihood)
+                impact = _clamp(impact + adj.impact)
+        return score - likelihood * impact
 
     def months(
         self,
