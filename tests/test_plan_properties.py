@@ -386,3 +386,61 @@ def test_clean_text_removes_whole_escape_sequences(before: str, sequence: str, a
     """A terminal escape sequence between two texts vanishes whole: nothing of its parameters is left."""
     assert clean_text(before + sequence + after) == clean_text(before + after)
     assert not CONTROL.search(clean_text(before + sequence + after).replace("\n", ""))
+
+
+# -- the schedule ------------------------------------------------------------------------------------------------
+
+_task_lists = st.lists(
+    st.tuples(
+        st.sampled_from(["ann", "bob", "cy"]),
+        st.floats(min_value=0.25, max_value=40, allow_nan=False),
+        st.lists(st.integers(min_value=0, max_value=30), max_size=3),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_task_lists, st.dictionaries(st.sampled_from(["ann", "bob", "cy"]), st.floats(min_value=0, max_value=20)),
+       st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)))
+def test_schedule_respects_hours_order_and_spreads_dates(
+    raw: list[tuple[str, float, list[int]]], capacity: dict[str, float], plan_date: date
+) -> None:
+    """Whatever the tasks: no month asks a person for more than their hours (at least MIN_CAPACITY); every task
+    gets all its hours; a task is due no earlier than what it waits for; due dates stay in their month, on working
+    days, and no day holds more than its share of the month's tasks."""
+    from secplan_tui.plan.schedule import MIN_CAPACITY, Task, month_end, month_start, schedule, spread_due_dates
+
+    tasks = [Task(f"t{i}", person, hours, tuple(f"t{d}" for d in deps if d != i))
+             for i, (person, hours, deps) in enumerate(raw)]
+    slots, order = schedule(tasks, capacity)
+    assert {t.id for t in order} == {t.id for t in tasks}
+    load: dict[tuple[str, int], float] = {}
+    for t in tasks:
+        slot = slots[t.id]
+        assert abs(sum(slot.hours.values()) - t.hours) < 1e-6
+        assert slot.start == min(slot.hours) and slot.finish == max(slot.hours)
+        for month, hours in slot.hours.items():
+            load[(t.person, month)] = load.get((t.person, month), 0.0) + hours
+    for (person, _month), hours in load.items():
+        assert hours <= max(MIN_CAPACITY, capacity.get(person, 0.0)) + 1e-6
+    due = spread_due_dates(plan_date, slots, [t.id for t in order])
+    position = {t.id: i for i, t in enumerate(order)}
+    for t in tasks:
+        month = slots[t.id].finish
+        assert month_start(plan_date, month) <= due[t.id] <= month_end(plan_date, month)
+        for dep in t.after:
+            # A cycle is broken where it is found; every other wait is respected.
+            if dep in position and position[dep] < position[t.id]:
+                assert slots[dep].finish <= slots[t.id].finish and due[dep] <= due[t.id]
+    per_month: dict[int, int] = {}
+    for t in tasks:
+        per_month[slots[t.id].finish] = per_month.get(slots[t.id].finish, 0) + 1
+    per_day: dict[date, int] = {}
+    for d in due.values():
+        per_day[d] = per_day.get(d, 0) + 1
+    for day, n in per_day.items():
+        month_tasks = max(per_month.values())
+        assert n <= max(1, -(-month_tasks // 10))  # a 30-day window has at least 10 working days
+        assert day.weekday() < 5

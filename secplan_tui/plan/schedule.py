@@ -14,8 +14,6 @@ MONTH_DAYS = 30
 """Days in one scheduling window."""
 YEAR_MONTHS = 12
 """Windows in the plan's first year; later ones are year two."""
-MAX_MONTHS = 240
-"""No task is scheduled later than this (a guard against a capacity of almost nothing)."""
 MIN_CAPACITY = 0.5
 """The least hours a month a person is given, so that every task is scheduled some day."""
 
@@ -96,7 +94,9 @@ def schedule(tasks: Sequence[Task], capacity: Mapping[str, float]) -> tuple[dict
         left = task.hours
         month = earliest
         taken: dict[int, float] = {}
-        while month <= MAX_MONTHS:
+        # Every person has at least MIN_CAPACITY a month, so the months past everyone else's work always have
+        # room: this ends.
+        while True:
             room = free.get((task.person, month), cap)
             take = min(left, room) if room > 1e-9 else 0.0
             if take > 0:
@@ -106,8 +106,7 @@ def schedule(tasks: Sequence[Task], capacity: Mapping[str, float]) -> tuple[dict
             if left <= 1e-9:
                 break
             month += 1
-        month = min(month, MAX_MONTHS)
-        slots[task.id] = Slot(min(taken) if taken else month, month, taken or {month: task.hours})
+        slots[task.id] = Slot(min(taken) if taken else month, month, taken or {month: 0.0})
     return slots, order
 
 
