@@ -907,3 +907,21 @@ async def test_a_long_name_is_cut_in_the_title_never_the_count(tmp_path: Path, t
         await pilot.pause()
         title = title_text(app)
         assert "Essentials 0/3 · 1 min left" in title and "\u2026" in title and "F1 Help" in title
+
+
+async def test_maturity_bars_do_not_wrap_at_60_by_20(tmp_path: Path) -> None:
+    """On a 60-column terminal each domain's bar keeps its percentage on its own line."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    starter = catalogue.load("starter")
+    meta = starter_session(store, answers=read_answers(str(EXAMPLE), starter).answers)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        await keys(pilot, "f8")
+        assert isinstance(app.screen, PlanScreen)
+        await pilot.pause()
+        side = [line[:30] for line in screen_text(app).split("\n")]
+        for domain in ("Governance", "People", "Information", "Cyber", "Physical"):
+            [line] = [x for x in side if x.startswith(f" {domain} ")]
+            assert line.rstrip().endswith(("%", "n/a")), side
