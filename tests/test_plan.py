@@ -805,6 +805,7 @@ def test_json_round_trips_with_the_documented_keys() -> None:
         "details_left",
         "assumed",
         "one_person",
+        "director",
         "capacity",
         "schedule",
         "conditional",
@@ -1082,3 +1083,14 @@ def test_text_variants_fit_the_profile() -> None:
     assert (micro.title, micro.how) == ("Check the landlord's rounds", "Ask the landlord for the patrol log.")
     assert micro.why == "It helps."
     assert small.title == "Never used" and small.how == base.how
+
+
+def test_wont_do_is_listed_as_a_risk_accepted_by_the_director() -> None:
+    """Every action marked "won't do" is listed in the roadmap as a risk accepted by the director role, with its
+    reason, whatever the risk's rating."""
+    from secplan_tui.model import ActionStatus
+
+    statuses = {"act.backup": ActionStatus("act.backup", "wont", note="Files live in the cloud only.")}
+    md = render_markdown(compile_plan(make_questionnaire(), BASE, DAY, statuses=statuses))
+    block = md[md.index("#### Won't do: risks accepted") :]
+    assert "accepted by Director" in block and "- Do backup: Files live in the cloud only." in block

@@ -731,6 +731,8 @@ class Plan:
     """"Don't know" answers on gating questions, and what they showed."""
     one_person: bool = False
     """Every role is one person (a business of one): the plan speaks to "you"."""
+    director: str = "Director"
+    """The title of the role that approves the plan and accepts residual risk."""
 
     @property
     def first_pass(self) -> bool:
@@ -1057,6 +1059,7 @@ class _Compiler:
                 for q, shown in self.flow.assumed()
             ),
             one_person=one_person,
+            director=self.title_of(self.director.id) if self.director is not None else "Director",
         )
 
     # -- what is in the plan, who does it, and when ------------------------------------------------------------

@@ -114,6 +114,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             {"question_id": a.question_id, "question": a.question, "shows": list(a.shows)} for a in plan.assumed
         ],
         "one_person": plan.one_person,
+        "director": plan.director,
         "capacity": {
             "hours": plan.capacity.hours,
             "assumed": plan.capacity.assumed,

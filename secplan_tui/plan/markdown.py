@@ -780,6 +780,20 @@ def _roadmap(plan: Plan) -> list[str]:
     if done:
         parts.append("#### Done")
         parts.append(_bullets((f"{md_inline(a.title)} ({md_inline(a.owner_title)}, {_when(a)})" for a in done), ""))
+    wont = [a for a in plan.actions() if a.status == "wont"]
+    if wont:
+        director = plan.director
+        parts.append("#### Won't do: risks accepted")
+        parts.append(md_inline(
+            f"Each action below will not be done; the risk it would have reduced is accepted by {director}."
+        ))
+        risk_titles = {r.id: r.title for r in plan.risks}
+        items = []
+        for a in wont:
+            risks = ", ".join(risk_titles[r] for r in a.risks if r in risk_titles)
+            why = f": {a.status_note}" if a.status_note else ""
+            items.append(md_inline(f"{a.title}" + (f" (risk: {risks})" if risks else "") + why))
+        parts.append(_bullets(items, ""))
     return parts
 
 
