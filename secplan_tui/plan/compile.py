@@ -1113,6 +1113,9 @@ class _Compiler:
         for rid in sorted(used):
             if self.q.role(rid) is None:
                 titles.setdefault(self.title_of(rid), []).append(rid)
+        for task in discovery:
+            if not task.ask:  # nobody to ask in the questionnaire: whoever the plan names does it
+                titles.setdefault(task.ask_title, [])
         own: dict[str, float] = {}
         kinds: dict[str, str] = {}
         for title, rids in titles.items():
