@@ -969,6 +969,9 @@ def render_diff_markdown(diff: PlanDiff, old_label: str | None = None, new_label
         out += [f"### No longer needed: done or dropped ({len(diff.actions_removed)})", ""]
         out += [f"- {_removed_line(x)}" for x in diff.actions_removed]
         out.append("")
+    progress = _progress_words(diff)
+    if progress:
+        out += [f"Progress since then: {progress}.", ""]
     if diff.actions_changed:
         out += [f"### Changed ({len(diff.actions_changed)})", ""]
         out += [f"- {_change_line(x)}" for x in diff.actions_changed]
@@ -1007,6 +1010,18 @@ def render_diff_markdown(diff: PlanDiff, old_label: str | None = None, new_label
             )
         out.append("")
     return "\n".join(out)
+
+
+def _progress_words(diff: PlanDiff) -> str:
+    """The actions of both plans whose living-plan status changed, counted by their new status: "3 done, 1
+    deferred", or "" when none did."""
+    counts: dict[str, int] = {}
+    for change in diff.actions_changed:
+        if any(f.field == "status" for f in change.changes):
+            word = _STATUS_WORDS.get(change.new.status, change.new.status)
+            counts[word] = counts.get(word, 0) + 1
+    order = [_STATUS_WORDS[k] for k in ("done", "doing", "deferred", "wont", "todo")]
+    return ", ".join(f"{counts[w]} {w}" for w in order if w in counts)
 
 
 def diff_to_dict(diff: PlanDiff, old_label: str | None = None, new_label: str | None = None) -> dict[str, Any]:

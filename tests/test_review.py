@@ -701,3 +701,4 @@ def test_status_changes_are_listed(starter: Questionnaire, office: dict[str, Ans
     new = plan_to_dict(compile_plan(starter, office, LAST_YEAR, statuses=statuses))
     changed = {c.new.id: [(f.field, f.old, f.new) for f in c.changes] for c in diff_plans(old, new).actions_changed}
     assert ("status", "to do", "done") in changed[first]
+    assert "Progress since then: 1 done." in render_diff_markdown(diff_plans(old, new))
