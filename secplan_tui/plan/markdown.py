@@ -1005,7 +1005,7 @@ def _summary(plan: Plan) -> list[Block]:
         else md_inline("Nothing left to do: every action is done or decided."),
     ]
     high = [r for r in plan.risks if r.score >= 10]
-    shown = high[:8] if len(high) >= SUMMARY_RISKS else plan.risks[:SUMMARY_RISKS]
+    shown = high[:10] if len(high) >= SUMMARY_RISKS else plan.risks[:SUMMARY_RISKS]
     parts += [
         "## Risks and what treats them",
         _table(
