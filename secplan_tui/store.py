@@ -81,7 +81,7 @@ from tinydb.storages import Storage
 
 from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.model import ACTION_STATUSES, ActionStatus, AnswerValue
-from secplan_tui.sanitize import clean_text
+from secplan_tui.sanitize import clean_text, is_terminal_safe, terminal_safe
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -150,7 +150,22 @@ CLASSROOM_FILE_MODE: Final = 0o640
 CLASSROOM_IDS: Final = ".ids"
 """The classroom's id register: one empty file per session id ever used, so ids stay unique in the class."""
 CLASSROOM_IDS_MODE: Final = 0o1733
+CLASSROOM_TRAINERS: Final = ".trainers"
+"""The trainers' own area: ``<root>/.trainers/<login>/`` holds each trainer's (and root's) own sessions, where no
+learner can make anything (root:trainers, 3770), so nothing a learner makes in the classroom folder can stop a
+trainer or root from working."""
+CLASSROOM_TRAINERS_MODE: Final = 0o3770
 _MARKER_LIMIT: Final = 4096
+
+MAX_SESSION_BYTES: Final = 32 * 1024 * 1024
+"""The largest session file secplan reads (its size is checked before a byte is read, so a huge or sparse file
+planted in a classroom costs nothing); a full questionnaire with long answers and notes is well under 1 MiB."""
+MAX_HISTORY_BYTES: Final = 512 * 1024 * 1024
+"""The largest committed history journal secplan reads (millions of changes)."""
+MAX_SNAPSHOT_BYTES: Final = 32 * 1024 * 1024
+"""The largest snapshot file secplan reads."""
+MAX_SAFE_INTEGER: Final = 2**53 - 1
+"""The largest integer an answer may be (and its negative the smallest): what JSON readers everywhere keep exact."""
 
 SessionStatus: TypeAlias = Literal["in_progress", "complete"]
 IN_PROGRESS: Final = "in_progress"
@@ -223,6 +238,12 @@ class SessionMeta:
     """``{"answered": int, "total": int}`` as the caller last supplied it (a copy: changes go nowhere)."""
     scenario: str | None = None
     """The training scenario id, for learner sessions."""
+    owner: str | None = field(default=None, compare=False)
+    """In a classroom, the login of the user whose folder holds the session (None in an ordinary workspace)."""
+    suspect: str | None = field(default=None, compare=False)
+    """In a classroom, why this session's file is not to be trusted as its owner's work, in words naming whose
+    file it is (e.g. "its id 3f9a0c1e was taken by alice; this copy is in bob's folder"); None when it is sound.
+    Front ends show it beside the session; the store never lets a suspect file hide a genuine session."""
 
     @property
     def answered(self) -> int:
@@ -421,7 +442,7 @@ def default_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """
     if explicit is not None:
         if not os.fspath(explicit):
-            raise InvalidInput("Bad data directory", "--data-dir was given an empty path; name a directory.")
+            raise _invalid("Bad data directory", "--data-dir was given an empty path; name a directory.")
         return Path(explicit).expanduser().absolute()
     env = os.environ.get("SECPLAN_DATA_DIR", "")
     if env:
@@ -455,26 +476,54 @@ def _os_user() -> str:
         return str(getuid()) if getuid is not None else "unknown"
 
 
+def _error(title: str, message: str) -> SecplanError:
+    """A runtime error whose title and message are safe for a terminal, whatever file or folder name they quote:
+    every error the store raises is made here (or by :func:`_invalid`)."""
+    return SecplanError(terminal_safe(title), terminal_safe(message))
+
+
+def _invalid(title: str, message: str) -> InvalidInput:
+    """Bad input (exit code 2), safe for a terminal like :func:`_error`."""
+    return InvalidInput(terminal_safe(title), terminal_safe(message))
+
+
 def _show(text: str, limit: int = 80) -> str:
-    """Quote user text for a message, with control characters made visible and long text cut."""
+    """Quote user text for a message, with control, bidirectional and zero-width characters made visible (see
+    :func:`~secplan_tui.sanitize.terminal_safe`) and long text cut."""
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return "'" + _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text) + "'"
+    return "'" + terminal_safe(text) + "'"
+
+
+def _p(path: str | os.PathLike[str]) -> str:
+    """A path for a message, safe for a terminal: a folder name made by a learner may hold anything."""
+    return terminal_safe(os.fspath(path))
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 answer``, ``113 answers``."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def _was(what: str) -> str:
+    """The verb after a subject such as ``The 113 answers`` (were) or ``The answer to 'x'`` (was)."""
+    return "were" if re.match(r"The [\d,]+ \w+s\b", what) and not what.startswith("The 1 ") else "was"
 
 
 def _check_name(name: object) -> str:
     if not isinstance(name, str):
-        raise InvalidInput("Bad session name", f"a session name must be text, not {type(name).__name__}.")
+        raise _invalid("Bad session name", f"a session name must be text, not {type(name).__name__}.")
     cleaned = name.strip()
     if not cleaned:
-        raise InvalidInput("Bad session name", "the session name is empty; give the session a name.")
-    if _CONTROL_RE.search(cleaned):
-        raise InvalidInput(
+        raise _invalid("Bad session name", "the session name is empty; give the session a name.")
+    if not is_terminal_safe(cleaned):
+        raise _invalid(
             "Bad session name",
-            f"the session name {_show(cleaned)} contains control characters; use plain text.",
+            f"the session name {_show(cleaned)} contains control, bidirectional or invisible characters; use "
+            "plain text.",
         )
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise InvalidInput(
+        raise _invalid(
             "Bad session name",
             f"the session name is {len(cleaned)} characters long; keep it to {MAX_NAME_LENGTH} or fewer.",
         )
@@ -482,22 +531,26 @@ def _check_name(name: object) -> str:
 
 
 def _check_text(what: str, value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{what} must be a non-empty string, not {value!r}")
+    if not isinstance(value, str) or not value.strip() or not is_terminal_safe(value):
+        raise ValueError(f"{what} must be a non-empty string of printable text, not {value!r}")
     return value
 
 
 def _check_question_id(question_id: object) -> str:
-    if not isinstance(question_id, str) or not question_id.strip() or _CONTROL_RE.search(question_id):
-        raise InvalidInput("Bad question id", f"{question_id!r} is not a question id.")
+    if not isinstance(question_id, str) or not question_id.strip() or not is_terminal_safe(question_id):
+        shown = _show(question_id) if isinstance(question_id, str) else terminal_safe(repr(question_id))
+        raise _invalid("Bad question id", f"{shown} is not a question id.")
     return question_id
 
 
 def _valid_value(value: object) -> TypeGuard[AnswerValue]:
-    """Whether a value can be stored as an answer: text, a finite number (not a bool), or a list of texts."""
+    """Whether a value can be stored as an answer: text, a finite number (not a bool; an integer within
+    :data:`MAX_SAFE_INTEGER`), or a list of texts."""
     if isinstance(value, bool):
         return False
-    if isinstance(value, str | int):
+    if isinstance(value, int):
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if isinstance(value, str):
         return True
     if isinstance(value, float):
         return value == value and value not in (float("inf"), float("-inf"))
@@ -505,13 +558,38 @@ def _valid_value(value: object) -> TypeGuard[AnswerValue]:
 
 
 def _check_value(question_id: str, value: object) -> AnswerValue:
-    if not _valid_value(value):
-        raise InvalidInput(
+    if isinstance(value, int) and not isinstance(value, bool) and not _valid_value(value):
+        raise _invalid(
             "Bad answer",
-            f"the answer to {_show(question_id)} is {value!r}; an answer is a choice id, a list of choice "
-            "ids, a finite number or a text.",
+            f"the answer to {_show(question_id)} is a number of {_digits(value)} digits; numbers must lie between "
+            f"-{MAX_SAFE_INTEGER:,} and {MAX_SAFE_INTEGER:,}.",
+        )
+    if not _valid_value(value):
+        raise _invalid(
+            "Bad answer",
+            f"the answer to {_show(question_id)} is {_show(_short_repr(value))}; an answer is a choice id, a list "
+            "of choice ids, a finite number or a text.",
         )
     return list(value) if isinstance(value, list) else value
+
+
+def _digits(number: int) -> str:
+    """How many decimal digits an integer has, without converting it to text (Python refuses beyond 4,300)."""
+    size = abs(number).bit_length()
+    if size <= 10_000:
+        return f"{len(str(abs(number))):,}"
+    return f"about {int(size * 0.30103):,}"
+
+
+def _short_repr(value: object) -> str:
+    """repr() of a value that may be huge (a list of a million items, an integer of 5,000 digits), cut short."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 200:
+        return f"a number of {_digits(value)} digits"
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to convert, deep inside
+        return type(value).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _check_progress(progress: Mapping[str, int] | None) -> Mapping[str, int] | None:
@@ -536,7 +614,7 @@ def _check_action_id(action_id: object) -> str:
     """An action id of the right shape (whether the plan has it is the caller's check)."""
     if not isinstance(action_id, str) or not _ACTION_ID_RE.fullmatch(action_id):
         shown = _show(action_id) if isinstance(action_id, str) else repr(action_id)
-        raise InvalidInput(
+        raise _invalid(
             "Bad action id",
             f"{shown} is not an action id: use letters, digits, '.', '_', ':' or '-' (e.g. act.gov.name_lead).",
         )
@@ -546,7 +624,7 @@ def _check_action_id(action_id: object) -> str:
 def _check_status(status: object) -> str:
     if not isinstance(status, str) or status not in ACTION_STATUSES:
         shown = _show(status) if isinstance(status, str) else repr(status)
-        raise InvalidInput("Bad action status", f"{shown} is not an action status; use {_STATUS_NAMES}.")
+        raise _invalid("Bad action status", f"{shown} is not an action status; use {_STATUS_NAMES}.")
     return status
 
 
@@ -554,7 +632,7 @@ def _check_due(status: str, due: object) -> str | None:
     """The new due date of a deferred action as ``YYYY-MM-DD``: required for ``deferred``, refused otherwise."""
     if due is None or due == "":
         if status == "deferred":
-            raise InvalidInput(
+            raise _invalid(
                 "Due date needed",
                 "a deferred action needs its new due date as YYYY-MM-DD (e.g. --due 2027-03-31).",
             )
@@ -563,13 +641,13 @@ def _check_due(status: str, due: object) -> str | None:
         due = due.isoformat()
     if not isinstance(due, str) or not _DATE_RE.fullmatch(due):
         shown = _show(due) if isinstance(due, str) else repr(due)
-        raise InvalidInput("Bad due date", f"the due date {shown} is not a date; write it as YYYY-MM-DD.")
+        raise _invalid("Bad due date", f"the due date {shown} is not a date; write it as YYYY-MM-DD.")
     try:
         date.fromisoformat(due)
     except ValueError:
-        raise InvalidInput("Bad due date", f"{_show(due)} is not a day of the calendar; check the date.") from None
+        raise _invalid("Bad due date", f"{_show(due)} is not a day of the calendar; check the date.") from None
     if status != "deferred":
-        raise InvalidInput(
+        raise _invalid(
             "Due date not used",
             f"only a deferred action takes a new due date, and the status given is {status}; drop the date or "
             "use the status deferred.",
@@ -580,10 +658,10 @@ def _check_due(status: str, due: object) -> str | None:
 def _check_note(note: object) -> str:
     """A note cleaned of escape sequences and control characters, on one line, at most MAX_NOTE_LENGTH long."""
     if not isinstance(note, str):
-        raise InvalidInput("Bad note", f"a note must be text, not {type(note).__name__}.")
+        raise _invalid("Bad note", f"a note must be text, not {type(note).__name__}.")
     cleaned = clean_text(note).strip()
     if len(cleaned) > MAX_NOTE_LENGTH:
-        raise InvalidInput(
+        raise _invalid(
             "Note too long",
             f"the note is {len(cleaned)} characters long; keep it to {MAX_NOTE_LENGTH} or fewer (say where the "
             "details are kept instead).",
@@ -709,17 +787,19 @@ def _meta_from_doc(doc: object, session_id: str) -> SessionMeta:
     scenario = doc.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
         raise _Unreadable("its meta field 'scenario' is not text")
+    # secplan never writes an escape sequence, a bidirectional control or an invisible character in these fields,
+    # but a hand-edited file may hold anything: it is made visible here, so no front end can print it raw.
     return SessionMeta(
         id=doc["id"],
-        name=doc["name"],
-        questionnaire_id=doc["questionnaire_id"],
-        questionnaire_version=doc["questionnaire_version"],
-        questionnaire_hash=doc["questionnaire_hash"],
-        created=doc["created"],
-        updated=doc["updated"],
+        name=terminal_safe(doc["name"]),
+        questionnaire_id=terminal_safe(doc["questionnaire_id"]),
+        questionnaire_version=terminal_safe(doc["questionnaire_version"]),
+        questionnaire_hash=terminal_safe(doc["questionnaire_hash"]),
+        created=terminal_safe(doc["created"]),
+        updated=terminal_safe(doc["updated"]),
         status=cast(SessionStatus, status),  # checked against _STATUSES above
         progress=checked or _progress(),
-        scenario=scenario,
+        scenario=None if scenario is None else terminal_safe(scenario),
     )
 
 
@@ -1031,7 +1111,7 @@ class AtomicJSONStorage(_TransactionalStorage):
     def load(self) -> Tables:
         """Read and check the whole file."""
         try:
-            raw = self.path.read_bytes() if self.classroom_gid is None else _read_regular(self.path)
+            raw = _read_bounded(self.path, MAX_SESSION_BYTES, follow=self.classroom_gid is None)[0]
         except FileNotFoundError:
             raise _Missing() from None
         return _parse_session(raw, self.path.name.removesuffix(".json"))
@@ -1041,33 +1121,75 @@ class AtomicJSONStorage(_TransactionalStorage):
         _write_atomic(self.path, _dumps(tables), classroom_gid=self.classroom_gid)
 
 
-def _read_regular(path: Path | str) -> bytes:
-    """Read a file that must be a regular file reached without a symbolic link (see :func:`_read_owned`)."""
-    return _read_owned(path)[0]
+class _TooLarge(_Unreadable):
+    """A file larger than secplan ever writes: refused before it is read."""
+
+    def __init__(self, size: int, limit: int, what: str) -> None:
+        super().__init__(
+            f"it is {size:,} bytes long, more than {what} can be ({limit:,} bytes), so it was not read"
+        )
 
 
-def _read_owned(path: Path | str) -> tuple[bytes, int]:
-    """Read a file that must be a regular file reached without a symbolic link; its bytes and owner's uid.
+def _read_bounded(
+    path: Path | str, limit: int, *, follow: bool = True, what: str = "a session file", prefix: bool = False
+) -> tuple[bytes, os.stat_result]:
+    """Read a file that must be a regular file of at most ``limit`` bytes; its bytes and its fstat.
 
-    Used for files in a classroom, where another user may own the folder: a link could point the trainer's
-    secplan at a file of their own, and a FIFO would block it forever (hence O_NONBLOCK on the open).
+    Opened with O_NONBLOCK (a FIFO or a device is refused at once, never waited on) and, unless ``follow``, with
+    O_NOFOLLOW (in a classroom a learner's link could point the trainer's secplan at a file of the trainer's
+    own). The size is checked on the open file before a byte is read, and the read stops at ``limit + 1`` bytes
+    whatever the file does meanwhile, so a huge or sparse file costs nothing.
+
+    Args:
+        path: The file.
+        limit: The most bytes to read.
+        follow: Follow a symbolic link (an ordinary workspace, which is all its owner's).
+        what: The kind of file, for the too-large message.
+        prefix: Read only the first ``limit`` bytes of a longer file instead of refusing it (a journal).
 
     Raises:
-        _Unreadable: the path is a symbolic link or not a regular file.
+        _Unreadable: a symbolic link (with follow=False), not a regular file, or too large.
         OSError: it cannot be opened or read (FileNotFoundError when it is gone).
     """
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise _Unreadable("it is a symbolic link, not a session file") from None
+        if exc.errno == errno.ELOOP and not follow:
+            raise _Unreadable(f"it is a symbolic link, not {what}") from None
         raise
-    with os.fdopen(fd, "rb") as handle:
+    try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise _Unreadable("it is not a regular file")
-        return handle.read(), st.st_uid
+        if st.st_size > limit and not prefix:
+            raise _TooLarge(st.st_size, limit, what)
+        chunks: list[bytes] = []
+        wanted = limit if prefix else limit + 1
+        while wanted > 0:
+            chunk = os.read(fd, min(wanted, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        if not prefix and wanted <= 0:
+            raise _TooLarge(limit + 1, limit, what)  # it grew while we read
+        return b"".join(chunks), st
+    finally:
+        os.close(fd)
+
+
+def _read_regular(path: Path | str, limit: int = MAX_SESSION_BYTES) -> bytes:
+    """Read a classroom file: a regular file reached without a symbolic link (see :func:`_read_bounded`)."""
+    return _read_bounded(path, limit, follow=False)[0]
+
+
+def _read_owned(path: Path | str, limit: int = MAX_SESSION_BYTES) -> tuple[bytes, int]:
+    """Read a classroom file as :func:`_read_regular` does; its bytes and its owner's uid."""
+    raw, st = _read_bounded(path, limit, follow=False, what="a classroom marker")
+    return raw, st.st_uid
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -1277,9 +1399,10 @@ class _StoreBase(ABC):
         """Deal with an unreadable session (move it aside) and return the error to raise."""
 
     @abstractmethod
-    def _side_read(self, session_id: str, name: str) -> bytes:
-        """The bytes of another file of the session (journal, snapshot); raises FileNotFoundError, OSError or
-        _Unreadable (not a regular file)."""
+    def _side_read(self, session_id: str, name: str, limit: int, *, prefix: bool = False) -> bytes:
+        """The bytes of another file of the session (journal, snapshot), at most ``limit`` of them (with
+        ``prefix``, the first ``limit`` bytes of a longer file; else a longer file is refused); raises
+        FileNotFoundError, OSError or _Unreadable (not a regular file, too large)."""
 
     @abstractmethod
     def _side_write(self, session_id: str, name: str, payload: bytes) -> None:
@@ -1338,6 +1461,7 @@ class _StoreBase(ABC):
         return self._user_name
 
     def _notice(self, message: str) -> None:
+        message = terminal_safe(message)  # a notice quotes file and folder names: nothing reaches a terminal raw
         if message not in self.notices:
             self.notices.append(message)
 
@@ -1352,21 +1476,21 @@ class _StoreBase(ABC):
 
     def _unknown_id(self, session_id: object) -> InvalidInput:
         shown = _show(session_id) if isinstance(session_id, str) else repr(session_id)
-        return InvalidInput(
+        return _invalid(
             "Unknown session",
             f"there is no session with id {shown} in {self.location}. "
             "Run `secplan list` to see the sessions.",
         )
 
     def _too_new(self, session_id: str, found: int) -> SecplanError:
-        return SecplanError(
+        return _error(
             "Session from a newer secplan",
             f"{self._file_of(session_id)} uses session format {found}, but this secplan reads format "
             f"{FORMAT_VERSION} at most. Upgrade secplan to open it; the file was left untouched.",
         )
 
     def _read_failed(self, session_id: str, error: OSError) -> SecplanError:
-        return SecplanError(
+        return _error(
             "Cannot read session",
             f"cannot read {self._file_of(session_id)}: {_reason(error)}. Check that the file belongs to you "
             "and that the disk is healthy, then try again.",
@@ -1387,9 +1511,9 @@ class _StoreBase(ABC):
                 label = _meta_from_doc(meta_doc, session_id).label
         where = self._file_of(session_id)
         if failure.committed:
-            return SecplanError(
+            return _error(
                 "Save not confirmed",
-                f"{what} was written to {where} in session {label}, but the directory {failure.path} "
+                f"{what} {_was(what)} written to {where} in session {label}, but the directory {failure.path} "
                 f"could not be synced ({_reason(failure.error)}), so it may be lost if the machine crashes "
                 f"now. {_advice(failure.error)}",
             )
@@ -1399,9 +1523,9 @@ class _StoreBase(ABC):
             if failure.leftover
             else ""
         )
-        return SecplanError(
+        return _error(
             "Not saved",
-            f"{what} was NOT saved in session {label}: {_reason(failure.error)} while {failure.step} "
+            f"{what} {_was(what)} NOT saved in session {label}: {_reason(failure.error)} while {failure.step} "
             f"{failure.path}. {outcome}{leftover} {_advice(failure.error)}",
         )
 
@@ -1511,8 +1635,13 @@ class _StoreBase(ABC):
         if committed == 0:
             return []
         name = _journal_name(session_id)
+        if committed > MAX_HISTORY_BYTES:
+            raise _Unreadable(
+                f"its history file {name} is recorded as {committed:,} bytes long, more than secplan reads "
+                f"({MAX_HISTORY_BYTES:,})"
+            )
         try:
-            raw = self._side_read(session_id, name)
+            raw = self._side_read(session_id, name, committed, prefix=True)
         except FileNotFoundError:
             raw = b""
         except OSError as exc:
@@ -1541,7 +1670,7 @@ class _StoreBase(ABC):
         try:
             self._check_writable(session_id, what)
         except SecplanError:
-            return SecplanError(
+            return _error(
                 "Session history unreadable",
                 f"the history {where} of session {session_id} cannot be read: {reason}. It was left as it is; "
                 "its owner's secplan sets it aside the next time they read it.",
@@ -1554,7 +1683,7 @@ class _StoreBase(ABC):
                 except _Unreadable as exc:
                     reason = exc.reason
                 else:
-                    return SecplanError(
+                    return _error(
                         "Session changed", f"{where} could not be read a moment ago but reads now; try again."
                     )
                 aside = self._set_aside(session_id, name)
@@ -1563,7 +1692,7 @@ class _StoreBase(ABC):
         except _WriteFailed as exc:
             return self._not_saved(session_id, None, what, exc)
         moved = f"It was moved aside to {aside}" if aside else "Nothing of it was left"
-        error = SecplanError(
+        error = _error(
             "Session history unreadable",
             f"the history {where} of session {session_id} could not be read: {reason}. {moved}; the answers, "
             "action statuses and snapshots are intact, and a new history starts now. Nothing was deleted.",
@@ -1586,13 +1715,13 @@ class _StoreBase(ABC):
             if other.id == except_id:
                 continue
             if other.name.casefold() == folded:
-                raise InvalidInput(
+                raise _invalid(
                     "Name already used",
                     f"a session named {_show(other.name)} already exists (id {other.id}) in {self.location}. "
                     f"Choose another name, or open that one with `secplan open {other.id}`.",
                 )
             if other.id == folded:
-                raise InvalidInput(
+                raise _invalid(
                     "Name already used",
                     f"{_show(name)} is the id of another session; choose a name that is not a session id.",
                 )
@@ -1667,7 +1796,7 @@ class _StoreBase(ABC):
         """
         key = ref.strip() if isinstance(ref, str) else ""
         if not key:
-            raise InvalidInput(
+            raise _invalid(
                 "No session given", "name a session by its id or its name; see `secplan list`."
             )
         metas = self.sessions()
@@ -1680,7 +1809,7 @@ class _StoreBase(ABC):
             return named[0]
         if named:
             ids = "; ".join(f"{m.id} (updated {m.updated})" for m in named)
-            raise InvalidInput(
+            raise _invalid(
                 "Ambiguous session",
                 f"{len(named)} sessions are named {_show(key)}: {ids}. Use the id instead, "
                 f"e.g. `secplan open {named[0].id}`, or rename one of them.",
@@ -1694,7 +1823,7 @@ class _StoreBase(ABC):
         if close:
             shown = ", ".join(dict.fromkeys(candidates[c].label for c in close))
             suggestion = f" Did you mean {shown}?"
-        raise InvalidInput(
+        raise _invalid(
             "Unknown session",
             f"there is no session with id or name {_show(key)} in {self.location}.{suggestion} "
             "Run `secplan list` to see the sessions.",
@@ -1848,7 +1977,7 @@ class _StoreBase(ABC):
         checked_notes = {q: _check_note(n) for q, n in (notes or {}).items()}
         stray = sorted(set(checked_notes) - set(checked))
         if stray:
-            raise InvalidInput(
+            raise _invalid(
                 "Note without an answer",
                 f"a note is given for {', '.join(map(_show, stray))} but no answer; give the answer with its note.",
             )
@@ -1945,7 +2074,7 @@ class _StoreBase(ABC):
         for doc_id, doc in _table_docs(tables, "snapshots"):
             name = _snapshot_name(session_id, doc_id)
             try:
-                data = json.loads(self._side_read(session_id, name))
+                data = json.loads(self._side_read(session_id, name, MAX_SNAPSHOT_BYTES))
                 if not isinstance(data, dict) or any(data.get(k) != doc.get(k) for k in ("label", "at")):
                     raise _Unreadable("it does not hold the snapshot the session lists")
                 found.append(_snapshot(doc_id, data))
@@ -2036,7 +2165,7 @@ class _StoreBase(ABC):
             try:
                 self._remove(sid)
             except OSError as exc:
-                raise SecplanError(
+                raise _error(
                     "Not deleted",
                     f"session {meta.label} was NOT deleted: {_reason(exc)} while removing "
                     f"{self._file_of(sid)}. {_advice(exc)}",
@@ -2152,7 +2281,7 @@ def _find_group(group: str) -> tuple[int, str]:
                 return int(group), _group_name(int(group))
         else:
             return entry.gr_gid, entry.gr_name
-    raise InvalidInput(
+    raise _invalid(
         "Unknown group",
         f"there is no group {_show(group)} on this system. Create it first (e.g. `groupadd {group}` as "
         "root) and add the trainers to it (`usermod -aG GROUP USER`).",
@@ -2167,14 +2296,22 @@ def _find_user(user: str) -> int:
         except KeyError:
             if user.isdigit():
                 return int(user)
-    raise InvalidInput("Unknown user", f"there is no user {_show(user)} on this system; check the spelling.")
+    raise _invalid("Unknown user", f"there is no user {_show(user)} on this system; check the spelling.")
+
+
+def _trusted_area(st: os.stat_result, gid: int) -> bool:
+    """Whether the trainers' area is as classroom init makes it: root's folder of the trainers' group that no
+    one else may write to (so no learner can have made anything in it)."""
+    return (
+        stat.S_ISDIR(st.st_mode) and st.st_uid == 0 and st.st_gid == gid and not st.st_mode & (stat.S_IWOTH | 0o005)
+    )
 
 
 def _broken_marker(marker: Path, why: str) -> SecplanError:
-    return SecplanError(
+    return _error(
         "Classroom set-up broken",
-        f"the classroom marker {marker} cannot be used: {why}. Ask the trainer to run "
-        f"`secplan classroom init {marker.parent} --group GROUP` again: it repairs the set-up and keeps "
+        f"the classroom marker {_p(marker)} cannot be used: {why}. Ask the trainer to run "
+        f"`secplan classroom init {_p(marker.parent)} --group GROUP` again: it repairs the set-up and keeps "
         "every session.",
     )
 
@@ -2195,22 +2332,26 @@ def read_classroom(path: str | os.PathLike[str]) -> Classroom | None:
     root = Path(path).expanduser().absolute()
     marker = root / CLASSROOM_MARKER
     try:
-        raw, marker_owner = _read_owned(marker)
+        raw, marker_owner = _read_owned(marker, _MARKER_LIMIT)
         root_owner = os.stat(root).st_uid
     except (FileNotFoundError, NotADirectoryError):
         return None
     except _Unreadable as exc:
         raise _broken_marker(marker, exc.reason) from None
     except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM) and not os.access(root, os.X_OK):
+            # A folder you cannot enter is no classroom of yours (a classroom lets everyone in: mode 3773); what
+            # is wrong with it as a workspace is told by the workspace (whose it is, its mode).
+            return None
         raise _broken_marker(marker, _reason(exc)) from exc
     trusted = (0, os.geteuid())
     if marker_owner not in trusted or root_owner not in trusted:
-        raise SecplanError(
+        raise _error(
             "Untrusted classroom",
-            f"{root} is marked as a classroom, but it was set up by {_account_name(root_owner)} (marker by "
-            f"{_account_name(marker_owner)}), not by root, so secplan will not share your sessions there. "
+            f"{_p(root)} is marked as a classroom, but it was set up by {_p(_account_name(root_owner))} (marker "
+            f"by {_p(_account_name(marker_owner))}), not by root, so secplan will not share your sessions there. "
             "Nothing was saved. Use another folder, or ask an administrator to run "
-            f"`sudo secplan classroom init {root} --group GROUP`.",
+            f"`sudo secplan classroom init {_p(root)} --group GROUP`.",
         )
     if len(raw) > _MARKER_LIMIT:
         raise _broken_marker(marker, f"it is {len(raw)} bytes long, more than a marker ever is")
@@ -2237,7 +2378,7 @@ def _classroom_failure(path: Path, doing: str, error: OSError) -> SecplanError:
         if error.errno in (errno.EPERM, errno.EACCES)
         else _advice(error)
     )
-    return SecplanError("Classroom not set up", f"cannot {doing} {path}: {_reason(error)}. {advice}")
+    return _error("Classroom not set up", f"cannot {doing} {path}: {_reason(error)}. {advice}")
 
 
 def _open_folder(path: Path | str, what: str, dir_fd: int | None = None) -> int:
@@ -2248,7 +2389,7 @@ def _open_folder(path: Path | str, what: str, dir_fd: int | None = None) -> int:
         return os.open(path, flags, dir_fd=dir_fd)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise InvalidInput(
+            raise _invalid(
                 "Classroom not set up",
                 f"{path} should be {what} but is not a folder (a file or a symbolic link); move it away first.",
             ) from None
@@ -2302,7 +2443,7 @@ def init_classroom(
         SecplanError: not root, or a permission or disk problem, naming the path and what to do.
     """
     if sys.platform == "win32" or os.geteuid() != 0:
-        raise SecplanError(
+        raise _error(
             "Classroom not set up",
             "setting up a classroom needs root (e.g. `sudo secplan classroom init DIR --group GROUP`): learners' "
             "secplan trusts a classroom only when root set it up, so nobody can mark a folder as a classroom of "
@@ -2315,7 +2456,7 @@ def init_classroom(
     with contextlib.suppress(SecplanError):
         inside = read_classroom(root.parent) is not None
     if inside:
-        raise InvalidInput(
+        raise _invalid(
             "Classroom not set up",
             f"{root} is a learner's folder inside the classroom {root.parent}; set up a classroom in a folder "
             "of its own.",
@@ -2331,7 +2472,7 @@ def init_classroom(
             except OSError as exc:
                 raise _classroom_failure(root, "read the folder", exc) from exc
             if sessions:
-                raise InvalidInput(
+                raise _invalid(
                     "Classroom not set up",
                     f"{root} already holds {len(sessions)} ordinary session(s) (e.g. {sessions[0]}); a "
                     "classroom keeps each learner's sessions in their own sub-folder. Pick an empty folder.",
@@ -2365,13 +2506,11 @@ def _finish_classroom(
         _write_atomic(root / CLASSROOM_MARKER, payload, mode=CLASSROOM_MARKER_MODE)
     except _WriteFailed as exc:
         raise _classroom_failure(exc.path, f"write the classroom marker ({exc.step})", exc.error) from exc
-    ids = root / CLASSROOM_IDS
-    _mkdir(ids, DIR_MODE)
-    fd = _open_folder(CLASSROOM_IDS, "the id register", dir_fd=root_fd)
-    try:
-        _set_owner_and_mode(fd, ids, 0, gid, CLASSROOM_IDS_MODE, "the id register")
-    finally:
-        os.close(fd)
+    for name, mode, what in (
+        (CLASSROOM_IDS, CLASSROOM_IDS_MODE, "the id register"),
+        (CLASSROOM_TRAINERS, CLASSROOM_TRAINERS_MODE, "the trainers' area"),
+    ):
+        done.extend(_root_folder(root, root_fd, name, gid, mode, what))
     for name, uid in uids.items():
         folder = root / name
         made = _mkdir(folder, DIR_MODE)
@@ -2379,7 +2518,7 @@ def _finish_classroom(
         try:
             found = os.fstat(fd).st_uid
             if found not in (uid, 0):
-                raise InvalidInput(
+                raise _invalid(
                     "Classroom not set up",
                     f"the folder {folder} belongs to {_account_name(found)}, not to the learner {name}: someone "
                     f"took the name first. Look inside, then remove it (`rm -r {folder}`) and run this again.",
@@ -2390,12 +2529,52 @@ def _finish_classroom(
         done.append(f"{'Made' if made else 'Checked'} the folder of learner {name}: {folder}.")
     if existed:
         folders, files = _repair_learner_folders(root, root_fd, gid, set(uids))
+        area_fd = _open_folder(CLASSROOM_TRAINERS, "the trainers' area", dir_fd=root_fd)
+        try:
+            more_folders, more_files = _repair_learner_folders(root / CLASSROOM_TRAINERS, area_fd, gid, set())
+        finally:
+            os.close(area_fd)
+        folders, files = folders + more_folders, files + more_files
         if folders or files:
             done.append(
                 f"Repaired {folders} learner folder(s) and {files} session file(s): group {group_name}, "
                 f"modes {CLASSROOM_FOLDER_MODE:04o} and {CLASSROOM_FILE_MODE:04o}."
             )
     _fsync_dir(root)
+    return done
+
+
+def _root_folder(root: Path, root_fd: int, name: str, gid: int, mode: int, what: str) -> list[str]:
+    """Make (or repair) a folder of the set-up that root owns: the id register, the trainers' area.
+
+    Anything else at that name (made by a learner before a classroom set up by an older secplan is set up again:
+    a folder of theirs, a file, a symbolic link) is moved aside, never followed and never removed.
+    """
+    done: list[str] = []
+    path = root / name
+    try:
+        st: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _classroom_failure(path, f"look at {what}", exc) from exc
+    if st is not None and (not stat.S_ISDIR(st.st_mode) or st.st_uid != 0):
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        aside = root / f"{name}.moved-aside-{stamp}"
+        try:
+            os.rename(name, aside.name, src_dir_fd=root_fd, dst_dir_fd=root_fd)
+        except OSError as exc:
+            raise _classroom_failure(path, f"move aside what was made at the place of {what} in", exc) from exc
+        done.append(
+            f"Moved aside {_p(path)}, made by {_p(_account_name(st.st_uid))} and not by root, to {_p(aside)}; look "
+            "inside, then remove it."
+        )
+    _mkdir(path, DIR_MODE)
+    fd = _open_folder(name, what, dir_fd=root_fd)
+    try:
+        _set_owner_and_mode(fd, path, 0, gid, mode, what)
+    finally:
+        os.close(fd)
     return done
 
 
@@ -2452,6 +2631,26 @@ def _repair_session_file(folder_fd: int, path: Path, gid: int) -> bool:
 # ----------------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Place:
+    """A folder whose sessions a classroom user sees."""
+
+    folder: Path
+    uid: int
+    """Its owner: the sessions in it are this user's."""
+    misnamed: bool = False
+    """Its name is not its owner's login (someone made a folder at another's name)."""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A session file found while listing a classroom."""
+
+    place: _Place
+    path: Path
+    file_uid: int
+
+
 class Workspace(_StoreBase):
     """Sessions stored as ``<id>.json`` files in one directory (mode 0700; files 0600).
 
@@ -2490,11 +2689,19 @@ class Workspace(_StoreBase):
         self.classroom: Classroom | None = None
         """The classroom set-up when the directory is a classroom workspace, else None."""
         self._home = self.path
-        """Where this user's sessions are written: the directory, or in a classroom ``<dir>/<user>``."""
+        """Where this user's sessions are written: the directory, or in a classroom ``<dir>/<user>`` for a learner
+        and ``<dir>/.trainers/<user>`` for a trainer or root."""
+        self._legacy_home = self.path
+        """Classroom only: ``<dir>/<user>``, where a trainer's sessions went before the trainers' area."""
+        self._area_trusted = False
+        """Classroom only: the trainers' area exists as ``classroom init`` makes it (root's, the trainers' group,
+        nobody else may write)."""
         self._home_checked = False
         self._trainer = False
         self._where: dict[str, Path] = {}
         """Classroom only: the folder of each session listed, by id."""
+        self._flags: dict[str, tuple[str, str | None]] = {}
+        """Classroom only: the owner and the suspicion (or None) of each session listed, by id."""
         self._locks: dict[str, BaseFileLock] = {}
         self._locks_guard = threading.Lock()
         self._meta_cache: dict[str, tuple[tuple[int, int, int], SessionMeta]] = {}
@@ -2506,8 +2713,8 @@ class Workspace(_StoreBase):
 
     @property
     def location(self) -> str:
-        """The workspace directory, for messages."""
-        return str(self.path)
+        """The workspace directory, for messages (safe for a terminal)."""
+        return _p(self.path)
 
     def session_path(self, session_id: str) -> Path:
         """The file of a session (whether or not it exists; in a classroom, a new one goes in your folder)."""
@@ -2522,7 +2729,21 @@ class Workspace(_StoreBase):
         if self.classroom is None:
             return None
         sid = self._known_id(session_id)
-        return self._owner_name(self._folder(sid))
+        flags = self._flags.get(sid)
+        return flags[0] if flags is not None else self._owner_name(self._folder(sid))
+
+    def suspect(self, session_id: str) -> str | None:
+        """In a classroom, why this session's file is suspect (whose it is), or None; see SessionMeta.suspect."""
+        if self.classroom is None:
+            return None
+        flags = self._flags.get(self._known_id(session_id))
+        return flags[1] if flags is not None else None
+
+    def meta(self, session_id: str) -> SessionMeta:
+        """The session's metadata, read fresh; in a classroom with its owner and suspicion (see SessionMeta)."""
+        meta = super().meta(session_id)
+        flags = self._flags.get(meta.id) if self.classroom is not None else None
+        return meta if flags is None else dataclasses.replace(meta, owner=flags[0], suspect=flags[1])
 
     def _folder(self, session_id: str) -> Path:
         return self._where.get(session_id, self._home)
@@ -2536,14 +2757,19 @@ class Workspace(_StoreBase):
     # -- opening -------------------------------------------------------------------------------------------
 
     def _open_directory(self) -> None:
-        inside = False
-        with contextlib.suppress(SecplanError):  # a broken or untrusted marker there is no reason to refuse
-            inside = read_classroom(self.path.parent) is not None
-        if inside:
-            raise InvalidInput(
+        classroom_above: Path | None = None
+        above = [self.path.parent]
+        if self.path.parent.name == CLASSROOM_TRAINERS:
+            above.append(self.path.parent.parent)  # a trainer's folder in the trainers' area
+        for candidate in above:
+            with contextlib.suppress(SecplanError):  # a broken or untrusted marker there is no reason to refuse
+                if read_classroom(candidate) is not None:
+                    classroom_above = candidate
+        if classroom_above is not None:
+            raise _invalid(
                 "Wrong workspace",
-                f"{self.path} is a folder inside the classroom {self.path.parent}. Give the classroom itself: "
-                f"--data-dir {self.path.parent}",
+                f"{self.location} is a folder inside the classroom {_p(classroom_above)}. Give the classroom "
+                f"itself: --data-dir {_p(classroom_above)}",
             )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -2555,31 +2781,66 @@ class Workspace(_StoreBase):
                 os.chmod(self.path, DIR_MODE)  # mkdir's mode is filtered by the umask
             st = os.stat(self.path)
         except OSError as exc:
-            raise SecplanError(
+            raise _error(
                 "Cannot open workspace",
-                f"cannot create or open the workspace directory {self.path}: {_reason(exc)}. "
+                f"cannot create or open the workspace directory {self.location}: {_reason(exc)}. "
                 "Pick another with --data-dir DIR or SECPLAN_DATA_DIR, or fix its permissions.",
             ) from exc
         if not stat.S_ISDIR(st.st_mode):
-            raise SecplanError(
+            raise _error(
                 "Cannot open workspace",
-                f"{self.path} is not a directory. Pick another with --data-dir DIR or SECPLAN_DATA_DIR.",
+                f"{self.location} is not a directory. Pick another with --data-dir DIR or SECPLAN_DATA_DIR.",
             )
         self.classroom = read_classroom(self.path)
         if self.classroom is not None:
             self._open_classroom(self.classroom, st)
             return
+        euid = os.geteuid() if hasattr(os, "geteuid") else st.st_uid
+        if st.st_uid != euid:
+            owner, you = _account_name(st.st_uid), _account_name(euid)
+            raise _error(
+                "Not your workspace",
+                f"the workspace {self.location} belongs to {owner}, not to you ({you}). A workspace keeps one "
+                f"person's sessions private, so secplan does not work in another's: use a folder of your own "
+                f"(--data-dir DIR or SECPLAN_DATA_DIR), or run secplan as {owner} (e.g. `sudo -u {owner} secplan "
+                "...`). To share sessions with a class, set up a classroom (`secplan classroom init DIR --group "
+                "GROUP`). Nothing was read or changed.",
+            )
         if st.st_mode & 0o077:
             self._notice(
-                f"The workspace {self.path} can be read by other users "
-                f"(mode {stat.S_IMODE(st.st_mode):04o}). Run `chmod 700 {self.path}` to keep the sessions "
+                f"The workspace {self.location} can be read by other users "
+                f"(mode {stat.S_IMODE(st.st_mode):04o}). Run `chmod 700 {self.location}` to keep the sessions "
                 "private."
             )
 
     def _open_classroom(self, classroom: Classroom, st: os.stat_result) -> None:
         euid = os.geteuid()
-        self._home = classroom.folder_of(euid)
+        self._home = self._legacy_home = classroom.folder_of(euid)
         self._trainer = euid == 0 or classroom.gid == os.getegid() or classroom.gid in os.getgroups()
+        if self._trainer:
+            # A trainer's (and root's) own sessions live in the trainers' area, where no learner can make anything:
+            # a learner's folder or link named after a trainer's login cannot stop the trainer from working.
+            area = self.path / CLASSROOM_TRAINERS
+            try:
+                area_st: os.stat_result | None = os.lstat(area)
+            except OSError:
+                area_st = None
+            self._area_trusted = area_st is not None and _trusted_area(area_st, classroom.gid)
+            if self._area_trusted or (area_st is None and euid == 0):
+                self._home = area / _account_name(euid)  # root makes the area on its first save if it is missing
+            elif area_st is None:
+                self._notice(
+                    f"The classroom {self.location} has no trainers' area ({CLASSROOM_TRAINERS}), so your own "
+                    f"sessions go in {_p(self._home)}, where a learner could take the name first. Ask root to run "
+                    f"`{self._init_command()}` again: it makes the area and keeps every session."
+                )
+            else:
+                self._notice(
+                    f"The trainers' area {_p(area)} of the classroom is not as `classroom init` makes it (it belongs "
+                    f"to {_account_name(area_st.st_uid)}, mode {stat.S_IMODE(area_st.st_mode):04o}), so it is not "
+                    f"used: your own sessions go in {_p(self._home)}. Ask root to run `{self._init_command()}` "
+                    "again: it moves the impostor aside and makes the area."
+                )
         problems = []
         if st.st_gid != classroom.gid:
             problems.append(f"its group is {_group_name(st.st_gid)}, not {classroom.group}")
@@ -2589,11 +2850,16 @@ class Workspace(_StoreBase):
             problems.append("anyone can list it")
         if problems:
             self._notice(
-                f"The classroom {self.path} is not set up as it should be: {'; '.join(problems)}. Ask the "
+                f"The classroom {self.location} is not set up as it should be: {'; '.join(problems)}. Ask the "
                 f"trainer to run `{self._init_command()}` again."
             )
         if os.path.lexists(self._home):
-            self._ensure_home()  # now, so that what is wrong with it is told when the workspace opens
+            try:
+                self._ensure_home()  # now, so that what is wrong with it is told when the workspace opens
+            except SecplanError as exc:
+                if not self._trainer:
+                    raise
+                self._notice(exc.message)  # a trainer still reads every learner's work; their own saves are refused
 
     def _ensure_home(self) -> None:
         """In a classroom, make sure this user's folder exists, is theirs and carries the trainers' group."""
@@ -2604,26 +2870,28 @@ class Workspace(_StoreBase):
             try:
                 st = os.lstat(home)
             except FileNotFoundError:
+                if home.parent != self.path and not os.path.lexists(home.parent) and os.geteuid() == 0:
+                    self._make_trainers_area(classroom)
                 self._make_home(classroom)
                 st = os.lstat(home)
         except OSError as exc:
-            raise SecplanError(
+            raise _error(
                 "Cannot open workspace",
-                f"cannot create or open your folder {home} in the classroom {self.path}: {_reason(exc)}. Ask "
-                f"the trainer to run `{self._init_command()}` again.",
+                f"cannot create or open your folder {_p(home)} in the classroom {self.location}: {_reason(exc)}. "
+                f"Ask the trainer to run `{self._init_command()}` again.",
             ) from exc
         if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
             owner = _account_name(st.st_uid)
             what = "is not a folder" if not stat.S_ISDIR(st.st_mode) else f"belongs to {owner}"
-            raise SecplanError(
+            raise _error(
                 "Not your folder",
-                f"your folder {home} in the classroom {self.path} {what}, not to you "
+                f"your folder {_p(home)} in the classroom {self.location} {what}, not to you "
                 f"({_account_name(os.geteuid())}): someone made it before you. Nothing was saved. Ask the "
                 "trainer to look inside and remove it; your secplan makes a new one.",
             )
         if st.st_gid != classroom.gid or not st.st_mode & stat.S_ISGID:
             self._notice(
-                f"Your folder {home} does not carry the trainers' group {classroom.group} (group "
+                f"Your folder {_p(home)} does not carry the trainers' group {classroom.group} (group "
                 f"{_group_name(st.st_gid)}, mode {stat.S_IMODE(st.st_mode):04o}), so your sessions are "
                 f"saved private (0600) and the trainers cannot read them. Ask the trainer to run "
                 f"`{self._init_command()}` again as root."
@@ -2649,9 +2917,27 @@ class Workspace(_StoreBase):
                 os.chown(self._home, -1, classroom.gid)
                 os.chmod(self._home, CLASSROOM_FOLDER_MODE)
         try:
-            _fsync_dir(self.path)
+            _fsync_dir(self._home.parent)
         except PermissionError:
             os.sync()  # a learner may not read the classroom folder, so cannot sync it; this happens once
+
+    def _make_trainers_area(self, classroom: Classroom) -> None:
+        """As root, make the trainers' area of a classroom set up before it existed (classroom init makes it)."""
+        area = self.path / CLASSROOM_TRAINERS
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(area, DIR_MODE)
+        fd = _open_folder(area, "the trainers' area")
+        try:
+            if os.fstat(fd).st_uid != 0:
+                raise _error(
+                    "Not your folder",
+                    f"the trainers' area {_p(area)} was made by {_account_name(os.fstat(fd).st_uid)}, not by root. "
+                    f"Nothing was saved. Run `{self._init_command()}` again: it moves it aside and makes the area.",
+                )
+            _set_owner_and_mode(fd, area, 0, classroom.gid, CLASSROOM_TRAINERS_MODE, "the trainers' area")
+        finally:
+            os.close(fd)
+        self._area_trusted = True
 
     def _sweep_temp_files(self) -> None:
         """Remove temporary files of writes that can no longer finish (crashed writer or too old)."""
@@ -2682,7 +2968,7 @@ class Workspace(_StoreBase):
     def _sweep_backup(self, session_id: str, path: str) -> None:
         """Remove the backup of a format-1 file whose upgrade was confirmed (the session file reads as format 2)."""
         try:
-            tables = _parse_session((self._home / f"{session_id}.json").read_bytes(), session_id)
+            tables = _parse_session(self._storage_bytes(self._home / f"{session_id}.json"), session_id)
         except (OSError, _Unreadable, _TooNew):
             return  # the upgrade did not finish (or the file is gone): keep the backup
         if not _is_format1(tables):
@@ -2690,7 +2976,7 @@ class Workspace(_StoreBase):
                 os.unlink(path)
 
     def _cannot_list(self, error: OSError, folder: Path | None = None) -> SecplanError:
-        return SecplanError(
+        return _error(
             "Cannot read workspace",
             f"cannot list the workspace directory {folder or self.path}: {_reason(error)}. {_advice(error)}",
         )
@@ -2707,29 +2993,67 @@ class Workspace(_StoreBase):
 
     @staticmethod
     def _owner_name(folder: Path) -> str:
+        """The login of a folder's owner, for messages."""
         try:
-            return _account_name(os.lstat(folder).st_uid)
+            return terminal_safe(_account_name(os.lstat(folder).st_uid))
         except OSError:
-            return folder.name
+            return _p(folder.name)
 
-    def _classroom_folders(self) -> list[Path]:
-        """The folders whose sessions this user sees: their own, and for a trainer every learner's."""
-        folders = [self._home] if self._owns(self._home) else []
+    def _classroom_folders(self) -> list[_Place]:
+        """The folders whose sessions this user sees: their own, and for a trainer every learner's and trainer's.
+
+        Entries of the classroom folder that are not folders (a file, a symbolic link named after a trainer), or
+        whose names are not printable, are ignored and told in one notice; a folder not named after its owner
+        is listed as that owner's, its sessions flagged (see :meth:`_suspicion`). Nothing there can stop a
+        trainer or root: their own sessions live in the trainers' area, where learners cannot write.
+        """
+        euid = os.geteuid()
+        places = [_Place(self._home, euid)] if self._owns(self._home) else []
         if not self._trainer:
-            return folders
+            return places
+        known = {self._home}
+        if self._legacy_home != self._home and self._owns(self._legacy_home):
+            places.append(_Place(self._legacy_home, euid))  # a trainer's sessions from before the trainers' area
+            known.add(self._legacy_home)
+        ignored: list[str] = []
+        folders: list[tuple[str, Path]] = []
+        area = self.path / CLASSROOM_TRAINERS
+        if self._area_trusted:
+            with contextlib.suppress(OSError):
+                folders.extend((entry.name, Path(entry.path)) for entry in os.scandir(area))
         try:
-            entries = sorted(os.scandir(self.path), key=lambda e: e.name)
+            folders.extend((e.name, Path(e.path)) for e in os.scandir(self.path) if not e.name.startswith("."))
         except OSError as exc:
             self._notice(
-                f"As a trainer you should be able to list the classroom {self.path}, but: {_reason(exc)}. "
+                f"As a trainer you should be able to list the classroom {self.location}, but: {_reason(exc)}. "
                 "Only your own sessions are shown."
             )
-            return folders
-        for entry in entries:
-            name, folder = entry.name, Path(entry.path)
-            if not name.startswith(".") and entry.is_dir(follow_symlinks=False) and folder != self._home:
-                folders.append(folder)
-        return folders
+        for name, folder in sorted(folders, key=lambda item: str(item[1])):
+            if folder in known:
+                continue
+            try:
+                st = os.lstat(folder)
+            except OSError:
+                continue  # gone while we listed
+            owner = _account_name(st.st_uid)
+            if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode) or not is_terminal_safe(name):
+                kind = (
+                    "a symbolic link" if stat.S_ISLNK(st.st_mode)
+                    else "a folder whose name is not printable" if stat.S_ISDIR(st.st_mode)
+                    else "not a folder"
+                )
+                ignored.append(f"{_show(name, 40)} ({kind}, {owner}'s)")
+                continue
+            places.append(_Place(folder, st.st_uid, misnamed=name != owner))
+        if ignored:
+            self._notice(
+                f"Ignored in the classroom {self.location}: {_count(len(ignored), 'entry', 'entries')} "
+                f"that {'is not a' if len(ignored) == 1 else 'are not'} learner's folder"
+                f"{'' if len(ignored) == 1 else 's'}: {', '.join(ignored[:5])}"
+                + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
+                + ". They change nothing; root may remove them."
+            )
+        return places
 
     def _check_writable(self, session_id: str, what: str) -> None:
         """In a classroom, only the owner of a session's folder changes it; refuse anyone else (root too)."""
@@ -2740,9 +3064,11 @@ class Workspace(_StoreBase):
         if folder == self._home:
             self._ensure_home()
             return
+        if folder == self._legacy_home and self._trainer and self._owns(folder):
+            return  # a trainer's own sessions from before the trainers' area
         owner = self._owner_name(folder)
         denied = _reason(PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
-        raise SecplanError(
+        raise _error(
             "Not yours to change",
             f"session {self._label(session_id)} belongs to {owner}, and in a classroom only {owner} can change "
             f"it ({denied}). Refused: {what[:1].lower()}{what[1:]}; nothing was changed. You can still read it "
@@ -2766,28 +3092,15 @@ class Workspace(_StoreBase):
 
     def _list(self) -> list[SessionMeta]:
         if self.classroom is None:
-            return self._list_folder(self.path, {}, own=True)
-        where: dict[str, Path] = {}
-        self._where = where  # filled as we go: an unreadable file is reported against its own folder
-        metas: list[SessionMeta] = []
-        for folder in self._classroom_folders():
-            metas.extend(self._list_folder(folder, where, own=folder == self._home))
-        for session_id in set(self._meta_cache) - set(where):
-            del self._meta_cache[session_id]
-        return metas
+            return self._list_folder(self.path)
+        return self._list_classroom()
 
-    def _list_folder(self, folder: Path, where: dict[str, Path], *, own: bool) -> list[SessionMeta]:
+    def _list_folder(self, folder: Path) -> list[SessionMeta]:
+        """The sessions of an ordinary workspace."""
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            if own:
-                raise self._cannot_list(exc, folder) from exc
-            self._notice(
-                f"Cannot list the folder {folder} of {self._owner_name(folder)}: {_reason(exc)}; its "
-                "sessions are not shown. It should be mode 2750 with the trainers' group: run "
-                f"`{self._init_command()}` again as root to repair it."
-            )
-            return []
+            raise self._cannot_list(exc, folder) from exc
         metas: list[SessionMeta] = []
         seen: set[str] = set()
         for entry in entries:
@@ -2795,43 +3108,146 @@ class Workspace(_StoreBase):
             if match is None:
                 continue
             session_id = match[1]
-            if self.classroom is not None:
-                if session_id in where:
-                    self._notice(
-                        f"{entry.path} has the same id as {where[session_id] / entry.name}; only the "
-                        "first is shown. Ask its owner to rename or remove the copy."
-                    )
-                    continue
-                where[session_id] = folder
             seen.add(session_id)
-            try:
-                metas.append(self._listed_meta(session_id, entry.path))
-            except FileNotFoundError:
-                continue  # deleted while we listed
-            except _Unreadable as exc:
-                self._notice(self._unreadable(session_id, exc.reason).message)
-            except _TooNew as exc:
-                self._notice(self._too_new(session_id, exc.found).message)
-            except OSError as exc:
-                self._notice(self._read_failed(session_id, exc).message)
-        if self.classroom is None:
-            for session_id in set(self._meta_cache) - seen:
-                del self._meta_cache[session_id]
+            meta = self._listed_or_reported(session_id, entry.path)
+            if meta is not None:
+                metas.append(meta)
+        for session_id in set(self._meta_cache) - seen:
+            del self._meta_cache[session_id]
         return metas
+
+    def _listed_or_reported(self, session_id: str, path: str) -> SessionMeta | None:
+        """A listed session's meta, or None after telling in ``notices`` why it cannot be listed."""
+        try:
+            return self._listed_meta(session_id, path)
+        except FileNotFoundError:
+            return None  # deleted while we listed
+        except _Unreadable as exc:
+            self._notice(self._unreadable(session_id, exc.reason).message)
+        except _TooNew as exc:
+            self._notice(self._too_new(session_id, exc.found).message)
+        except OSError as exc:
+            self._notice(self._read_failed(session_id, exc).message)
+        return None
+
+    def _list_classroom(self) -> list[SessionMeta]:
+        """The sessions this user sees in a classroom, each attributed to the owner of its folder and file.
+
+        A file is suspect when its file and folder have different owners, when its folder is not named after
+        its owner, or when the class's id register says another user took its id; a suspect file never hides
+        or replaces a genuine session of the same id (see :meth:`_attribute`).
+        """
+        where: dict[str, Path] = {}
+        self._where = where  # filled as we go: an unreadable file is reported against its own folder
+        self._flags = {}
+        found: dict[str, list[_Candidate]] = {}
+        for place in self._classroom_folders():
+            try:
+                entries = list(os.scandir(place.folder))
+            except OSError as exc:
+                if place.folder == self._home:
+                    raise self._cannot_list(exc, place.folder) from exc
+                self._notice(
+                    f"Cannot list the folder {_p(place.folder)} of {self._owner_name(place.folder)}: "
+                    f"{_reason(exc)}; its sessions are not shown. It should be mode 2750 with the trainers' group: "
+                    f"run `{self._init_command()}` again as root to repair it."
+                )
+                continue
+            for entry in entries:
+                match = _SESSION_FILE_RE.fullmatch(entry.name)
+                if match is None:
+                    continue
+                try:
+                    file_uid = entry.stat(follow_symlinks=False).st_uid
+                except OSError:
+                    continue  # gone while we listed
+                found.setdefault(match[1], []).append(_Candidate(place, Path(entry.path), file_uid))
+        metas: list[SessionMeta] = []
+        for session_id, candidates in found.items():
+            chosen, suspect = self._attribute(session_id, candidates)
+            where[session_id] = chosen.place.folder
+            owner = _account_name(chosen.place.uid)
+            self._flags[session_id] = (owner, suspect)
+            meta = self._listed_or_reported(session_id, str(chosen.path))
+            if meta is not None:
+                metas.append(dataclasses.replace(meta, owner=owner, suspect=suspect))
+        for session_id in set(self._meta_cache) - set(where):
+            del self._meta_cache[session_id]
+        return metas
+
+    def _registered_owner(self, session_id: str) -> int | None:
+        """The uid that took this id in the class's id register (``.ids/<id>``), None if it cannot be told."""
+        try:
+            return os.lstat(self.path / CLASSROOM_IDS / session_id).st_uid
+        except OSError:
+            return None
+
+    def _suspicion(self, candidate: _Candidate, registered: int | None) -> str | None:
+        """Why a session file is not to be trusted as the work of its folder's owner, or None."""
+        place, reasons = candidate.place, []
+        folder_owner = _account_name(place.uid)
+        if place.misnamed:
+            reasons.append(
+                f"it is in a folder named {_show(place.folder.name)} that belongs to {folder_owner}, so it is "
+                f"{folder_owner}'s, not {_show(place.folder.name)}'s"
+            )
+        if candidate.file_uid != place.uid:
+            reasons.append(
+                f"the file belongs to {_account_name(candidate.file_uid)}, not to {folder_owner} whose folder holds it"
+            )
+        if registered is not None and registered != place.uid:
+            reasons.append(
+                f"its id {candidate.path.stem} was taken by {_account_name(registered)} (the class's id register), "
+                f"but this file is in {folder_owner}'s folder"
+            )
+        return "; ".join(reasons) or None
+
+    def _attribute(self, session_id: str, candidates: list[_Candidate]) -> tuple[_Candidate, str | None]:
+        """Which file holds the session of this id, and why it is suspect (None if it is not).
+
+        The genuine file is the one with nothing suspect about it; it is listed and used, whatever the order of
+        the folders. Every other file with the same id is left out of the list and named in one notice each,
+        saying whose it is and why it is suspect. When no file, or more than one, is beyond suspicion, the first
+        (your own, then by folder name) is listed, flagged, and the others are reported.
+        """
+        registered = self._registered_owner(session_id)
+        judged = [(candidate, self._suspicion(candidate, registered)) for candidate in candidates]
+        judged.sort(key=lambda item: (item[0].place.folder != self._home, str(item[0].path)))
+        clean = [candidate for candidate, why in judged if why is None]
+        if len(clean) == 1:
+            chosen, suspect = clean[0], None
+        else:
+            chosen, suspect = judged[0]
+            if len(judged) > 1:
+                others = ", ".join(f"{_account_name(c.place.uid)}'s" for c, _ in judged[1:])
+                ambiguity = (
+                    f"{len(judged)} files carry the id {session_id} (this one and {others}) and nothing tells which "
+                    "is genuine"
+                )
+                suspect = f"{suspect}; {ambiguity}" if suspect else ambiguity
+        owner = _account_name(chosen.place.uid)
+        for candidate, why in judged:
+            if candidate is chosen:
+                continue
+            whose = _account_name(candidate.place.uid)
+            self._notice(
+                f"Suspect session file {_p(candidate.path)} ({whose}'s): it carries the id {session_id} of the "
+                f"session in {owner}'s folder ({_p(chosen.path)}), which is the one shown"
+                + (f"; {why}" if why else "")
+                + f". The suspect file is not listed and changes nothing; ask {whose} (or root) to remove it."
+            )
+        return chosen, suspect
 
     def _listed_meta(self, session_id: str, path: str) -> SessionMeta:
         """A session's meta for the list: from the cache if the file did not change, else its meta line."""
         cached = self._meta_cache.get(session_id)
-        st = os.stat(path)
+        follow = self.classroom is None
+        st = os.stat(path) if follow else os.lstat(path)
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
         if cached is not None and cached[0] == key:
             return cached[1]
-        if self.classroom is None:
-            with open(path, "rb") as handle:
-                st = os.fstat(handle.fileno())
-                raw = handle.read()
-        else:
-            raw = _read_regular(path)  # the key above is good enough: a change makes the next list read again
+        # Bounded, non-blocking, and refused before reading when too large: a sparse 3 GB file costs one fstat.
+        raw, st = _read_bounded(path, MAX_SESSION_BYTES, follow=follow)
         meta = _quick_meta(raw, session_id) or _meta_of(_parse_session(raw, session_id), session_id)
         self._meta_cache[session_id] = ((st.st_ino, st.st_size, st.st_mtime_ns), meta)
         return meta
@@ -2860,9 +3276,10 @@ class Workspace(_StoreBase):
     def _side_where(self, session_id: str, name: str) -> str:
         return str(self._folder(session_id) / name)
 
-    def _side_read(self, session_id: str, name: str) -> bytes:
+    def _side_read(self, session_id: str, name: str, limit: int, *, prefix: bool = False) -> bytes:
         path = self._folder(session_id) / name
-        return path.read_bytes() if self.classroom is None else _read_regular(path)
+        what = "a history file" if prefix else "a snapshot file"
+        return _read_bounded(path, limit, follow=self.classroom is None, what=what, prefix=prefix)[0]
 
     def _side_write(self, session_id: str, name: str, payload: bytes) -> None:
         gid = None if self.classroom is None else self.classroom.gid
@@ -2941,9 +3358,9 @@ class Workspace(_StoreBase):
             raise self._busy(path, session_id, what, wait) from None
         except OSError as exc:
             subject = "the workspace" if session_id is None else f"session {self._label(session_id)}"
-            raise SecplanError(
+            raise _error(
                 "Not saved",
-                f"{what} was NOT saved in {subject}: cannot take the lock {path}: {_reason(exc)}. "
+                f"{what} {_was(what)} NOT saved in {subject}: cannot take the lock {path}: {_reason(exc)}. "
                 f"Nothing was changed. {_advice(exc)}",
             ) from exc
         try:
@@ -2965,9 +3382,9 @@ class Workspace(_StoreBase):
             subject = f"the workspace {self.path} is busy in another process{pid}"
         else:
             subject = f"session {self._label(session_id)} is busy in another process{pid}"
-        return SecplanError(
+        return _error(
             "Session busy",
-            f"{subject}: it kept the lock {lock_path} for more than {waited:g} s. {what} was NOT saved. "
+            f"{subject}: it kept the lock {lock_path} for more than {waited:g} s. {what} {_was(what)} NOT saved. "
             "Try again in a moment, or close the other secplan using it.",
         )
 
@@ -2977,7 +3394,7 @@ class Workspace(_StoreBase):
         folder = self._folder(session_id)
         if self.classroom is None or folder == self._home:
             return super()._read_failed(session_id, error)
-        return SecplanError(
+        return _error(
             "Cannot read session",
             f"cannot read {self._file_of(session_id)} of {self._owner_name(folder)}: {_reason(error)}. In a "
             "classroom its file should be mode 0640 with the trainers' group; it becomes so the next time its "
@@ -2993,7 +3410,7 @@ class Workspace(_StoreBase):
         folder = self._folder(session_id)
         path = folder / f"{session_id}.json"
         if self.classroom is not None and folder != self._home:
-            error = SecplanError(
+            error = _error(
                 "Session file unreadable",
                 f"{path} of {self._owner_name(folder)} cannot be read: {reason}. It was left as it is; its "
                 "owner's secplan moves it aside the next time they list their sessions.",
@@ -3015,20 +3432,20 @@ class Workspace(_StoreBase):
                 except _Unreadable as exc:
                     reason = exc.reason
                 else:
-                    return SecplanError(
+                    return _error(
                         "Session changed",
                         f"{path} could not be read a moment ago but reads now; try again.",
                     )
                 aside = _move_aside(path, self._now())
         except (OSError, SecplanError) as exc:
             why = _reason(exc) if isinstance(exc, OSError) else exc.message
-            return SecplanError(
+            return _error(
                 "Session file unreadable",
                 f"{path} cannot be read: {reason}. It could not be moved aside ({why}); move it out of "
                 f"{folder} yourself (nothing was deleted).",
             )
         self._meta_cache.pop(session_id, None)
-        error = SecplanError(
+        error = _error(
             "Session file unreadable",
             f"{path} could not be read: {reason}. It was moved aside to {aside} and is no longer listed; "
             f"nothing was deleted. Restore it from a backup, or repair the moved file and rename it back "
@@ -3038,7 +3455,7 @@ class Workspace(_StoreBase):
         return error
 
     def _storage_bytes(self, path: Path) -> bytes:
-        return path.read_bytes() if self.classroom is None else _read_regular(path)
+        return _read_bounded(path, MAX_SESSION_BYTES, follow=self.classroom is None)[0]
 
     def _remove(self, session_id: str) -> None:
         folder = self._folder(session_id)
@@ -3155,13 +3572,18 @@ class MemoryWorkspace(_StoreBase):
                 del self.files[name]
 
     def _unreadable(self, session_id: str, reason: str) -> SecplanError:
-        return SecplanError("Session unreadable", f"session {session_id} cannot be read: {reason}.")
+        return _error("Session unreadable", f"session {session_id} cannot be read: {reason}.")
 
-    def _side_read(self, session_id: str, name: str) -> bytes:
+    def _side_read(self, session_id: str, name: str, limit: int, *, prefix: bool = False) -> bytes:
         try:
-            return self.files[name]
+            raw = self.files[name]
         except KeyError:
             raise FileNotFoundError(errno.ENOENT, "no such file", name) from None
+        if prefix:
+            return raw[:limit]
+        if len(raw) > limit:
+            raise _TooLarge(len(raw), limit, "a snapshot file")
+        return raw
 
     def _side_write(self, session_id: str, name: str, payload: bytes) -> None:
         self.files[name] = bytes(payload)
