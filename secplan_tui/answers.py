@@ -21,23 +21,129 @@ Export may add ``session`` (its id and name); import needs no more than ``questi
 from __future__ import annotations
 
 import difflib
+import errno
 import json
+import os
+import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from secplan_tui import loader
 from secplan_tui.engine import Flow, check_answer
 from secplan_tui.errors import InvalidInput, SecplanError
-from secplan_tui.loader import YList, YMap, read_yaml
+from secplan_tui.loader import YList, YMap
 from secplan_tui.model import AnswerValue, Questionnaire
-from secplan_tui.sanitize import clean_text
+from secplan_tui.sanitize import clean_text, terminal_safe
 
 MAX_REPORTED = 50
 """Invalid entries listed one per line before the rest are counted."""
 
 ANSWER_FIELDS = ("questionnaire", "version", "answers", "session", "exported", "history", "format")
+
+MAX_ANSWERS_BYTES = loader.MAX_FILE_BYTES
+"""The largest answers file read (the size is checked before a byte is read)."""
+
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4000,}")
+"""A run of digits too long for a number any question takes (Python converts at most 4,300 digits to an int)."""
+
+
+def _q(text: object) -> str:
+    """Text from the file (a question id, a field name) quoted for a message, safe for a terminal."""
+    return "'" + terminal_safe(str(text)[:200]) + "'"
+
+
+def plural(number: int, noun: str, nouns: str | None = None) -> str:
+    """``1 answer``, ``113 answers``: a count and its noun, agreeing."""
+    return f"{number:,} {noun if number == 1 else nouns or noun + 's'}"
+
+
+def imported_line(count: int, session_name: str, session_id: str) -> str:
+    """What ``answers import`` says when done: ``Imported 1 answer into session 'Acme Ltd' (3f9a0c1e).``"""
+    return f"Imported {plural(count, 'answer')} into session {_q(session_name)} ({session_id})."
+
+
+def _invalid_file(shown: str, line: int, reason: str) -> InvalidInput:
+    return InvalidInput("Invalid answers file", f"{shown}:{line}: {reason}" if line else f"{shown}: {reason}")
+
+
+def read_answers_data(path: str) -> Any:
+    """Read and parse an answers file safely: a regular file only (a FIFO or a device is refused at once, never
+    waited on), at most :data:`MAX_ANSWERS_BYTES`, UTF-8, plain YAML (JSON is YAML); the data, with lines.
+
+    Raises:
+        InvalidInput: the file cannot be read, is not a regular file, is too large, empty, not UTF-8, or not
+            YAML; the message names the file (and the line where there is one) and says what to do.
+    """
+    shown = terminal_safe(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise InvalidInput("Cannot read answers", f"{shown}: there is no such file; check the path.") from None
+    except OSError as exc:
+        why = "it is a folder, not a file" if exc.errno == errno.EISDIR else (exc.strerror or str(exc)).lower()
+        raise InvalidInput("Cannot read answers", f"{shown}: {terminal_safe(why)}.") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InvalidInput("Cannot read answers", f"{shown}: it is a folder, not a file; give the answers file.")
+        if not stat.S_ISREG(st.st_mode):
+            raise InvalidInput(
+                "Cannot read answers",
+                f"{shown}: it is not a regular file (a pipe, a device or a socket), so it was not read; save the "
+                "answers to a file, or give - to read them from standard input.",
+            )
+        if st.st_size > MAX_ANSWERS_BYTES:
+            raise InvalidInput(
+                "Cannot read answers",
+                f"{shown}: it is {st.st_size:,} bytes long; an answers file is at most {MAX_ANSWERS_BYTES:,} bytes, "
+                "so it was not read. Check that this is the answers file.",
+            )
+        chunks: list[bytes] = []
+        wanted = MAX_ANSWERS_BYTES + 1
+        while wanted > 0:
+            chunk = os.read(fd, min(wanted, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            wanted -= len(chunk)
+    except OSError as exc:
+        raise InvalidInput("Cannot read answers", f"{shown}: {terminal_safe(exc.strerror or str(exc))}.") from None
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > MAX_ANSWERS_BYTES:
+        raise InvalidInput("Cannot read answers", f"{shown}: it grew past {MAX_ANSWERS_BYTES:,} bytes while read.")
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _invalid_file(shown, line, f"not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
+    if not text.strip() or all(not ln.strip() or ln.strip().startswith("#") for ln in text.splitlines()):
+        raise _invalid_file(
+            shown, 0,
+            "the file is empty; an answers file gives 'questionnaire', 'version' and 'answers' (see `secplan "
+            "answers export SESSION` for one to start from)",
+        )
+    long_number = _LONG_NUMBER.search(text)
+    if long_number is not None:
+        line = text.count("\n", 0, long_number.start()) + 1
+        digits = len(long_number.group().replace("_", ""))
+        raise _invalid_file(
+            shown, line, f"a number of {digits:,} digits; no question takes a number that long: check the file"
+        )
+    try:
+        return loader.parse_yaml_text(text, shown)
+    except loader._Abort as abort:  # noqa: SLF001 - the loader's one problem that stopped parsing
+        found = abort.problem
+        raise _invalid_file(found.file, found.line, terminal_safe(found.message)) from None
+    except ValueError as exc:  # a conversion the parser refused (Python's integer-string limit, say)
+        raise _invalid_file(shown, 0, f"a value cannot be read ({terminal_safe(str(exc))[:200]})") from None
 
 
 @dataclass
@@ -58,33 +164,34 @@ def read_answers(
 ) -> AnswerFile:
     """Read an answers file (YAML or JSON) and check every entry against the questionnaire.
 
+    Every message is safe for a terminal: whatever the file holds (escape sequences, bidirectional controls,
+    invisible characters in a question id or a version) is shown escaped, never raw.
+
     Raises:
         InvalidInput: listing every invalid entry as ``FILE:LINE: message``; nothing is imported.
     """
-    data, _raw, problems = read_yaml(path)
-    if problems:
-        raise InvalidInput(
-            "Cannot read answers",
-            "\n".join(f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}" for p in problems),
-        )
+    from secplan_tui.store import MAX_SAFE_INTEGER  # the store's bound on a number; imported here, as below
+
+    data = read_answers_data(path)
+    path = terminal_safe(path)
     if not isinstance(data, YMap):
         raise InvalidInput("Invalid answers file", f"{path}:1: expected a mapping with 'questionnaire', "
                            "'version' and 'answers'")
     errors: list[str] = []
     for key in data:
         if key not in ANSWER_FIELDS:
-            errors.append(f"{path}:{data.key_lines.get(key, 1)}: unknown field '{key}'; expected questionnaire, "
+            errors.append(f"{path}:{data.key_lines.get(key, 1)}: unknown field {_q(key)}; expected questionnaire, "
                           "version and answers")
     qid = data.get("questionnaire")
     if qid is None:
         errors.append(f"{path}:{data.line}: missing 'questionnaire' (the questionnaire id, here '{questionnaire.id}')")
     elif str(qid) != questionnaire.id:
         errors.append(f"{path}:{data.key_lines.get('questionnaire', 1)}: these answers are for questionnaire "
-                      f"'{clean_text(str(qid))}', but the session uses '{questionnaire.id}'")
+                      f"{_q(qid)}, but the session uses '{questionnaire.id}'")
     version = data.get("version")
     notes: list[str] = []
     if version is not None and str(version) != questionnaire.version:
-        notes.append(f"the file was written for version {clean_text(str(version))} of '{questionnaire.id}'; "
+        notes.append(f"the file was written for version {_q(version)} of '{questionnaire.id}'; "
                      f"this is version {questionnaire.version}")
     raw_answers = data.get("answers")
     answers: dict[str, AnswerValue] = {}
@@ -97,11 +204,11 @@ def read_answers(
         ids = [q.id for q in questionnaire.questions()]
         for key, value in raw_answers.items():
             line = raw_answers.key_lines.get(key, raw_answers.line)
-            question = questionnaire.question(key)
+            question = questionnaire.question(key) if isinstance(key, str) else None
             if question is None:
-                near = difflib.get_close_matches(key, ids, n=1)
+                near = difflib.get_close_matches(str(key), ids, n=1)
                 hint = f"; did you mean '{near[0]}'?" if near else ""
-                errors.append(f"{path}:{line}: unknown question '{clean_text(key)}'{hint}")
+                errors.append(f"{path}:{line}: unknown question {_q(key)}{hint}")
                 continue
             if isinstance(value, YMap):
                 value, note, problem = _value_and_note(value)
@@ -115,9 +222,15 @@ def read_answers(
                 continue
             plain = list(value) if isinstance(value, YList) else value
             try:
-                answers[key] = check_answer(question, plain)
+                checked = check_answer(question, plain)
             except InvalidInput as exc:
-                errors.append(f"{path}:{line}: {exc.message}")
+                errors.append(f"{path}:{line}: {terminal_safe(exc.message)}")
+                continue
+            if isinstance(checked, int) and abs(checked) > MAX_SAFE_INTEGER:
+                errors.append(f"{path}:{line}: question '{key}': the number is too large; numbers must lie between "
+                              f"-{MAX_SAFE_INTEGER:,} and {MAX_SAFE_INTEGER:,}")
+                continue
+            answers[key] = checked
     if errors:
         count = len(errors)
         shown = errors[:MAX_REPORTED]
@@ -125,14 +238,14 @@ def read_answers(
             shown.append(f"... and {count - MAX_REPORTED} more")
         raise InvalidInput(
             "Invalid answers",
-            "\n".join(shown) + f"\n{count} problem{'s' if count != 1 else ''}; nothing was imported.",
+            "\n".join(shown) + f"\n{plural(count, 'problem')}; nothing was imported.",
         )
     # Which imported answers stay out of the plan depends on the session's other answers too.
     flow = Flow(questionnaire, {**(existing or {}), **answers})
     hidden = [k for k in answers if not flow.is_visible(k)]
     if hidden:
         verb = "belongs to a question" if len(hidden) == 1 else "belong to questions"
-        notes.append(f"{len(hidden)} answer{'s' if len(hidden) != 1 else ''} {verb} hidden by other answers and "
+        notes.append(f"{plural(len(hidden), 'answer')} {verb} hidden by other answers and "
                      f"stay{'s' if len(hidden) == 1 else ''} out of the plan until shown: {', '.join(hidden)}")
     kept_notes = {k: v for k, v in answer_notes.items() if k in answers}
     return AnswerFile(str(qid), str(version or ""), answers, notes, kept_notes)
@@ -144,7 +257,7 @@ def _value_and_note(entry: YMap) -> tuple[object, str | None, str]:
 
     unknown = [k for k in entry if k not in ("value", "note")]
     if unknown:
-        return None, None, f"unknown field '{clean_text(str(unknown[0]))}' in its entry; use 'value' and 'note'"
+        return None, None, f"unknown field {_q(unknown[0])} in its entry; use 'value' and 'note'"
     if "value" not in entry:
         return None, None, "its entry has a 'note' but no 'value'; give the answer as 'value'"
     raw_note = entry.get("note")
@@ -192,15 +305,19 @@ def version_notes(
     """
     notes: list[str] = []
     if started_version and started_version != questionnaire.version:
-        notes.append(f"session '{session_name}' was started with version {started_version} of '{questionnaire.id}'; "
-                     f"using version {questionnaire.version}. New questions show as unanswered.")
+        notes.append(f"session {_q(session_name)} was started with version {terminal_safe(started_version)} of "
+                     f"'{questionnaire.id}'; using version {questionnaire.version}. New questions show as unanswered.")
     elif started_hash and questionnaire.content_hash and started_hash != questionnaire.content_hash:
         notes.append(f"the questionnaire '{questionnaire.id}' version {questionnaire.version} has changed since "
-                     f"session '{session_name}' was started (same version, different content).")
+                     f"session {_q(session_name)} was started (same version, different content).")
     removed = sorted(k for k in answers if questionnaire.question(k) is None)
     if removed:
-        notes.append(f"{len(removed)} stored answer{'s' if len(removed) != 1 else ''} belong to questions this version "
-                     f"no longer has; they are kept but not used: {', '.join(removed)}")
+        shown = ", ".join(terminal_safe(k[:200]) for k in removed[:20])
+        if len(removed) > 20:
+            shown += f" and {len(removed) - 20} more"
+        verb = "belongs to a question" if len(removed) == 1 else "belong to questions"
+        notes.append(f"{plural(len(removed), 'stored answer')} {verb} this version no longer has; "
+                     f"{'it is' if len(removed) == 1 else 'they are'} kept but not used: {shown}")
     return notes
 
 
@@ -210,32 +327,36 @@ def progress_of(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
     return {"answered": answered, "total": total}
 
 
-def write_output(text: str, target: str | None) -> None:
+def write_output(text: str, target: str | None) -> bool:
     """Write text to a file atomically, or to stdout when target is None or ``-``.
+
+    Returns:
+        True when an existing regular file was replaced (the caller says so: ``replaced_line``), else False.
 
     Raises:
         SecplanError: the file cannot be written; says where and why.
     """
-    import os
     import sys
     import tempfile
 
     if target in (None, "-"):
         sys.stdout.write(text)
         sys.stdout.flush()
-        return
+        return False
     assert target is not None  # noqa: S101 - narrowed above
     path = Path(target)
+    shown = terminal_safe(target)
     if path.is_dir():
-        raise InvalidInput("Cannot write file", f"{target} is a folder; give a file name")
+        raise InvalidInput("Cannot write file", f"{shown} is a folder; give a file name")
     if path.exists() and not path.is_file():
         # A device or a pipe (/dev/null, a FIFO): write into it; never replace it with a regular file.
         try:
             with open(path, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         except OSError as exc:
-            raise SecplanError("Cannot write file", f"{target}: {exc.strerror or exc}") from None
-        return
+            raise SecplanError("Cannot write file", f"{shown}: {exc.strerror or exc}") from None
+        return False
+    replaced = path.is_file()
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -249,6 +370,12 @@ def write_output(text: str, target: str | None) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except FileNotFoundError:
-        raise SecplanError("Cannot write file", f"folder {folder} does not exist") from None
+        raise SecplanError("Cannot write file", f"folder {terminal_safe(str(folder))} does not exist") from None
     except OSError as exc:
-        raise SecplanError("Cannot write file", f"{target}: {exc.strerror or exc}") from None
+        raise SecplanError("Cannot write file", f"{shown}: {exc.strerror or exc}") from None
+    return replaced
+
+
+def replaced_line(target: str) -> str:
+    """What a command says after ``-o FILE`` replaced an existing file (see :func:`write_output`)."""
+    return f"Replaced the existing file {terminal_safe(target)}."

@@ -13,6 +13,7 @@ from secplan_tui.answers import AnswerFile, read_answers
 from secplan_tui.engine import Flow, check_answer
 from secplan_tui.errors import InvalidInput
 from secplan_tui.model import AnswerValue, Question, Questionnaire
+from secplan_tui.sanitize import terminal_safe
 
 if TYPE_CHECKING:
     from secplan_tui.store import SessionMeta, SessionStore
@@ -61,7 +62,8 @@ class SessionController:
         """
         question = self.questionnaire.question(question_id)
         if question is None:
-            raise InvalidInput("Unknown question", f"no question '{question_id}' in '{self.questionnaire.id}'")
+            shown = terminal_safe(str(question_id)[:200])
+            raise InvalidInput("Unknown question", f"no question '{shown}' in '{self.questionnaire.id}'")
         return question
 
     def answer(self, question_id: str, value: object, note: str | None = None) -> AnswerValue:
