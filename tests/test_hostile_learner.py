@@ -521,7 +521,7 @@ def _interpreter_for(user: User) -> tuple[list[str], dict[str, str]]:
     the system's python of the same version with the venv's packages and the checkout on PYTHONPATH (the venv's
     interpreter often lives under /root). Skips, saying why, when neither works."""
     site = REPO / ".venv" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
-    candidates = [(REPO / ".venv" / "bin" / "python", {})]
+    candidates: list[tuple[Path, dict[str, str]]] = [(REPO / ".venv" / "bin" / "python", {})]
     system = shutil.which("python3", path="/usr/bin:/usr/local/bin:/bin")
     if system is not None:
         candidates.append((Path(system), {"PYTHONPATH": f"{site}{os.pathsep}{REPO}"}))
