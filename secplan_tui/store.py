@@ -179,6 +179,11 @@ _TABLES: Final = ("answers", "history", "meta", "snapshots")
 _ID_RE: Final = re.compile(r"[0-9a-f]{8}")
 _ACTION_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}")
 _DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CATALOGUE_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*")
+"""A questionnaire or scenario id as a session keeps it: never a path (no '/', no '..', no file suffix), so a
+hand-edited session file cannot make a trainer's secplan load a questionnaire from a file the learner chose."""
+_MAX_META_TEXT: Final = 200
+"""Characters of a meta text field kept on reading (a hand-edited file may hold megabytes in a name)."""
 _SESSION_FILE_RE: Final = re.compile(r"([0-9a-f]{8})\.json")
 _SIDE_FILE_RE: Final = re.compile(r"([0-9a-f]{8})\.(?:history\.jsonl|snap-\d{4,}\.json|json\.format1-backup)")
 """The other files of a session: its history journal, its snapshots and (briefly) the backup of an upgrade."""
@@ -592,6 +597,11 @@ def _short_repr(value: object) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+def _is_catalogue_id(value: str) -> bool:
+    """Whether a questionnaire or scenario id is an id and not a path (see :data:`_CATALOGUE_ID_RE`)."""
+    return _CATALOGUE_ID_RE.fullmatch(value) is not None and not value.lower().endswith((".yaml", ".yml", ".json"))
+
+
 def _check_progress(progress: Mapping[str, int] | None) -> Mapping[str, int] | None:
     if progress is None:
         return None
@@ -602,7 +612,7 @@ def _check_progress(progress: Mapping[str, int] | None) -> Mapping[str, int] | N
             f"progress must be a mapping with 'answered' and 'total', not {progress!r}"
         ) from None
     for number in (answered, total):
-        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= MAX_SAFE_INTEGER:
             raise ValueError(f"progress counts must be non-negative integers, not {progress!r}")
     return _progress(answered, total)
 
@@ -787,20 +797,30 @@ def _meta_from_doc(doc: object, session_id: str) -> SessionMeta:
     scenario = doc.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
         raise _Unreadable("its meta field 'scenario' is not text")
+    for key, value in (("questionnaire_id", doc["questionnaire_id"]), ("scenario", scenario)):
+        if value is not None and not _is_catalogue_id(value):
+            raise _Unreadable(f"its meta field '{key}' is {_show(value, 60)}, which is not an id")
     # secplan never writes an escape sequence, a bidirectional control or an invisible character in these fields,
     # but a hand-edited file may hold anything: it is made visible here, so no front end can print it raw.
     return SessionMeta(
         id=doc["id"],
-        name=terminal_safe(doc["name"]),
-        questionnaire_id=terminal_safe(doc["questionnaire_id"]),
-        questionnaire_version=terminal_safe(doc["questionnaire_version"]),
-        questionnaire_hash=terminal_safe(doc["questionnaire_hash"]),
-        created=terminal_safe(doc["created"]),
-        updated=terminal_safe(doc["updated"]),
+        name=_safe_field(doc["name"]),
+        questionnaire_id=doc["questionnaire_id"],
+        questionnaire_version=_safe_field(doc["questionnaire_version"]),
+        questionnaire_hash=_safe_field(doc["questionnaire_hash"]),
+        created=_safe_field(doc["created"]),
+        updated=_safe_field(doc["updated"]),
         status=cast(SessionStatus, status),  # checked against _STATUSES above
         progress=checked or _progress(),
-        scenario=None if scenario is None else terminal_safe(scenario),
+        scenario=scenario,
     )
+
+
+def _safe_field(text: str) -> str:
+    """A meta text as read: unsafe characters made visible (see terminal_safe), cut if a hand edit made it huge."""
+    if len(text) > _MAX_META_TEXT:
+        text = text[: _MAX_META_TEXT - 1] + "…"
+    return terminal_safe(text)
 
 
 def _meta_doc(meta: SessionMeta) -> dict[str, Any]:
@@ -1744,12 +1764,13 @@ class _StoreBase(ABC):
             SecplanError: the session file could not be written (nothing is left behind).
         """
         name = _check_name(name)
-        _check_text("questionnaire_id", questionnaire_id)
+        if not _is_catalogue_id(_check_text("questionnaire_id", questionnaire_id)):
+            raise ValueError(f"questionnaire_id must be an id, not a path: {questionnaire_id!r}")
         _check_text("questionnaire_version", questionnaire_version)
         if not isinstance(questionnaire_hash, str):
             raise ValueError(f"questionnaire_hash must be a string, not {questionnaire_hash!r}")
-        if scenario is not None:
-            _check_text("scenario", scenario)
+        if scenario is not None and not _is_catalogue_id(_check_text("scenario", scenario)):
+            raise ValueError(f"scenario must be an id, not a path: {scenario!r}")
         with self._names_locked():
             existing = self._list()
             self._refuse_taken_name(name, existing, except_id=None)
@@ -2017,7 +2038,9 @@ class _StoreBase(ABC):
                 raise ValueError(f"questionnaire_hash must be a string, not {questionnaire_hash!r}")
             changes["questionnaire_hash"] = questionnaire_hash
         if not isinstance(scenario, _Unset):
-            changes["scenario"] = None if scenario is None else _check_text("scenario", scenario)
+            if scenario is not None and not _is_catalogue_id(_check_text("scenario", scenario)):
+                raise ValueError(f"scenario must be an id, not a path: {scenario!r}")
+            changes["scenario"] = scenario
         if not isinstance(progress, _Unset):
             changes["progress"] = _check_progress(progress)
         if "name" not in changes:

@@ -463,10 +463,10 @@ def test_the_store_leaves_no_raw_escape_in_any_message_or_meta(tmp_path: Path) -
     meta = ws.create("Acme", "iso22342", "1.0", "sha256:x")
     path = ws.session_path(meta.id)
     tables = json.loads(path.read_bytes())
-    tables["meta"]["1"].update(name=f"Acme{HOSTILE}", questionnaire_version=f"9{HOSTILE}", scenario=f"s{HOSTILE}")
+    tables["meta"]["1"].update(name=f"Acme{HOSTILE}", questionnaire_version=f"9{HOSTILE}", created=f"x{HOSTILE}")
     path.write_text(json.dumps(tables))
     found = Workspace(ws.path).meta(meta.id)
-    for text in (found.name, found.questionnaire_version, found.scenario or ""):
+    for text in (found.name, found.questionnaire_version, found.created):
         assert RAW.search(text) is None and "\\x1b" in text
     with pytest.raises(InvalidInput) as caught:
         ws.resolve(f"nobody{HOSTILE}")
@@ -476,6 +476,30 @@ def test_the_store_leaves_no_raw_escape_in_any_message_or_meta(tmp_path: Path) -
     (ws.path / "0badf00d.json").write_text("{")
     reopened = Workspace(ws.path)
     assert reopened.notices and all(RAW.search(n) is None for n in reopened.notices)
+
+
+def test_a_questionnaire_id_that_is_a_path_is_never_loaded_for_the_trainer(root: Path, cast: Cast) -> None:
+    """A hand-edited session whose questionnaire id is a path (a questionnaire of the learner's making, or a file
+    of the trainer's) is refused: never listed for planning, left as it is, and said so."""
+    forger_id = new_session(root, cast.forger, "Forger plan")
+    planted = root.parent / "planted.yaml"
+    planted.write_text("id: planted\n")
+    planted.chmod(0o644)
+
+    def plant() -> None:
+        path = root / cast.forger.name / f"{forger_id}.json"
+        tables = json.loads(path.read_bytes())
+        tables["meta"]["1"]["questionnaire_id"] = str(planted)
+        path.write_text(json.dumps(tables))
+
+    try:
+        as_user(cast.forger, plant)
+        sessions, err = listed(root, cast.trainer)
+        assert forger_id not in sessions and "questionnaire_id" in err and "not an id" in err
+        run = secplan(root, cast.trainer, "plan", forger_id)
+        assert run.code != 0 and "planted" not in run.out
+    finally:
+        planted.unlink()
 
 
 # ------------------------------------------------------------------------------------------------------------
