@@ -50,7 +50,16 @@ A workspace directory holding the marker ``.secplan-classroom`` is a classroom (
 docs/classroom.md): each user's sessions go in ``<dir>/<user>/`` (mode 2750, the trainers' group, set-group-id)
 as files 0640, so the learner writes them, the trainers' group reads them and other learners cannot open them.
 A learner lists only their own folder; a trainer (group member or root) lists every folder; only a folder's
-owner changes its sessions. Without the marker nothing differs from the single-user rules above.
+owner changes its sessions. A trainer's (and root's) own sessions live in ``<dir>/.trainers/<user>/``, where no
+learner can make anything; each listed session is attributed to its folder's owner, and a file that is not what it
+claims (a copy under another's id, a folder named after someone else) is flagged in ``SessionMeta.suspect`` and
+never hides or replaces the genuine one. Without the marker nothing differs from the single-user rules above,
+except that a workspace belonging to another user is refused.
+
+Everything read from disk is read bounded (:data:`MAX_SESSION_BYTES` and friends; the size is checked before a
+byte is read) and non-blocking (a FIFO or a device is refused at once), and every message and notice the store
+makes quotes file names, folder names and file contents through :func:`~secplan_tui.sanitize.terminal_safe`, so
+nothing a learner writes reaches a terminal raw.
 """
 
 from __future__ import annotations
