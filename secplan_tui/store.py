@@ -3078,12 +3078,11 @@ class Workspace(_StoreBase):
                 continue
             places.append(_Place(folder, st.st_uid, misnamed=name != owner))
         if ignored:
+            what = "is not a learner's folder" if len(ignored) == 1 else "are not learners' folders"
+            more = f" and {len(ignored) - 5} more" if len(ignored) > 5 else ""
             self._notice(
-                f"Ignored in the classroom {self.location}: {_count(len(ignored), 'entry', 'entries')} "
-                f"that {'is not a' if len(ignored) == 1 else 'are not'} learner's folder"
-                f"{'' if len(ignored) == 1 else 's'}: {', '.join(ignored[:5])}"
-                + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
-                + ". They change nothing; root may remove them."
+                f"Ignored in the classroom {self.location}: {_count(len(ignored), 'entry', 'entries')} that {what}: "
+                f"{', '.join(ignored[:5])}{more}. They change nothing; root may remove them."
             )
         return places
 
