@@ -344,6 +344,28 @@ def test_init_moves_aside_a_trainers_area_a_learner_made_first(root: Path, cast:
     assert (root / CLASSROOM_TRAINERS / cast.trainer.name / f"{own}.json").is_file()
 
 
+def test_a_classroom_from_before_the_trainers_area_keeps_working(root: Path, cast: Cast) -> None:
+    """Without the trainers' area (a classroom set up by an older secplan): a trainer's sessions go in their old
+    folder (with a warning to run init again); after root's init, new ones go in the area, and the old ones stay
+    listed and the trainer's to change. Root's first save makes the area itself."""
+    shutil.rmtree(root / CLASSROOM_TRAINERS)
+    run = secplan(root, cast.trainer, "new", "old demo", "--scenario", "bike_shop", "--json")
+    assert run.code == 0 and "has no trainers' area" in run.err, run.err
+    old_id = json.loads(run.out)["id"]
+    assert (root / cast.trainer.name / f"{old_id}.json").is_file()
+    own = new_session(root, cast.root, "root's demo")
+    st = os.lstat(root / CLASSROOM_TRAINERS)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (0, cast.gid, 0o3770)
+    assert (root / CLASSROOM_TRAINERS / "root" / f"{own}.json").is_file()
+    new_id = new_session(root, cast.trainer, "new demo")
+    assert (root / CLASSROOM_TRAINERS / cast.trainer.name / f"{new_id}.json").is_file()
+    sessions, err = listed(root, cast.trainer)
+    assert {old_id, new_id, own} <= set(sessions) and "trainers' area" not in err
+    imported = secplan(root, cast.trainer, "answers", "import", old_id, str(write_answers(
+        root.parent / "old-demo.json", "iso22342", "Old Demo Ltd")))
+    assert imported.code == 0, imported.err
+
+
 # ------------------------------------------------------------------------------------------------------------
 # 2. Impersonation: a forged copy never hides or replaces the genuine session
 # ------------------------------------------------------------------------------------------------------------
