@@ -70,6 +70,7 @@ import difflib
 import errno
 import getpass
 import json
+import math
 import os
 import re
 import secrets
@@ -557,13 +558,14 @@ def _check_question_id(question_id: object) -> str:
     return question_id
 
 
-def _valid_value(value: object) -> TypeGuard[AnswerValue]:
+def _valid_value(value: object, *, bounded: bool = True) -> TypeGuard[AnswerValue]:
     """Whether a value can be stored as an answer: text, a finite number (not a bool; an integer within
-    :data:`MAX_SAFE_INTEGER`), or a list of texts."""
+    :data:`MAX_SAFE_INTEGER`), or a list of texts. With ``bounded=False`` (reading a file: one saved before the
+    bound existed stays readable) any integer JSON could hold is accepted."""
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+        return not bounded or -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
     if isinstance(value, str):
         return True
     if isinstance(value, float):
@@ -589,10 +591,9 @@ def _check_value(question_id: str, value: object) -> AnswerValue:
 
 def _digits(number: int) -> str:
     """How many decimal digits an integer has, without converting it to text (Python refuses beyond 4,300)."""
-    size = abs(number).bit_length()
-    if size <= 10_000:
+    if abs(number).bit_length() <= 10_000:
         return f"{len(str(abs(number))):,}"
-    return f"about {int(size * 0.30103):,}"
+    return f"about {int(math.log10(abs(number))) + 1:,}"  # math.log10 takes an integer of any size
 
 
 def _short_repr(value: object) -> str:
@@ -876,7 +877,7 @@ def _check_tables(data: object, session_id: str) -> Tables:
         question = doc.get("question")
         if (
             not isinstance(question, str)
-            or not _valid_value(doc.get("value"))
+            or not _valid_value(doc.get("value"), bounded=False)
             or not isinstance(doc.get("note", ""), str)
         ):
             raise _Unreadable(f"an answer in it is malformed: {_show(repr(doc))}")
@@ -909,7 +910,7 @@ def _history_entry(doc: dict[str, Any]) -> HistoryEntry:
     question, at, user = doc.get("question"), doc.get("at"), doc.get("user")
     if (
         not isinstance(question, str)
-        or not (value is None or _valid_value(value))
+        or not (value is None or _valid_value(value, bounded=False))
         or not isinstance(at, str)
         or not isinstance(user, str)
     ):

@@ -1202,3 +1202,32 @@ def test_writer_helper_imports_no_textual() -> None:
     ).stdout.split()
     assert "tinydb" in out and "secplan_tui" in out
     assert "textual" not in out and "questionary" not in out and "prompt_toolkit" not in out
+
+
+def test_integers_are_bounded_on_saving_but_an_old_file_stays_readable(ws: Workspace) -> None:
+    """An answer beyond 2**53 is refused with its size in digits (never converted to text whole); a session file
+    that already holds one (saved before the bound) still reads."""
+    session_id = new(ws)
+    with pytest.raises(InvalidInput, match="number of about 5,000 digits"):
+        ws.save_answer(session_id, "q", 10**4999)
+    with pytest.raises(InvalidInput, match="number of 17 digits"):
+        ws.save_answers(session_id, {"q": -(10**16)})
+    ws.save_answer(session_id, "q", 2**53 - 1)
+    path = ws.session_path(session_id)
+    tables = json.loads(path.read_bytes())
+    tables["answers"]["1"]["value"] = 10**30
+    path.write_text(json.dumps(tables))
+    assert Workspace(ws.path).answers(session_id) == {"q": 10**30}
+
+
+def test_store_messages_say_were_for_many_and_was_for_one(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    session_id = new(ws)
+
+    def failing(path: Path, payload: bytes, **_: object) -> None:
+        raise store_module._WriteFailed("writing", path, OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(store_module, "_write_atomic", failing)
+    with pytest.raises(SecplanError, match="The 2 answers were NOT saved"):
+        ws.save_answers(session_id, {"q": "a", "r": "b"})
+    with pytest.raises(SecplanError, match="The answer to 'q' was NOT saved"):
+        ws.save_answer(session_id, "q", "a")
