@@ -271,3 +271,22 @@ def suggest_ids(wrong: str, known: Sequence[str]) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(wrong, list(known), n=3, cutoff=0.6)
+
+
+def plan_start(created: str, snapshots: Sequence[Mapping[str, object]] = ()) -> dt.date:
+    """The date a living plan's due dates count from: the plan date of the latest snapshot (the last review),
+    else the day the session was created.
+
+    A plan compiled for today would move every due date forward each day and nothing would ever be overdue; the
+    living plan keeps the dates it was made with until the next review.
+
+    Args:
+        created: The session's creation time (ISO-8601).
+        snapshots: The session's snapshots' plan documents, oldest first.
+    """
+    for plan in reversed(snapshots):
+        metadata = plan.get("metadata")
+        day = _date(metadata.get("plan_date")) if isinstance(metadata, dict) else None
+        if day is not None:
+            return day
+    return _date(created) or dt.date.today()

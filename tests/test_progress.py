@@ -131,3 +131,12 @@ def test_plan_statuses_read_from_plan_json(plan: Plan) -> None:
 def test_suggest_ids() -> None:
     """A misspelt id gets the near ones."""
     assert suggest_ids("act.mfa_emial", ["act.mfa_email", "act.backup"]) == ["act.mfa_email"]
+
+
+def test_plan_start_is_last_review_else_creation() -> None:
+    """Due dates count from the latest snapshot's plan date, else from the session's creation day."""
+    from secplan_tui.progress import plan_start
+
+    assert plan_start("2026-02-03T10:00:00Z") == dt.date(2026, 2, 3)
+    snaps = [{"metadata": {"plan_date": "2026-03-01"}}, {"metadata": {"plan_date": "2027-03-02"}}, {"x": 1}]
+    assert plan_start("2026-02-03T10:00:00Z", snaps) == dt.date(2027, 3, 2)

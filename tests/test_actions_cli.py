@@ -1,0 +1,148 @@
+"""`secplan actions` and `secplan action`: list the living plan's actions, change one; exit codes and messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from secplan_tui import cli
+from secplan_tui.errors import SecplanError
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFICE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
+DATE = "2026-01-15"
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def _wired() -> bool:
+    """Whether cli.py already registers the commands (else the test wires them as the module docstring says)."""
+    sub = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return "actions" in sub.choices
+
+
+def _main(argv: list[str]) -> int:
+    if _wired() or argv[2] not in ("actions", "action"):
+        return cli.main(argv)
+    from secplan_tui.cli_actions import add_action_commands, run_actions_command
+    from secplan_tui.store import Workspace
+
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    add_action_commands(sub)
+    args = parser.parse_args(argv)
+    try:
+        return run_actions_command(args, Workspace(Path(args.data_dir)))
+    except SecplanError as exc:
+        cli._error(f"{exc.title}: {exc.message}")
+        return exc.exit_code
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run the CLI in process against a workspace with one answered starter session "acme"."""
+    data = tmp_path / "ws"
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            status = _main(["--data-dir", str(data), *args])
+        except SystemExit as exc:
+            status = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    assert _run("new", "acme", "--questionnaire", "starter")[0] == 0
+    assert _run("answers", "import", "acme", str(OFFICE))[0] == 0
+    return _run
+
+
+def _ids(run: Run) -> list[str]:
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    assert status == 0
+    return [a["id"] for a in json.loads(out)["actions"]]
+
+
+def test_list_and_tick_off(run: Run) -> None:
+    """Ticking three actions off and deferring one shows in the counts, the JSON and the lines."""
+    ids = _ids(run)
+    assert len(ids) >= 4
+    for action_id in ids[:3]:
+        status, out, _ = run("action", "acme", action_id, "--status", "done", "--note", "did it")
+        assert status == 0 and f"{action_id}: done (was to do)." in out
+    status, out, _ = run("action", "acme", ids[3], "--status", "deferred", "--due", "2027-03-01")
+    assert status == 0 and "deferred until 2027-03-01" in out
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    doc = json.loads(out)
+    assert doc["counts"]["done"] == 3 and doc["counts"]["total"] == len(ids)
+    got = {a["id"]: a for a in doc["actions"]}
+    assert got[ids[3]]["due"] == "2027-03-01" and got[ids[3]]["status"] == "deferred"
+    assert got[ids[0]]["note"] == "did it" and got[ids[0]]["by"]
+    status, out, _ = run("actions", "acme", "--date", DATE)
+    assert status == 0 and f"done 3 of {len(ids)}" in out.splitlines()[0]
+    assert "\x1b" not in out
+    status, out, _ = run("actions", "acme", "--status", "done", "--date", DATE)
+    assert sum(1 for line in out.splitlines()[1:] if " done " in line) == 3
+
+
+def test_overdue_and_role_filters(run: Run) -> None:
+    """Two years on, everything open is overdue; a role filter keeps that role's actions; an unknown role is refused."""
+    ids = _ids(run)
+    run("action", "acme", ids[0], "--status", "done")
+    status, out, _ = run("actions", "acme", "--overdue", "--json", "--date", "2028-06-01")
+    doc = json.loads(out)
+    assert status == 0 and len(doc["actions"]) == len(ids) - 1 and doc["counts"]["overdue"] == len(ids) - 1
+    role = doc["actions"][0]["owner"]
+    status, out, _ = run("actions", "acme", "--role", role, "--json", "--date", DATE)
+    assert status == 0 and {a["owner"] for a in json.loads(out)["actions"]} == {role}
+    status, _, err = run("actions", "acme", "--role", "nobody-at-all", "--date", DATE)
+    assert status == 2 and "Unknown role" in err and role in err
+
+
+def test_bad_changes_are_refused_with_exit_2(run: Run) -> None:
+    """Deferred without --due, won't do without a reason, a misspelt id and a bad date save nothing."""
+    action_id = _ids(run)[0]
+    assert run("action", "acme", action_id, "--status", "deferred")[0] == 2
+    status, _, err = run("action", "acme", action_id, "--status", "wont")
+    assert status == 2 and "--note" in err
+    status, _, err = run("action", "acme", action_id + "x", "--status", "done")
+    assert status == 2 and f"did you mean '{action_id}'" in err
+    assert run("action", "acme", action_id, "--status", "deferred", "--due", "next year")[0] == 2
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    assert json.loads(out)["counts"]["done"] == 0
+    assert {a["status"] for a in json.loads(out)["actions"]} == {"todo"}
+
+
+def test_action_not_in_plan_is_refused(run: Run) -> None:
+    """An action of the library that the answers do not call for cannot be given a status."""
+    from secplan_tui import catalogue
+
+    ids = set(_ids(run))
+    outside = next(a.id for a in catalogue.load("starter").actions if a.id not in ids)
+    status, _, err = run("action", "acme", outside, "--status", "done")
+    assert status == 2 and "not in the current plan" in err
+
+
+def test_done_but_still_missing_is_noted(run: Run) -> None:
+    """Marking done an action the answers still trigger says which answers to update."""
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    action = next(a for a in json.loads(out)["actions"] if a)
+    status, out, err = run("action", "acme", action["id"], "--status", "done")
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    (got,) = [a for a in json.loads(out)["actions"] if a["id"] == action["id"]]
+    if got["still_missing"]:
+        assert "still say this control is missing" in err
+    status, out, _ = run("actions", "acme", "--status", "done", "--date", DATE)
+    assert ("?" in out) == bool(got["still_missing"])
+
+
+def test_hostile_note_reaches_no_terminal(run: Run) -> None:
+    """A note with escape sequences and markup is printed with no escape byte."""
+    action_id = _ids(run)[0]
+    assert run("action", "acme", action_id, "--status", "doing", "--note", "\x1b[31mred\x1b]0;t\x07 [b]x[/b]")[0] == 0
+    status, out, _ = run("actions", "acme", "--date", DATE)
+    assert status == 0 and "\x1b" not in out and "\x07" not in out and "red" in out
