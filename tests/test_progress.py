@@ -138,5 +138,9 @@ def test_plan_start_is_last_review_else_creation() -> None:
     from secplan_tui.progress import plan_start
 
     assert plan_start("2026-02-03T10:00:00Z") == dt.date(2026, 2, 3)
-    snaps = [{"metadata": {"plan_date": "2026-03-01"}}, {"metadata": {"plan_date": "2027-03-02"}}, {"x": 1}]
+    snaps: list[dict[str, object]] = [
+        {"metadata": {"plan_date": "2026-03-01"}},
+        {"metadata": {"plan_date": "2027-03-02"}},
+        {"x": 1},
+    ]
     assert plan_start("2026-02-03T10:00:00Z", snaps) == dt.date(2027, 3, 2)

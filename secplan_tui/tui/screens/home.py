@@ -34,11 +34,15 @@ class HomeScreen(SecplanScreen[None]):
                 id="home.import"),
         Binding("e", "export_answers", "Export", tooltip="Export the answers to a YAML or JSON file",
                 id="home.export"),
+        Binding("a", "actions", "Actions", tooltip="The plan's actions: tick them off, see what is overdue",
+                id="home.actions"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.metas: list[SessionMeta] = []
+        self._progress: dict[str, str] = {}
+        """"done n of m · k overdue" by session id, while the list is shown (read again on refresh)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -68,6 +72,7 @@ class HomeScreen(SecplanScreen[None]):
         """Read the sessions again and show them, keeping (or moving) the cursor."""
         listing = self.query_one(SessionList)
         current = select or self._selected_id()
+        self._progress.clear()
         try:
             self.metas = self.secplan.store.sessions()
         except SecplanError as exc:
@@ -101,11 +106,33 @@ class HomeScreen(SecplanScreen[None]):
             return
         state = "complete" if meta.status == "complete" else "in progress"
         exercise: list[Content | str] = [" · exercise ", plain(meta.scenario)] if meta.scenario is not None else []
+        progress = self._plan_progress(meta)
+        # Once the plan's actions are being ticked off, their progress takes the place of the start date (the
+        # details have two lines at most).
+        started = f"plan {progress}" if progress else f"started {when(meta.created)}"
         details.update(join(
             styled(meta.name, "bold"),
-            f" · {meta.answered} of {meta.total} answered, {state} · started {when(meta.created)} · id {meta.id}",
+            f" · {meta.answered} of {meta.total} answered, {state} · {started} · id {meta.id}",
             *exercise,
         ))
+
+    def _plan_progress(self, meta: SessionMeta) -> str:
+        """"done n of m · k overdue" for the session's living plan; "" before any action has a status, or when
+        the session cannot be read."""
+        key = meta.id
+        if key not in self._progress:
+            from secplan_tui.progress import action_progress, counts
+            from secplan_tui.tui.screens.actions import living_plan
+
+            try:
+                statuses = self.secplan.store.action_statuses(meta.id)
+                # A plan nobody has started ticking off costs no compile here; its actions screen shows it.
+                plan = living_plan(self.secplan.controller(meta.id)) if statuses else None
+            except SecplanError:
+                return ""  # opening the session says why
+            items = action_progress(plan.actions(), statuses, self.secplan.plan_date) if plan else []
+            self._progress[key] = counts(items).text() if items else ""
+        return self._progress[key]
 
     @on(SessionList.Resized)
     def _columns_resized(self) -> None:
@@ -121,7 +148,7 @@ class HomeScreen(SecplanScreen[None]):
         self.action_open()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open", "delete", "import_answers", "export_answers"):
+        if action in ("open", "delete", "import_answers", "export_answers", "actions"):
             return bool(self.metas)
         return True
 
@@ -169,6 +196,20 @@ class HomeScreen(SecplanScreen[None]):
         meta = self._selected()
         if meta is not None:
             self.secplan.open_session(meta.id)
+
+    def action_actions(self) -> None:
+        """The highlighted session's actions: tick them off, defer, add notes."""
+        from secplan_tui.tui.screens.actions import ActionsScreen
+
+        meta = self._selected()
+        if meta is None:
+            return
+        try:
+            controller = self.secplan.controller(meta.id)
+        except SecplanError as exc:
+            self.secplan.report(exc)
+            return
+        self.app.push_screen(ActionsScreen(controller))
 
     def action_delete(self) -> None:
         """Ask, then delete the highlighted session."""

@@ -50,6 +50,8 @@ class PlanScreen(SecplanScreen[None]):
                 id="plan.export"),
         Binding("g", "changes", "Changes", id="plan.changes",
                 tooltip="What changed in the plan since the session's last snapshot"),
+        Binding("a", "actions", "Actions", id="plan.actions",
+                tooltip="The plan's actions by due date: tick them off, defer them, add notes"),
         Binding("t", "snapshot", "Snapshot", id="plan.snapshot",
                 tooltip="Keep the plan as it is now in the session (e.g. at the yearly review), to compare later"),
         Binding("f5", "back", "Back", key_display="F5", priority=True, id="plan.back",
@@ -96,7 +98,8 @@ class PlanScreen(SecplanScreen[None]):
         """Compile the plan from the answers as they are now and show the current view."""
         meta = self.controller.meta
         self.plan = compile_plan(
-            self.controller.questionnaire, self.controller.answers, self.secplan.plan_date, session_name=meta.name
+            self.controller.questionnaire, self.controller.answers, self.secplan.plan_date, session_name=meta.name,
+            statuses=self.controller.store.action_statuses(meta.id),
         )
         self.query_one("#maturity", MaturityBars).show_domains(self.plan.domains)
         await self._show_view()
@@ -191,6 +194,15 @@ class PlanScreen(SecplanScreen[None]):
     def action_changes(self) -> None:
         """What changed since the last snapshot."""
         show_changes(self.secplan, self.controller)
+
+    def action_actions(self) -> None:
+        """The plan's actions by due date, to tick off, defer or annotate."""
+        from secplan_tui.tui.screens.actions import ActionsScreen
+
+        async def back(_: None) -> None:
+            await self.refresh_plan()  # the statuses changed: the plan and its progress follow
+
+        self.app.push_screen(ActionsScreen(self.controller), back)
 
     def action_snapshot(self) -> None:
         """Ask for a label, then keep the plan on screen as a snapshot."""

@@ -168,4 +168,20 @@ class MaturityBars(Static):
                 lines.append(join(plain(name), " ", styled(bar(None, BAR_WIDTH, self.glyphs), "dim"), "  n/a"))
                 continue
             lines.append(join(plain(name), " ", bar(maturity.score, BAR_WIDTH, self.glyphs), f" {percent:>3}%"))
+        lines += self._action_lines(domains)
         self.update(Content("\n").join(lines))
+
+    def _action_lines(self, domains: Sequence[DomainPlan]) -> list[Content]:
+        """Actions done per domain (won't-do ones left out), once any action has a status: a plan nobody has
+        started ticking off shows only the bars."""
+        if not any(a.status != "todo" for d in domains for a in d.actions):
+            return []
+        lines: list[Content] = [Content(""), styled("Actions done", "bold")]
+        for domain in domains:
+            counted = [a for a in domain.actions if a.status != "wont"]
+            if not counted:
+                continue
+            done = sum(1 for a in counted if a.status == "done")
+            name = domain.title.replace(" security", "")[:TITLE_WIDTH].ljust(TITLE_WIDTH)
+            lines.append(join(plain(name), f" {done:>2} of {len(counted)}"))
+        return lines
