@@ -245,3 +245,33 @@ def test_actions_screen_snapshot(snap_compare: SnapCompare, store: MemoryWorkspa
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=go)
+
+
+async def test_changes_since_snapshot_count_actions_done_deferred_dropped(store: MemoryWorkspace,
+                                                                          tmp_path: Path) -> None:
+    """g on the plan: the header counts the actions done, deferred and dropped since the last snapshot."""
+    from secplan_tui.plan import compile_plan
+    from secplan_tui.review import take_snapshot
+    from secplan_tui.tui.screens.document import ChangesScreen
+
+    session = add_session(store)
+    plan = compile_plan(catalogue.load("starter"), store.answers(session), PLAN_DATE)
+    take_snapshot(store, session, plan, "review 2026")
+    ids = [a.id for a in plan.actions()]
+    store.set_action_status(session, ids[0], "done")
+    store.set_action_status(session, ids[1], "done")
+    store.set_action_status(session, ids[2], "deferred", due="2026-10-01")
+    store.set_action_status(session, ids[3], "wont", note="not for us")
+    store.set_action_status(session, ids[4], "doing")
+    app = app_for(store, tmp_path, session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ChangesScreen)
+        header = str(app.screen.query_one("#doc-header", Static).render())
+        assert "actions since then: 2 done, 1 deferred, 1 dropped" in header.replace("\n", " ")

@@ -138,7 +138,17 @@ def show_changes(app: SecplanApp, controller: SessionController) -> None:
         if diff is None:
             return Document("", intro=plain(NO_SNAPSHOT.format(session=meta.id, year=plan_date.year),
                                              keep_newlines=True))
-        return Document(render_diff_markdown(diff), header=styled(summarise_diff(diff), "bold"))
+        return Document(render_diff_markdown(diff), header=styled(summarise_diff(diff) + _progress_since(), "bold"))
+
+    def _progress_since() -> str:
+        """The living plan since the snapshot: " · actions since then: 3 done, 1 deferred", or ""."""
+        from secplan_tui.progress import plan_statuses, status_changes
+
+        snapshots = store.snapshots(meta.id)
+        if not snapshots:
+            return ""
+        moved = status_changes(plan_statuses(snapshots[-1].plan), store.action_statuses(meta.id)).text()
+        return f" · actions since then: {moved}" if moved else ""
 
     title = join(styled(meta.name, "bold"), " · changes since the last snapshot")
     app.push_screen(ChangesScreen(title, make, what="the changes"))
