@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from secplan_tui.errors import InvalidInput
@@ -14,7 +15,33 @@ from secplan_tui.validate import load_questionnaire
 DEFAULT_QUESTIONNAIRE = "iso22342"
 """The questionnaire a new session uses when none is named."""
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+def _bundled_dir() -> Path:
+    """The bundled questionnaires: ``secplan_tui/questionnaires`` in an installed wheel (read with importlib.resources),
+    else ``questionnaires/`` at the top of a checkout (the source the wheel is built from; an editable install)."""
+    try:
+        inside = Path(str(resources.files("secplan_tui").joinpath("questionnaires")))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - the package is always importable here
+        inside = Path(__file__).resolve().parent / "questionnaires"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+BUNDLED_DIR = _bundled_dir()
+"""Where the bundled questionnaires, ``examples/`` and ``scenarios/`` are."""
+EXAMPLES_DIR = BUNDLED_DIR / "examples"
+"""The bundled example answers files (``secplan examples``)."""
+
+
+def unreadable(path: Path) -> InvalidInput:
+    """The one-line error for a questionnaire, scenario or example folder or file this user cannot read."""
+    return InvalidInput(
+        "Cannot read",
+        f"{path} cannot be read by this user (permission denied). Ask whoever installed secplan to make it readable "
+        "(e.g. chmod -R a+rX on the folder), or point SECPLAN_QUESTIONNAIRES / SECPLAN_SCENARIOS at a readable copy.",
+    )
 
 
 @dataclass(frozen=True)
@@ -38,9 +65,27 @@ def questionnaire_files() -> list[Path]:
     """Every questionnaire file (``*.yaml`` directly in each folder; sub-folders hold examples, not questionnaires)."""
     files: list[Path] = []
     for d in questionnaire_dirs():
-        if d.is_dir():
-            files.extend(sorted(p for p in d.glob("*.y*ml") if p.is_file()))
+        files.extend(yaml_files_in(d))
     return files
+
+
+def yaml_files_in(folder: Path) -> list[Path]:
+    """The ``*.yaml`` / ``*.yml`` files directly in a folder, by name; none when it does not exist.
+
+    Raises:
+        InvalidInput: the folder (or a file in it) cannot be read by this user: one line naming it.
+    """
+    try:
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    except PermissionError:
+        raise unreadable(folder) from None
+
+
+def example_files() -> list[Path]:
+    """The bundled example answers files, by name."""
+    return yaml_files_in(EXAMPLES_DIR)
 
 
 def entries() -> list[Entry]:

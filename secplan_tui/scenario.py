@@ -165,8 +165,7 @@ def scenario_files() -> list[Path]:
     """Every scenario file (``*.yaml`` / ``*.yml`` directly in each scenario folder), first folder first."""
     files: list[Path] = []
     for d in scenario_dirs():
-        if d.is_dir():
-            files.extend(sorted(p for p in d.glob("*.y*ml") if p.is_file()))
+        files.extend(catalogue.yaml_files_in(d))
     return files
 
 
