@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from secplan_tui.store import SessionMeta, SessionStore
 
 PLAN_FORMATS = ("md", "html", "json")
+PLAN_SUFFIXES = {".md": "md", ".markdown": "md", ".txt": "md", ".html": "html", ".htm": "html", ".json": "json"}
+"""File name endings `plan -o FILE` accepts, and the format each one means."""
 PLAN_VIEWS = ("full", "summary", "checklist")
 
 
@@ -73,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", help="compile a session's security plan")
     p.add_argument("session", metavar="SESSION")
-    p.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout (default: stdout)")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write (.md, .html or .json), or - for stdout "
+                   "(default: stdout)")
     p.add_argument("--format", choices=PLAN_FORMATS, help="default: from the file name, else md")
     p.add_argument("--view", choices=PLAN_VIEWS, default="full")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="plan date, from which due dates count (default: today)")
@@ -85,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questionnaire", metavar="QUESTIONNAIRE", nargs="?", help="id or file (default: iso22342)")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("examples", help="list the bundled example answers files, or print one")
+    p.add_argument("example", metavar="ID", nargs="?", help="print this example (import it with "
+                   "`secplan answers import SESSION -` from stdin, or save it with -o)")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write the example to (default: stdout)")
+
     p = sub.add_parser("validate", help="check questionnaire files; exit 2 on any error")
     p.add_argument("paths", metavar="PATH", nargs="*", help="files or folders (default: every questionnaire)")
 
@@ -95,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     from secplan_tui.cli_classroom import add_classroom_commands
 
     add_classroom_commands(sub)
+    from secplan_tui.cli_actions import add_action_commands
+
+    add_action_commands(sub)
+
+    p = sub.add_parser("serve", help="serve the app in a web browser (needs: pip install 'secplan[serve]')")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
+                   "only; see docs/serve.md before using any other)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
     p = sub.add_parser("delete", help="delete a session")
     p.add_argument("session", metavar="SESSION")
@@ -107,7 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _dispatch(parser, args)
+        code = _dispatch(parser, args)
+        sys.stdout.flush()
+        return code
     except SecplanError as exc:
         _error(f"{exc.title}: {exc.message}")
         return exc.exit_code
@@ -115,10 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error("interrupted; every answer confirmed before this point is saved")
         return 130
     except BrokenPipeError:
-        # The reader went away (`secplan plan x | head`); nothing to report.
+        # The reader went away (`secplan plan x | head`): it had what it wanted. Quietly, with status 0, whatever
+        # the format and however much was written before the pipe closed (documented in the README).
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        return 0
     except Exception as exc:
         if os.environ.get("SECPLAN_DEBUG") == "1":
             raise
@@ -146,6 +165,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands["classroom"] = cmd_classroom
     commands["open"] = cmd_open
     commands["ask"] = cmd_ask
+    commands["actions"] = commands["action"] = cmd_actions
+    commands["examples"] = cmd_examples
+    commands["serve"] = cmd_serve
     if args.command is None:
         return cmd_home(args)
     return commands[args.command](args)
@@ -174,11 +196,18 @@ def _questionnaire_for(store: SessionStore, meta: SessionMeta) -> Questionnaire:
 # -- commands -------------------------------------------------------------------------------------------------
 
 
+def under_web_driver() -> bool:
+    """Whether this process is the app textual-serve started for a browser (it sets Textual's web driver)."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+
+
 def _no_terminal() -> bool:
     """Whether the full-screen app cannot run: stdin or stdout is not a terminal, or TERM is dumb.
 
     Kept here (the same rule as plain.needs_line_mode) so that starting the app imports nothing of plain mode.
     """
+    if under_web_driver():
+        return False  # `secplan serve`: stdin/stdout are pipes to textual-serve, and the app runs in the browser
     if os.environ.get("TERM", "").strip().lower() == "dumb":
         return True
     try:
@@ -230,6 +259,64 @@ def cmd_exercise(args: argparse.Namespace) -> int:
     from secplan_tui.cli_exercise import run_exercise_command
 
     return run_exercise_command(args, _store(args))
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    """The living plan: list the plan's actions with where they stand, or change one."""
+    from secplan_tui.cli_actions import run_actions_command
+
+    return run_actions_command(args, _store(args))
+
+
+def cmd_examples(args: argparse.Namespace) -> int:
+    """List the bundled example answers files, or print one (reachable without a clone of the repository)."""
+    from secplan_tui import catalogue
+    from secplan_tui.answers import write_output
+
+    files = {p.stem: p for p in catalogue.example_files()}
+    if args.example is None:
+        if not files:
+            sys.stderr.write(f"secplan: no bundled examples found in {catalogue.EXAMPLES_DIR}.\n")
+            return 1
+        for stem, listed in files.items():
+            sys.stdout.write(f"{stem}\t{_example_title(listed)}\n")
+        sys.stdout.write(f"\nImport one: {_command(args)} examples ID | {_command(args)} answers import SESSION -\n")
+        return 0
+    path = files.get(args.example)
+    if path is None:
+        known = ", ".join(files) or "none"
+        raise InvalidInput("Unknown example", f"no example '{clean_text(args.example)}' (known: {known}). "
+                           f"List them with `{_command(args)} examples`.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except PermissionError:
+        raise catalogue.unreadable(path) from None
+    write_output(text, args.output)
+    return 0
+
+
+def _example_title(path: Path) -> str:
+    """The example's description: its leading comment, after "...questionnaire:", to the first full stop."""
+    lines: list[str] = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                lines.append(line.lstrip("# ").strip())
+    except OSError:
+        return ""
+    text = " ".join(lines)
+    text = text.split(": ", 1)[1] if ": " in text else text
+    text = text.split(". ", 1)[0].rstrip(".")
+    return clean_text(text if len(text) <= 72 else text[:71].rstrip(" ,;") + "…")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the full-screen app in a web browser (textual-serve)."""
+    from secplan_tui.serve import run_serve
+
+    return run_serve(args)
 
 
 def cmd_classroom(args: argparse.Namespace) -> int:
@@ -420,16 +507,33 @@ def _plan_date(text: str | None) -> dt.date:
                            "e.g. 2026-12-01") from None
 
 
+def _plan_format(given: str | None, output: str | None) -> str:
+    """The plan's format from --format and the file name, which must agree.
+
+    Raises:
+        InvalidInput: a file name ending the plan cannot be written as, or one that contradicts --format.
+    """
+    if not output or output == "-":
+        return given or "md"
+    suffix = Path(output).suffix.lower()
+    formats = ", ".join(f"{fmt} ({' '.join(s for s, f in PLAN_SUFFIXES.items() if f == fmt)})" for fmt in PLAN_FORMATS)
+    if suffix and suffix not in PLAN_SUFFIXES:
+        raise InvalidInput("Unknown output format", f"cannot write a plan as '{clean_text(suffix)}'; the formats are "
+                           f"{formats}. Name the file with one of these endings (a PDF: print the .html file).")
+    from_name = PLAN_SUFFIXES.get(suffix)
+    if given and from_name and given != from_name:
+        raise InvalidInput("Formats disagree", f"--format {given} but the file name ends in '{suffix}' "
+                           f"({from_name}); make them agree.")
+    return given or from_name or "md"
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     """Compile a plan."""
     from secplan_tui.answers import write_output
     from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
 
     plan_date = _plan_date(args.date)
-    fmt = args.format
-    if fmt is None:
-        suffix = Path(args.output).suffix.lower() if args.output and args.output != "-" else ""
-        fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
+    fmt = _plan_format(args.format, args.output)
     store = _store(args)
     meta = store.resolve(args.session)
     questionnaire = _questionnaire_for(store, meta)

@@ -281,3 +281,65 @@ def test_new_uses_the_full_questionnaire_by_default(tmp_path: Path) -> None:
     from secplan_tui.store import Workspace
 
     assert Workspace(data).resolve("plain").questionnaire_id == "iso22342"
+
+
+def test_examples_lists_and_prints_the_bundled_examples(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`examples` lists every bundled example with a description; `examples ID` prints it, ready to import."""
+    status, out, _ = run("examples")
+    listed = dict(line.split("\t", 1) for line in out.splitlines() if "\t" in line)
+    assert status == 0 and {"starter-micro", "iso22342-accountancy"} <= set(listed)
+    assert all(title.strip() for title in listed.values())
+    target = tmp_path / "micro.yaml"
+    assert run("examples", "starter-micro", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8") == MICRO.read_text(encoding="utf-8")
+    run("new", "micro")
+    assert run("answers", "import", "micro", str(target))[0] == 0
+    status, _, err = run("examples", "nope")
+    assert status == 2 and "starter-micro" in err and "secplan" in err
+
+
+@pytest.mark.parametrize("name", ["plan.pdf", "plan.docx", "plan.yaml"])
+def test_plan_refuses_an_unknown_file_ending(run, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    """`plan -o x.pdf` writes nothing and names the formats it can write."""
+    run("new", "office")
+    status, _, err = run("plan", "office", "-o", str(tmp_path / name))
+    assert status == 2 and not (tmp_path / name).exists()
+    assert "md (.md" in err and "html (.html" in err and "json (.json)" in err
+
+
+def test_plan_format_and_file_ending_must_agree(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--format html with a .md file is refused; agreeing ones, or a name without an ending, are fine."""
+    run("new", "office")
+    status, _, err = run("plan", "office", "-o", str(tmp_path / "p.md"), "--format", "html")
+    assert status == 2 and "--format html" in err and not (tmp_path / "p.md").exists()
+    assert run("plan", "office", "-o", str(tmp_path / "p.html"), "--format", "html")[0] == 0
+    assert run("plan", "office", "-o", str(tmp_path / "plain"), "--format", "json")[0] == 0
+    assert json.loads((tmp_path / "plain").read_text(encoding="utf-8"))
+    assert (tmp_path / "p.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_a_closed_pipe_ends_quietly_with_status_0(tmp_path: Path, fmt: str) -> None:
+    """`secplan plan S | head -c 1`: the reader goes away; secplan says nothing and exits 0, in every format."""
+    data = str(tmp_path / "ws")
+    base = [sys.executable, "-m", "secplan_tui", "--data-dir", data]
+    subprocess.run([*base, "new", "office", "--questionnaire", "starter"], check=True, capture_output=True)
+    subprocess.run([*base, "answers", "import", "office", str(OFFICE)], check=True, capture_output=True)
+    read_fd, write_fd = os.pipe()
+    os.close(read_fd)  # nobody will read: the first write fails with EPIPE, whatever the size of the plan
+    proc = subprocess.run([*base, "plan", "office", "--format", fmt], stdout=write_fd, stderr=subprocess.PIPE,
+                          text=True, timeout=120)
+    os.close(write_fd)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+
+
+def test_serve_without_the_extra_or_with_a_bad_port(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """`serve` without textual-serve says how to install it; a port out of range is refused."""
+    import importlib.util
+
+    assert run("serve", "--port", "0")[0] == 2
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "textual_serve" else real(name, *a))
+    status, _, err = run("serve", "--port", "8123")
+    assert status == 1 and "pip install 'secplan[serve]'" in err
