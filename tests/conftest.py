@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,19 @@ if str(ROOT) not in sys.path:
 
 from secplan_tui.model import Questionnaire  # noqa: E402
 from secplan_tui.validate import load_questionnaire  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secplan_environment() -> Iterator[None]:
+    """The tests never see the caller's SECPLAN_* variables (a SECPLAN_DATA_DIR of their own would be written to,
+    SECPLAN_QUESTIONNAIRES would change what is loaded); tests that need one set it themselves. Restored after."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("SECPLAN_")}
+    for key in saved:
+        del os.environ[key]
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 @pytest.fixture
