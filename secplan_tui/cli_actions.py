@@ -120,16 +120,12 @@ def _quote(text: str) -> str:
 
 
 def _plan(store: SessionStore, meta: SessionMeta) -> Plan:
-    """The session's living plan: due dates count from its last review (see progress.plan_start)."""
+    """The session's living plan: due dates as given at its last review (see progress.living_plan)."""
     from secplan_tui import catalogue
-    from secplan_tui.plan import compile_plan
-    from secplan_tui.progress import plan_start
+    from secplan_tui.progress import living_plan
 
-    plan_date = plan_start(meta.created, [s.plan for s in store.snapshots(meta.id)])
-
-    questionnaire = catalogue.load(meta.questionnaire_id)
-    return compile_plan(questionnaire, store.answers(meta.id), plan_date, session_name=meta.name,
-                        statuses=store.action_statuses(meta.id))
+    return living_plan(catalogue.load(meta.questionnaire_id), store.answers(meta.id), meta.created,
+                       [s.plan for s in store.snapshots(meta.id)], session_name=meta.name)
 
 
 def _list(args: argparse.Namespace, store: SessionStore) -> int:

@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from secplan_tui.model import ACTION_STATUSES, ActionStatus
-from secplan_tui.plan.compile import CONTROL_DOMAINS, PlannedAction
+from secplan_tui.model import ACTION_STATUSES, ActionStatus, Answers, Questionnaire
+from secplan_tui.plan.compile import CONTROL_DOMAINS, Plan, PlannedAction, compile_plan
 
 STATUS_WORDS: dict[str, str] = {
     "todo": "to do",
@@ -290,3 +290,19 @@ def plan_start(created: str, snapshots: Sequence[Mapping[str, object]] = ()) -> 
         if day is not None:
             return day
     return _date(created) or dt.date.today()
+
+
+def living_plan(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    created: str,
+    snapshots: Sequence[Mapping[str, object]] = (),
+    *,
+    session_name: str = "",
+) -> Plan:
+    """The plan whose actions the living plan tracks: compiled from the last review's date (:func:`plan_start`)
+    and without the statuses, so that each action keeps the due date it was given at the review however many
+    others are ticked off meanwhile (a deferred action's new date comes from its status, in
+    :func:`action_progress`). Statuses never change which actions the answers call for.
+    """
+    return compile_plan(questionnaire, answers, plan_start(created, snapshots), session_name=session_name)

@@ -146,3 +146,15 @@ def test_hostile_note_reaches_no_terminal(run: Run) -> None:
     assert run("action", "acme", action_id, "--status", "doing", "--note", "\x1b[31mred\x1b]0;t\x07 [b]x[/b]")[0] == 0
     status, out, _ = run("actions", "acme", "--date", DATE)
     assert status == 0 and "\x1b" not in out and "\x07" not in out and "red" in out
+
+
+def test_due_dates_stay_put_when_others_are_ticked_off(run: Run) -> None:
+    """Ticking actions off does not move the other actions' due dates (they are those given at the review)."""
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    before = {a["id"]: a["due"] for a in json.loads(out)["actions"]}
+    ids = list(before)
+    for action_id in ids[:3]:
+        assert run("action", "acme", action_id, "--status", "done")[0] == 0
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    after = {a["id"]: a["due"] for a in json.loads(out)["actions"]}
+    assert {k: after[k] for k in ids[3:]} == {k: before[k] for k in ids[3:]}

@@ -20,7 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from secplan_tui.errors import SecplanError
-from secplan_tui.plan import Plan, compile_plan
+from secplan_tui.plan import Plan
 from secplan_tui.plan.compile import CONTROL_DOMAINS
 from secplan_tui.progress import (
     STATUS_WORDS,
@@ -29,7 +29,6 @@ from secplan_tui.progress import (
     by_due_date,
     counts,
     filter_actions,
-    plan_start,
     roles_of,
 )
 from secplan_tui.sanitize import clean_text
@@ -50,11 +49,12 @@ STATUS_CHOICES: tuple[tuple[str, str], ...] = (
 
 
 def living_plan(controller: SessionController) -> Plan:
-    """The session's plan with its statuses; due dates count from its last review (progress.plan_start)."""
+    """The session's living plan (progress.living_plan): due dates as given at its last review."""
+    from secplan_tui.progress import living_plan as compile_living
+
     store, meta = controller.store, controller.meta
-    start = plan_start(meta.created, [s.plan for s in store.snapshots(meta.id)])
-    return compile_plan(controller.questionnaire, controller.answers, start, session_name=meta.name,
-                        statuses=store.action_statuses(meta.id))
+    return compile_living(controller.questionnaire, controller.answers, meta.created,
+                          [s.plan for s in store.snapshots(meta.id)], session_name=meta.name)
 
 
 class StatusDialog(ModalScreen[str | None]):
@@ -333,9 +333,9 @@ class ActionsScreen(SecplanScreen[None]):
         if p.status == "done":
             self._save(p, "todo")
             return
-        if self._save(p, "done") and p.action.triggers:
-            self.secplan.tell("Ticked off. The answers still say this control is missing: press u to update "
-                              "them, so the plan agrees.", title="Done")
+        # No notice: the list's "?" and the details say when the answers still call for it (a notice per tick
+        # would cover the list).
+        self._save(p, "done")
 
     def action_status(self) -> None:
         """Choose a status; deferred asks for the new date, won't do for the reason."""
