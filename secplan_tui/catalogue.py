@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from secplan_tui.errors import InvalidInput
+from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.loader import read_yaml
 from secplan_tui.model import Questionnaire
 from secplan_tui.validate import load_questionnaire
@@ -35,9 +35,9 @@ EXAMPLES_DIR = BUNDLED_DIR / "examples"
 """The bundled example answers files (``secplan examples``)."""
 
 
-def unreadable(path: Path) -> InvalidInput:
-    """The one-line error for a questionnaire, scenario or example folder or file this user cannot read."""
-    return InvalidInput(
+def unreadable(path: Path) -> SecplanError:
+    """The one-line error (exit 1) for a questionnaire, scenario or example folder or file this user cannot read."""
+    return SecplanError(
         "Cannot read",
         f"{path} cannot be read by this user (permission denied). Ask whoever installed secplan to make it readable "
         "(e.g. chmod -R a+rX on the folder), or point SECPLAN_QUESTIONNAIRES / SECPLAN_SCENARIOS at a readable copy.",
@@ -73,7 +73,7 @@ def yaml_files_in(folder: Path) -> list[Path]:
     """The ``*.yaml`` / ``*.yml`` files directly in a folder, by name; none when it does not exist.
 
     Raises:
-        InvalidInput: the folder (or a file in it) cannot be read by this user: one line naming it.
+        SecplanError: the folder (or a file in it) cannot be read by this user: one line naming it (exit 1).
     """
     try:
         if not folder.is_dir():
@@ -117,8 +117,11 @@ def find(ref: str | None) -> Path:
     for d in questionnaire_dirs():
         for suffix in (".yaml", ".yml"):
             p = d / f"{ref}{suffix}"
-            if p.is_file():
-                return p
+            try:
+                if p.is_file():
+                    return p
+            except PermissionError:
+                raise unreadable(d) from None
     for entry in entries():
         if entry.id == ref:
             return entry.path

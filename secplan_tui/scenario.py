@@ -194,8 +194,11 @@ def _find_questionnaire(questionnaire_id: str) -> tuple[Path | None, list[str]]:
         for d in catalogue.questionnaire_dirs():
             for suffix in (".yaml", ".yml"):
                 candidate = d / f"{questionnaire_id}{suffix}"
-                if candidate.is_file():
-                    return candidate, []
+                try:
+                    if candidate.is_file():
+                        return candidate, []
+                except PermissionError:
+                    raise catalogue.unreadable(d) from None
     found = catalogue.entries()
     for entry in found:
         if entry.id == questionnaire_id:
@@ -567,8 +570,11 @@ def find_scenario(scenario_id: str) -> Path:
         for d in scenario_dirs():
             for suffix in (".yaml", ".yml"):
                 candidate = d / f"{scenario_id}{suffix}"
-                if candidate.is_file():
-                    return candidate
+                try:
+                    if candidate.is_file():
+                        return candidate
+                except PermissionError:
+                    raise catalogue.unreadable(d) from None
     known = list(index)
     shown = clean_text(scenario_id)
     hint = _suggest(scenario_id, known)
@@ -601,10 +607,8 @@ def scenario_entries() -> list[ScenarioEntry]:
 def _scenario_index() -> dict[str, ScenarioEntry]:
     index: dict[str, ScenarioEntry] = {}
     for d in scenario_dirs():
-        if not d.is_dir():
-            continue
         here: dict[str, ScenarioEntry] = {}
-        for path in sorted(p for p in d.glob("*.y*ml") if p.is_file()):
+        for path in catalogue.yaml_files_in(d):  # a folder this user cannot read: one clear line, exit 1
             data, _raw, problems = read_yaml(path)
             if problems or not isinstance(data, YMap):
                 continue

@@ -33,7 +33,7 @@ from secplan_tui import catalogue, cli
 from secplan_tui import store as store_module
 from secplan_tui.cli_classroom import add_classroom_commands, run_classroom_command
 from secplan_tui.errors import InvalidInput, SecplanError
-from secplan_tui.store import CLASSROOM_MARKER, Workspace, init_classroom, read_classroom
+from secplan_tui.store import CLASSROOM_MARKER, CLASSROOM_TRAINERS, Workspace, init_classroom, read_classroom
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32" or not hasattr(os, "geteuid") or os.geteuid() != 0,
@@ -399,10 +399,12 @@ def test_learner_files_are_0640_in_a_2750_folder_whatever_the_umask(
     files = {p.name: (mode(p), owner(p)) for p in folder.iterdir()}
     assert files == {
         f"{session_id}.json": (0o640, (ids.alice.uid, ids.trainers)),
+        f"{session_id}.history.jsonl": (0o640, (ids.alice.uid, ids.trainers)),
         f"{session_id}.json.lock": (0o600, (ids.alice.uid, ids.trainers)),
         ".workspace.lock": (0o600, (ids.alice.uid, ids.trainers)),
     }
-    assert sorted(p.name for p in root.iterdir()) == sorted([CLASSROOM_MARKER, ".ids", ids.alice.folder])
+    expected = [CLASSROOM_MARKER, ".ids", CLASSROOM_TRAINERS, ids.alice.folder]
+    assert sorted(p.name for p in root.iterdir()) == sorted(expected)
     assert mode(root) == 0o3773 and mode(root / CLASSROOM_MARKER) == 0o644
 
 
@@ -421,6 +423,7 @@ def test_ordinary_workspace_is_unchanged(area: Path) -> None:
         assert mode(path) == 0o700
         assert {p.name: mode(p) for p in path.iterdir()} == {
             f"{session_id}.json": 0o600,
+            f"{session_id}.history.jsonl": 0o600,
             f"{session_id}.json.lock": 0o600,
             ".workspace.lock": 0o600,
         }
@@ -591,7 +594,7 @@ def test_a_trainer_keeps_own_sessions_beside_the_learners(root: Path, ids: Ids) 
     alice_id = new_session(root, ids.alice, "alice-plan")
     assert listed(root, ids.trainer) == {own: "model-demo", alice_id: "alice-plan"}
     assert listed(root, ids.alice) == {alice_id: "alice-plan"}
-    path = root / ids.trainer.folder / f"{own}.json"
+    path = root / CLASSROOM_TRAINERS / ids.trainer.folder / f"{own}.json"  # the trainers' own area
     assert mode(path) == 0o640 and owner(path) == (ids.trainer.uid, ids.trainers)
     assert as_user(ids.alice, can_open(path)) == "PermissionError"
 
@@ -655,3 +658,30 @@ def test_broken_marker_gives_a_clear_error(root: Path, ids: Ids) -> None:
     run = secplan(root, ids.alice, "list")
     assert run.code == 1 and "Classroom set-up broken" in run.err and "classroom init" in run.err
     assert "Traceback" not in run.err
+
+
+def test_an_unreadable_bundled_scenarios_folder_is_one_clear_line(
+    area: Path, ids: Ids, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A learner who cannot read the bundled scenarios folder gets one line naming it and what to do, exit 1."""
+    bundled = area / "locked-bundle"
+    shutil.copytree(catalogue.BUNDLED_DIR, bundled)
+    try:
+        for path in [bundled, *bundled.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (bundled / "scenarios").chmod(0o700)  # root's: the learner cannot list it
+        monkeypatch.setattr(catalogue, "BUNDLED_DIR", bundled)
+        monkeypatch.setenv("SECPLAN_QUESTIONNAIRES", str(bundled))
+        data = area / "unreadable-scenarios"
+        data.mkdir(mode=0o777)
+        data.chmod(0o777)
+        run = secplan(data / "ws", ids.alice, "new", "alice-plan", "--scenario", "bike_shop")
+        assert run.code == 1, run.err
+        lines = run.err.strip().splitlines()
+        assert len(lines) == 1 and "internal error" not in run.err, run.err
+        assert str(bundled / "scenarios") in lines[0] and "readable" in lines[0]
+        # root reads it, so the same command works for root: the message is about this user's rights
+        assert secplan(data / "root-ws", ids.root, "new", "root-plan", "--scenario", "bike_shop").code == 0
+    finally:
+        shutil.rmtree(bundled, ignore_errors=True)
+        shutil.rmtree(area / "unreadable-scenarios", ignore_errors=True)

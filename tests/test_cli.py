@@ -340,6 +340,7 @@ def test_serve_without_the_extra_or_with_a_bad_port(run, monkeypatch: pytest.Mon
 
     assert run("serve", "--port", "0")[0] == 2
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "textual_serve" else real(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "textual_serve" else real(name, *a))
     status, _, err = run("serve", "--port", "8123")
     assert status == 1 and "pip install 'secplan[serve]'" in err
