@@ -41,7 +41,8 @@ STATUS_CHOICES = ("open", *ACTION_STATUSES)
 """What ``--status`` filters on: a status, or "open" (neither done nor won't do)."""
 
 ACTIONS_EPILOG = """\
-Each line: due date, status, action id, then its title and owner. "!" marks an overdue action, "?" an action
+Each line: due date (for a done or dropped action, the day it was closed), status, action id, then its title
+and owner. "!" marks an overdue action, "?" an action
 marked done while the answers still say its control is missing.
 Examples:
   secplan actions acme --overdue
@@ -160,10 +161,13 @@ def _list(args: argparse.Namespace, store: SessionStore) -> int:
         out.append(_line(p, width))
     flagged = [p for p in shown if p.still_missing]
     if flagged:
+        import textwrap
+
+        questions = ", ".join(dict.fromkeys(terminal_safe(q) for p in flagged for q in p.still_missing))
+        note = (f"? marked done, but the answers still say the control is missing; update them with "
+                f"`secplan ask {meta.id}`: {questions}")
         out.append("")
-        out.append(_cut("? marked done, but the answers still say the control is missing; update them with", width))
-        out.append(_cut(f"  `secplan ask {meta.id}`: " + ", ".join(
-            terminal_safe(q) for p in flagged for q in p.still_missing), width))
+        out += textwrap.wrap(note, width, subsequent_indent="  ", break_on_hyphens=False) if width else [note]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
 
@@ -197,7 +201,8 @@ def _line(p: ActionProgress, width: int | None) -> str:
     from secplan_tui.progress import STATUS_WORDS
 
     mark = "!" if p.overdue else "?" if p.still_missing else " "
-    head = f"{p.due.isoformat()} {mark} {STATUS_WORDS[p.status]:<8}  {terminal_safe(p.action.id)}"
+    day = p.set_on if p.closed and p.set_on else p.due.isoformat()  # done or dropped: the day it was closed
+    head = f"{terminal_safe(day)} {mark} {STATUS_WORDS[p.status]:<8}  {terminal_safe(p.action.id)}"
     tail = f"{terminal_safe(p.action.title)} ({terminal_safe(p.action.owner_title)})"
     if p.note:
         tail += f" — {terminal_safe(p.note)}"

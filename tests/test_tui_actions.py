@@ -93,7 +93,10 @@ async def test_tick_three_defer_one_and_see_progress(store: MemoryWorkspace, tmp
         assert isinstance(app.screen, StatusDialog)
         await pilot.press("down", "down", "down", "enter")  # to do -> deferred
         await pilot.pause()
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-09-01", "enter")
+        await pilot.press(*"2026-9-1", "enter")  # not a date: asked again, with what was typed
+        await pilot.pause()
+        assert status_of(store, session, first[3]) is None
+        await pilot.press(*["backspace"] * 8, *"2026-09-01", "enter")
         await pilot.pause()
         assert store.action_statuses(session)[first[3]].due == "2026-09-01"
         assert status_of(store, session, first[3]) == "deferred"

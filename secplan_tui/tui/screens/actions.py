@@ -151,7 +151,8 @@ class ActionsScreen(SecplanScreen[None]):
                 id="actions.month"),
         Binding("d", "domain", "Domain", tooltip="Show one domain (again: the next, then all)",
                 id="actions.domain"),
-        Binding("u", "update_answer", "Answer", id="actions.answer",
+        # Not in the footer (full at 80 columns): the details say "press u" on the actions it applies to.
+        Binding("u", "update_answer", "Answer", show=False, id="actions.answer",
                 tooltip="Open the question whose answer still says this control is missing"),
         Binding("f5", "back", "Back", key_display="F5", priority=True, id="actions.back",
                 tooltip="Back to where you were"),
@@ -358,20 +359,22 @@ class ActionsScreen(SecplanScreen[None]):
     def _ask_date(self, p: ActionProgress, value: str = "", error: str = "") -> None:
         from secplan_tui.tui.dialogs import TextDialog
 
-        start = value or (max(p.due, self.today) + dt.timedelta(days=30)).isoformat()
+        # The suggestion is the placeholder, taken by a bare Enter: typing a date needs no deleting first.
+        suggested = (max(p.due, self.today) + dt.timedelta(days=30)).isoformat()
 
         def given(text: str | None) -> None:
             if text is None:
                 return
             try:
-                day = dt.date.fromisoformat(text.strip())
+                day = dt.date.fromisoformat(text.strip() or suggested)
             except ValueError:
                 self._ask_date(p, text, "Write the date as YYYY-MM-DD, e.g. 2026-09-01.")
                 return
             self._save(p, "deferred", due=day.isoformat())
 
-        self.app.push_screen(TextDialog("Defer the action", "The new due date (YYYY-MM-DD):", value=start,
-                                        max_length=10, error=error, ok="Defer"), given)
+        self.app.push_screen(TextDialog("Defer the action", f"The new due date, YYYY-MM-DD (Enter: {suggested}):",
+                                        value=value, placeholder=suggested, max_length=10, error=error,
+                                        ok="Defer"), given)
 
     def _ask_reason(self, p: ActionProgress, error: str = "") -> None:
         from secplan_tui.tui.dialogs import TextDialog
