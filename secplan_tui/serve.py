@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import ipaddress
 import shlex
 import sys
 
@@ -50,12 +51,22 @@ def run_serve(args: argparse.Namespace) -> int:
     from textual_serve.server import Server
 
     host: str = args.host
-    if host not in LOOPBACK:
+    if not is_loopback(host):
         sys.stderr.write(WARNING.format(host=host, port=args.port))
     sys.stderr.write(f"secplan: serving the app at http://{_url_host(host)}:{args.port}/ (Ctrl+C stops)\n")
     server = Server(app_command(args.data_dir), host=host, port=args.port, title="secplan")
     server.serve()
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach the address (127.0.0.0/8, ::1, localhost)."""
+    if host in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _url_host(host: str) -> str:
