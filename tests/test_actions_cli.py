@@ -158,3 +158,15 @@ def test_due_dates_stay_put_when_others_are_ticked_off(run: Run) -> None:
     status, out, _ = run("actions", "acme", "--json", "--date", DATE)
     after = {a["id"]: a["due"] for a in json.loads(out)["actions"]}
     assert {k: after[k] for k in ids[3:]} == {k: before[k] for k in ids[3:]}
+
+
+def test_statuses_survive_an_answers_import_that_keeps_the_action(run: Run) -> None:
+    """Importing the answers again keeps every status of the actions still in the plan."""
+    ids = _ids(run)
+    assert run("action", "acme", ids[0], "--status", "done", "--note", "kept?")[0] == 0
+    assert run("action", "acme", ids[1], "--status", "deferred", "--due", "2027-01-31")[0] == 0
+    assert run("answers", "import", "acme", str(OFFICE))[0] == 0
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    got = {a["id"]: a for a in json.loads(out)["actions"]}
+    assert (got[ids[0]]["status"], got[ids[0]]["note"]) == ("done", "kept?")
+    assert (got[ids[1]]["status"], got[ids[1]]["due"]) == ("deferred", "2027-01-31")
