@@ -344,3 +344,40 @@ def test_serve_without_the_extra_or_with_a_bad_port(run, monkeypatch: pytest.Mon
                         lambda name, *a: None if name == "textual_serve" else real(name, *a))
     status, _, err = run("serve", "--port", "8123")
     assert status == 1 and "pip install 'secplan[serve]'" in err
+
+
+def test_printed_html_has_page_size_marking_in_the_margin_and_checkboxes(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    """The HTML plan prints on A4 with margins, the marking in the page margin boxes (never a fixed header or
+    footer over the text), and the checklist's tasks as checkboxes."""
+    import re
+
+    run("new", "office")
+    run("answers", "import", "office", str(OFFICE))
+    assert run("plan", "office", "-o", str(tmp_path / "full.html"))[0] == 0
+    assert run("plan", "office", "-o", str(tmp_path / "list.html"), "--view", "checklist")[0] == 0
+    full = (tmp_path / "full.html").read_text(encoding="utf-8")
+    checklist = (tmp_path / "list.html").read_text(encoding="utf-8")
+    css = full[full.index("<style>"): full.index("</style>")]
+    assert re.search(r"@page\s*\{\s*size:\s*A4;\s*margin:\s*\d+mm", css)
+    assert re.search(r'@top-center\s*\{\s*content:\s*"CONFIDENTIAL"', css)
+    assert re.search(r'@bottom-center\s*\{\s*content:\s*"CONFIDENTIAL"', css)
+    assert "position: fixed" not in css and "position:fixed" not in css
+    boxes = re.findall(r'<li class="task-list-item"><input class="task-list-item-checkbox" disabled="disabled" '
+                       r'type="checkbox"( checked="checked")?>', checklist)
+    assert len(boxes) >= 5 and "[ ]" not in checklist
+
+
+def test_a_marking_cannot_break_out_of_the_stylesheet() -> None:
+    """The marking goes into a CSS string: quotes, backslashes and </style> come out as CSS escapes."""
+    from secplan_tui.plan.html import css_string, marking_page_css
+
+    hostile = 'x"; } body { display: none } </style><script>alert(1)</script>\\'
+    quoted = css_string(hostile)
+    inner = quoted[1:-1]
+    assert quoted.startswith('"') and quoted.endswith('"') and '"' not in inner
+    assert "<" not in inner and ">" not in inner and "{" not in inner and "}" not in inner
+    assert "\\" not in inner.replace("\\22 ", "").replace("\\3C ", "").replace("\\3E ", "").replace(
+        "\\7B ", "").replace("\\7D ", "").replace("\\5C ", "")
+    assert "</style" not in marking_page_css(hostile).lower()

@@ -50,12 +50,19 @@ li { margin: .15rem 0; }
 section.marking { display: none; }
 body.view-summary { font-size: 10pt; }
 body.view-summary h2 { margin-top: 1rem; }
+ul.contains-task-list { list-style: none; padding-left: 1.2rem; }
+li.task-list-item input { margin: 0 .45rem 0 -1.2rem; width: .9em; height: .9em; vertical-align: -.1em; }
+@page { size: A4; margin: 20mm 16mm 20mm 16mm; }
+@page {
+  @bottom-right { content: counter(page) " / " counter(pages); font: 8pt Arial, sans-serif; color: #000; }
+}
 @media print {
-  @page { margin: 18mm 15mm; }
   body { max-width: none; padding: 0; font-size: 10pt; color: #000; }
   * { background: transparent !important; box-shadow: none !important; }
-  header.marking { position: fixed; top: 0; left: 0; right: 0; border: 0; padding: 0; }
-  footer.marking { position: fixed; bottom: 0; left: 0; right: 0; border: 0; padding: 0; margin: 0; }
+  /* The marking is printed in the page margin of every page (@page margin boxes, added with the marking) and
+     once in the flow at the start and the end; never fixed over the text. */
+  header.marking, footer.marking { position: static; border: 0; padding: 0 0 .3rem; margin: 0; }
+  footer.marking { padding: .3rem 0 0; }
   main { margin: 1.2rem 0; }
   section.domain, section.appendix { break-before: page; page-break-before: always; }
   h1, h2, h3, h4, h5 { break-after: avoid; page-break-after: avoid; }
@@ -100,8 +107,11 @@ off as well means a link, an image or raw HTML cannot appear in the page even if
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
-    return md.enable("table").disable(list(UNUSED_RULES))
+    # The checklist's "- [ ]" / "- [x]" as (disabled) checkboxes, ticked on paper.
+    return md.enable("table").disable(list(UNUSED_RULES)).use(tasklists_plugin)
 
 
 def render_html(plan: Plan, view: str = "full") -> str:
@@ -164,6 +174,7 @@ def html_page(
     if marking is not None:
         header = f'<header class="marking">{escape(marking)}</header>\n'
         footer = f'<footer class="marking">{escape(marking)}</footer>\n'
+        extra_css = marking_page_css(marking) + extra_css
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n'
@@ -183,6 +194,21 @@ def html_page(
         "</body>\n"
         "</html>\n"
     )
+
+
+def marking_page_css(marking: str) -> str:
+    """The marking in the top and bottom margins of every printed page (``@page`` margin boxes: never over text)."""
+    text = css_string(marking)
+    box = f"content: {text}; font: 700 8pt Arial, sans-serif; letter-spacing: .12em; color: #8b0000;"
+    return f"@page {{\n  @top-center {{ {box} }}\n  @bottom-center {{ {box} }}\n}}\n"
+
+
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string that cannot end the string, the rule or the ``<style>`` element: anything but
+    letters, digits, spaces and a few punctuation marks becomes a CSS escape (``\\3c `` for ``<``)."""
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-_()/+&!?'")
+    out = "".join(ch if ch in safe else f"\\{ord(ch):x} " for ch in text if ch.isprintable())
+    return f'"{out.upper()}"'
 
 
 def maturity_svg(plan: Plan) -> str:
