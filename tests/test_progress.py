@@ -144,3 +144,52 @@ def test_plan_start_is_last_review_else_creation() -> None:
         {"x": 1},
     ]
     assert plan_start("2026-02-03T10:00:00Z", snaps) == dt.date(2027, 3, 2)
+
+
+def test_updating_the_answer_takes_a_done_action_out_and_its_status_comes_back_with_it(plan: Plan) -> None:
+    """A done action whose answer is updated leaves the plan (no flag, not counted); undoing the answer brings
+    it back with its status (the store keeps statuses of actions that left)."""
+    from secplan_tui.store import MemoryWorkspace
+
+    starter = catalogue.load("starter")
+    answers = dict(read_answers(str(EXAMPLE), starter).answers)
+    store = MemoryWorkspace(clock=lambda: dt.datetime(2026, 1, 15, tzinfo=dt.UTC), user=lambda: "t")
+    meta = store.create("x", starter.id, starter.version, starter.content_hash)
+    found = None
+    for action in plan.actions():
+        for fact in action.triggers:
+            question = starter.question(fact.question_id)
+            for choice in question.choices if question is not None else ():
+                changed = {**answers, fact.question_id: choice.id}
+                if compile_plan(starter, changed, PLAN_DATE).action(action.id) is None:
+                    found = (action, changed)
+                    break
+            if found:
+                break
+        if found:
+            break
+    assert found is not None
+    action, changed = found
+    store.set_action_status(meta.id, action.id, "done", note="did it")
+    before = action_progress(plan.actions(), store.action_statuses(meta.id), PLAN_DATE)
+    assert [p.id for p in done_but_missing(before)] == [action.id]
+    after_plan = compile_plan(starter, changed, PLAN_DATE)
+    after = action_progress(after_plan.actions(), store.action_statuses(meta.id), PLAN_DATE)
+    assert action.id not in {p.id for p in after} and not done_but_missing(after)
+    assert counts(after).done == 0
+    back = action_progress(plan.actions(), store.action_statuses(meta.id), PLAN_DATE)
+    assert {p.id: p.status for p in back}[action.id] == "done"
+
+
+def test_progress_imports_no_store_and_no_ui() -> None:
+    """progress is core: importing it brings in no store, textual, questionary, prompt_toolkit or tinydb."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, secplan_tui.progress; "
+        "bad = [m for m in ('secplan_tui.store', 'textual', 'questionary', 'prompt_toolkit', 'tinydb') "
+        "if m in sys.modules]; print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    assert out.strip() == "[]"
