@@ -114,3 +114,59 @@ def test_the_app_runs_full_screen_under_the_web_driver(tmp_path: Path) -> None:
         _, err = stop(proc)
     assert b"plain line mode" not in err and b"no terminal" not in err, err
     assert first, err  # the web driver's first packet (the app started)
+
+
+class FakeApp:
+    """What ExportFlow uses of the app, recording what it is asked to do."""
+
+    export_folder = Path("/nonexistent-server-folder")
+
+    def __init__(self) -> None:
+        self.delivered: list[tuple[str, dict[str, object]]] = []
+        self.told: list[str] = []
+        self.screens: list[object] = []
+
+    def deliver_text(self, file: object, **options: object) -> None:
+        import io
+
+        assert isinstance(file, io.StringIO)
+        self.delivered.append((file.getvalue(), options))
+
+    def tell(self, message: str, **_: object) -> None:
+        self.told.append(message)
+
+    def push_screen(self, screen: object, callback: object = None) -> None:
+        self.screens.append(screen)
+
+    def report(self, error: object) -> None:
+        raise AssertionError(error)
+
+
+@pytest.mark.parametrize(("name", "fmt", "saved", "mime"), [
+    ("riverside", "html", "riverside.html", "text/html"),
+    ("../../etc/riverside.json", "md", "riverside.json", "application/json"),
+    ("plan.md", "json", "plan.md", "text/markdown"),
+])
+def test_exports_in_the_browser_are_downloads(
+    monkeypatch: pytest.MonkeyPatch, name: str, fmt: str, saved: str, mime: str
+) -> None:
+    """Under the web driver an export is delivered to the browser (named, never a path on the server); in a
+    terminal nothing is delivered."""
+    from secplan_tui.tui import exporting
+    from secplan_tui.tui.dialogs import ExportRequest
+    from secplan_tui.tui.files import PLAN_FORMATS
+
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
+    app = FakeApp()
+    flow = exporting.ExportFlow(app, "Export", PLAN_FORMATS, "plan", lambda f: f"<{f}>")  # type: ignore[arg-type]
+    flow._chosen(ExportRequest(folder=str(app.export_folder), name=name, format=fmt))
+    (text, options), = app.delivered
+    assert options["save_filename"] == saved and options["mime_type"] == mime
+    assert options["open_method"] == "download" and text == f"<{exporting.choose_format(saved, fmt, PLAN_FORMATS)[0]}>"
+    assert app.told and saved in app.told[0] and not app.screens
+
+    monkeypatch.delenv("TEXTUAL_DRIVER")
+    terminal = FakeApp()
+    exporting.ExportFlow(terminal, "Export", PLAN_FORMATS, "plan", str)._chosen(  # type: ignore[arg-type]
+        ExportRequest(folder=str(terminal.export_folder), name=name, format=fmt))
+    assert not terminal.delivered

@@ -1,10 +1,13 @@
 """Writing a file the user asked for: ask folder, name and format; check the name; ask before replacing; write.
 
-The same steps serve the plan (Markdown, HTML, JSON) and the answers file (YAML, JSON).
+The same steps serve the plan (Markdown, HTML, JSON) and the answers file (YAML, JSON). In a browser (``secplan
+serve``: the app runs under Textual's web driver) the file is delivered as a download instead: the folder asked
+for would be on the server, not on the user's machine.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +21,15 @@ if TYPE_CHECKING:
     from secplan_tui.tui.app import SecplanApp
 
 ALIASES = {".htm": "html", ".yml": "yaml", ".markdown": "md"}
+MIME_TYPES = {"md": "text/markdown", "html": "text/html", "json": "application/json", "yaml": "application/yaml"}
+"""What a download of each format is sent as."""
+
+
+def in_browser() -> bool:
+    """Whether the app runs in a web browser (textual-serve starts it with Textual's web driver)."""
+    from secplan_tui.cli import under_web_driver
+
+    return under_web_driver()
 
 
 def choose_format(name: str, chosen: str, formats: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
@@ -73,6 +85,9 @@ class ExportFlow:
         if request is None:
             return
         self.folder, self.name, self.format = request.folder, request.name, request.format
+        if in_browser():
+            self._download(request)
+            return
         try:
             folder = check_folder(request.folder)
             fmt, name = choose_format(request.name, request.format, self.formats)
@@ -90,6 +105,25 @@ class ExportFlow:
             )
             return
         self._write(target, fmt)
+
+    def _download(self, request: ExportRequest) -> None:
+        """In a browser: send the file to the user's browser as a download (the folder is not used)."""
+        try:
+            fmt, name = choose_format(request.name, request.format, self.formats)
+            name = Path(name).name  # a download is named, never placed
+            if not name.strip(". "):
+                raise InvalidInput("Invalid file name", "give the file a name")
+            text = self.render(fmt)
+        except InvalidInput as exc:
+            self.start(error=exc.message)
+            return
+        except SecplanError as exc:
+            self.app.report(exc)
+            return
+        self.format, self.name = fmt, name
+        self.app.deliver_text(io.StringIO(text), save_filename=name, open_method="download",
+                              mime_type=MIME_TYPES.get(fmt, "text/plain"), encoding="utf-8")
+        self.app.tell(f"Sent {name} to your browser as a download", title="Exported")
 
     def _write(self, target: Path, fmt: str) -> None:
         from secplan_tui.answers import write_output
