@@ -442,8 +442,12 @@ class ActionsScreen(SecplanScreen[None]):
     def action_update_answer(self) -> None:
         """Open the first question whose answer still triggers the highlighted done action."""
         p = self._selected()
-        if p is not None and p.still_missing:
-            self.secplan.open_session(self.controller.meta.id, at_question=p.still_missing[0])
+        if p is not None and p.still_missing and self.secplan.open_session(
+            self.controller.meta.id, at_question=p.still_missing[0]
+        ):
+            # The question screen's F5 is "previous question", so say how to come back.
+            self.secplan.tell("Update the answer, then F8 (the plan) and a (actions) bring you back here.",
+                              title="Update the answer")
 
     def action_back(self) -> None:
         """Back to where the actions were opened from."""
