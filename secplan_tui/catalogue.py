@@ -10,6 +10,7 @@ from pathlib import Path
 from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.loader import read_yaml
 from secplan_tui.model import Questionnaire
+from secplan_tui.sanitize import terminal_safe
 from secplan_tui.validate import load_questionnaire
 
 DEFAULT_QUESTIONNAIRE = "iso22342"
@@ -39,8 +40,9 @@ def unreadable(path: Path) -> SecplanError:
     """The one-line error (exit 1) for a questionnaire, scenario or example folder or file this user cannot read."""
     return SecplanError(
         "Cannot read",
-        f"{path} cannot be read by this user (permission denied). Ask whoever installed secplan to make it readable "
-        "(e.g. chmod -R a+rX on the folder), or point SECPLAN_QUESTIONNAIRES / SECPLAN_SCENARIOS at a readable copy.",
+        f"{terminal_safe(str(path))} cannot be read by this user (permission denied). Ask whoever installed "
+        "secplan to make it readable (e.g. chmod -R a+rX on the folder), or point SECPLAN_QUESTIONNAIRES / "
+        "SECPLAN_SCENARIOS at a readable copy.",
     )
 
 
@@ -144,6 +146,10 @@ def load(ref: str | None) -> Questionnaire:
         InvalidInput: unknown, or invalid (QuestionnaireInvalid lists every problem).
     """
     path = find(ref)
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # non-blocking: a FIFO never makes this wait
+    except PermissionError:
+        raise unreadable(path) from None  # one line, exit 1: a matter of rights, not of the file's contents
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     found = _LOADED.get(key)

@@ -682,6 +682,12 @@ def test_an_unreadable_bundled_scenarios_folder_is_one_clear_line(
         assert str(bundled / "scenarios") in lines[0] and "readable" in lines[0]
         # root reads it, so the same command works for root: the message is about this user's rights
         assert secplan(data / "root-ws", ids.root, "new", "root-plan", "--scenario", "bike_shop").code == 0
+        # a questionnaire file the learner cannot read: the same kind of line, naming the file
+        (bundled / "starter.yaml").chmod(0o600)
+        for args in (["new", "starter-plan", "--questionnaire", "starter"], ["show", "starter"]):
+            run = secplan(data / "ws", ids.alice, *args)
+            assert run.code == 1 and len(run.err.strip().splitlines()) == 1, run.err
+            assert str(bundled / "starter.yaml") in run.err and "cannot be read by this user" in run.err
     finally:
         shutil.rmtree(bundled, ignore_errors=True)
         shutil.rmtree(area / "unreadable-scenarios", ignore_errors=True)
