@@ -571,10 +571,15 @@ def find_scenario(scenario_id: str) -> Path:
             for suffix in (".yaml", ".yml"):
                 candidate = d / f"{scenario_id}{suffix}"
                 try:
-                    if candidate.is_file():
-                        return candidate
+                    found = candidate.is_file()
                 except PermissionError:
-                    raise catalogue.unreadable(d) from None
+                    raise catalogue.unreadable(d) from None  # this user cannot enter the folder: one line, exit 1
+                if found:
+                    try:
+                        os.close(os.open(candidate, os.O_RDONLY | os.O_NONBLOCK))
+                    except PermissionError:
+                        raise catalogue.unreadable(candidate) from None
+                    return candidate
     known = list(index)
     shown = clean_text(scenario_id)
     hint = _suggest(scenario_id, known)

@@ -682,6 +682,12 @@ def test_an_unreadable_bundled_scenarios_folder_is_one_clear_line(
         assert str(bundled / "scenarios") in lines[0] and "readable" in lines[0]
         # root reads it, so the same command works for root: the message is about this user's rights
         assert secplan(data / "root-ws", ids.root, "new", "root-plan", "--scenario", "bike_shop").code == 0
+        # a scenario file the learner cannot read, in a folder they can: the same kind of line, naming the file
+        (bundled / "scenarios").chmod(0o755)
+        (bundled / "scenarios" / "bike_shop.yaml").chmod(0o600)
+        run = secplan(data / "ws", ids.alice, "new", "alice-plan", "--scenario", "bike_shop")
+        assert run.code == 1 and len(run.err.strip().splitlines()) == 1, run.err
+        assert str(bundled / "scenarios" / "bike_shop.yaml") in run.err and "readable" in run.err
         # a questionnaire file the learner cannot read: the same kind of line, naming the file
         (bundled / "starter.yaml").chmod(0o600)
         for args in (["new", "starter-plan", "--questionnaire", "starter"], ["show", "starter"]):
