@@ -221,6 +221,7 @@ def readable_questionnaires(area: Path) -> Iterator[None]:
                 ["plan", "warm"],
                 ["plan", "nothing-like-it"],
                 ["exercise", "report"],
+                ["show", "starter"],
                 ["delete", "-y", "warm2"],
             ):
                 cli.main(["--data-dir", str(warm), *argv])
