@@ -311,7 +311,7 @@ def test_work_beyond_a_year_is_said_and_listed(iso: Questionnaire) -> None:
         later = [a for a in plan.open_actions() if a.month > 12]
         summary, full = render_markdown(plan, "summary"), render_markdown(plan)
         if later:
-            assert f"{len(later)} move to year two" in summary
+            assert f"{len(later)} {'moves' if len(later) == 1 else 'move'} to year two" in summary
             assert "#### Year two" in full and all(a.title in full[full.index("#### Year two") :] for a in later)
             assert any(p.key == "year_two" for p in plan.roadmap)
         else:

@@ -764,8 +764,9 @@ def _roadmap(plan: Plan) -> list[str]:
         last = max(a.due for a in year_two)
         parts.append("#### Year two")
         parts.append(md_inline(
-            f"The work does not fit in a year with the hours given: {len(year_two)} actions (about "
-            f"{_num(round(hours))} hours) move to year two, the last due on {last.isoformat()}. Find more hours, "
+            f"The work does not fit in a year with the hours given: {_plural(len(year_two), 'action')} (about "
+            f"{_num(round(hours))} hours) {'moves' if len(year_two) == 1 else 'move'} to year two, the last due on "
+            f"{last.isoformat()}. Find more hours, "
             "ask a provider to take some on, or accept the delay; they are listed here in the order they come."
         ))
         parts.append(_table(
@@ -970,7 +971,7 @@ def _summary(plan: Plan) -> list[Block]:
     open_ = plan.open_actions()
     hours = sum(a.mean_hours for a in open_)
     year_two = sum(1 for a in open_ if a.month > YEAR_MONTHS)
-    fits = (f"{year_two} move to year two" if year_two else "all fit in the first year")
+    fits = f"{year_two} {'moves' if year_two == 1 else 'move'} to year two" if year_two else "all fit in the first year"
     given = "assumed" if cap.assumed else "as answered"
     found = (f"{c['discovery']} questions answered \"don't know\"" if c["discovery"]
              else "nothing: no question was answered \"don't know\"")
