@@ -1175,14 +1175,15 @@ class _Compiler:
                 reduction = self._reduction(by_action[aid], model, r.score) if model is not None else 0
                 score_sum[aid] = score_sum.get(aid, 0.0) + (reduction if reduction > 0 else fallback)
         status_of = {a.id: self.statuses[a.id] for _, a in chosen if a.id in self.statuses}
-        open_ids = {a.id for _, a in chosen if status_of.get(a.id, _TODO).status not in ("done", "wont")}
-        # The cheapest open treatment of each High or Very high risk is P1 (none needed when one is done).
+        # The schedule is made from the answers alone: ticking an action off, deferring it or dropping it never
+        # moves the due date of another (people are told their dates once, at the review); a deferred action
+        # shows its own new date, and done or dropped ones leave the roadmap.
+        open_ids = {a.id for _, a in chosen}
+        # The cheapest treatment of each High or Very high risk is P1.
         forced: set[str] = set()
         by_id = {a.id: (i, a) for i, a in chosen}
         for r in risks:
             if r.score < HIGH_SCORE:
-                continue
-            if any(status_of.get(aid, _TODO).status == "done" for aid in r.treated_by):
                 continue
             options = [by_id[aid] for aid in r.treated_by if aid in open_ids]
             if options:
@@ -1216,14 +1217,8 @@ class _Compiler:
                 after.append(planning.it_help_action)
             if planning.lead_action in open_ids and action.id != planning.lead_action:
                 after.append(planning.lead_action)
-            status = status_of.get(action.id)
-            fixed = None
-            if status is not None and status.status == "deferred" and status.due:
-                new_due = _parse_date(status.due)
-                if new_due is not None:
-                    fixed = max(1, -(-(new_due - self.plan_date).days // MONTH_DAYS))
             task = Task(action.id, person_of.get(owner, self.title_of(owner)), action.mean_hours,
-                        tuple(dict.fromkeys(after)), fixed)
+                        tuple(dict.fromkeys(after)))
             tasks.append(((tier(action), -value(action), index), task))
         for i, t in enumerate(discovery):
             after_ids: list[str] = []
@@ -1966,7 +1961,6 @@ def _clamp(value: int) -> int:
     return max(1, min(5, value))
 
 
-_TODO = ActionStatus("", "todo")
 
 
 def _parse_date(text: str) -> date | None:
