@@ -23,7 +23,8 @@ from secplan_tui.validate import load_questionnaire  # noqa: E402
 def no_secplan_environment() -> Iterator[None]:
     """The tests never see the caller's SECPLAN_* variables (a SECPLAN_DATA_DIR of their own would be written to,
     SECPLAN_QUESTIONNAIRES would change what is loaded); tests that need one set it themselves. Restored after."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("SECPLAN_")}
+    # SECPLAN_UPDATE_GOLDEN is the tests' own switch (regenerate the golden plans), not the program's.
+    saved = {k: v for k, v in os.environ.items() if k.startswith("SECPLAN_") and k != "SECPLAN_UPDATE_GOLDEN"}
     for key in saved:
         del os.environ[key]
     try:

@@ -977,11 +977,13 @@ def test_html_draws_maturity_as_inline_svg() -> None:
     html = render_html(plan)
     svg = re.search(r"<svg class=\"maturity\".*?</svg>", html, re.S)
     assert svg is not None and "<script" not in svg.group(0)
+    from secplan_tui.plan.markdown import maturity_words
+
     for domain in plan.domains:
         assert f">{domain.maturity.title}</text>" in svg.group(0)
-        if domain.maturity.percent is not None:
-            assert f">{domain.maturity.percent}%</text>" in svg.group(0)
+        assert f">{maturity_words(domain.maturity)}</text>" in svg.group(0)
     assert "language-text" not in html
+    assert "n/a" not in svg.group(0)  # the HTML draws the same chart as the one that says "unknown"
 
 
 # ----------------------------------------------------------------------------------------------------------

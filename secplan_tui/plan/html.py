@@ -13,6 +13,7 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
+from secplan_tui.plan.charts import maturity_svg
 from secplan_tui.plan.compile import Plan
 from secplan_tui.plan.markdown import markdown_blocks, maturity_chart
 
@@ -44,6 +45,7 @@ code { font-family: "Cascadia Mono", Consolas, "DejaVu Sans Mono", monospace; fo
 svg.maturity { display: block; max-width: 40rem; margin: .6rem 0 1rem; }
 svg.maturity .track { fill: #e6e6e6; }
 svg.maturity .bar { fill: #2c5282; }
+svg.maturity .unknown { stroke: #888; stroke-width: 1; }
 svg.maturity text { font: 13px "Segoe UI", Arial, sans-serif; fill: #1a1a1a; }
 pre { background: #f4f4f4; border: 1px solid #ccc; padding: .6rem .8rem; overflow-x: auto; }
 li { margin: .15rem 0; }
@@ -209,34 +211,3 @@ def css_string(text: str) -> str:
     safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-_()/+&!?'")
     out = "".join(ch if ch in safe else f"\\{ord(ch):x} " for ch in text if ch.isprintable())
     return f'"{out.upper()}"'
-
-
-def maturity_svg(plan: Plan) -> str:
-    """An inline SVG bar chart of maturity per domain: no script, labels as text, readable in black and white.
-
-    Domain titles are fixed strings from the model; they are escaped all the same.
-    """
-    row, label_w, bar_w, pct_w = 26, 150, 300, 60
-    height = row * len(plan.domains) + 8
-    width = label_w + bar_w + pct_w
-    summary = "; ".join(
-        f"{d.maturity.title} {'n/a' if d.maturity.percent is None else str(d.maturity.percent) + '%'}"
-        for d in plan.domains
-    )
-    parts = [
-        f'<svg class="maturity" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape("Maturity per domain: " + summary)}">',
-        f"<title>{escape('Maturity per domain: ' + summary)}</title>",
-    ]
-    for i, d in enumerate(plan.domains):
-        y = 4 + i * row
-        percent = d.maturity.percent
-        parts.append(f'<text x="0" y="{y + 15}">{escape(d.maturity.title)}</text>')
-        parts.append(f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="16"/>')
-        if percent is not None:
-            filled = round(bar_w * percent / 100)
-            parts.append(f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{filled}" height="16"/>')
-        text = "n/a" if percent is None else f"{percent}%"
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}">{text}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
