@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: stdout)")
     p.add_argument("--format", choices=PLAN_FORMATS, help="default: from the file name, else md")
     p.add_argument("--view", choices=PLAN_VIEWS, default="full")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="plan date, from which due dates count (default: today)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="plan date, from which due dates count (default: the "
+                   "last snapshot's, else the day the first action's status was set, else today)")
     from secplan_tui.cli_review import add_review_commands, add_snapshot_options
 
     add_snapshot_options(p)
@@ -532,12 +533,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from secplan_tui.answers import write_output
     from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
 
-    plan_date = _plan_date(args.date)
+    given_date = _plan_date(args.date) if args.date is not None else None
     fmt = _plan_format(args.format, args.output)
     store = _store(args)
     meta = store.resolve(args.session)
     questionnaire = _questionnaire_for(store, meta)
-    plan = compile_plan(questionnaire, store.answers(meta.id), plan_date)
+    from secplan_tui.cli_actions import session_plan_date
+
+    # A living plan keeps its plan date (its last review, else its first ticked action); --date overrides.
+    plan_date = given_date or session_plan_date(store, meta)
+    plan = compile_plan(questionnaire, store.answers(meta.id), plan_date, session_name=meta.name,
+                        statuses=store.action_statuses(meta.id))
     from secplan_tui.cli_review import after_plan
 
     after_plan(args, store, meta, plan)

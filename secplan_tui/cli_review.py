@@ -35,7 +35,7 @@ LATEST = "latest"
 
 REFERENCE_HELP = """\
 A and B each name a plan:
-  SESSION          the session's current answers, compiled for today (or --date)
+  SESSION          the session's current answers and action statuses, compiled for its plan date (or --date)
   SESSION@N        snapshot number N of the session
   SESSION@latest   the session's latest snapshot
   SESSION@LABEL    the latest snapshot with that label (case ignored)
@@ -81,7 +81,8 @@ def add_review_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("new", metavar="B", help="the later plan")
     p.add_argument("--json", action="store_true", help="print the changes as JSON (default: Markdown)")
     p.add_argument("-o", "--output", metavar="FILE", help="file to write, or - for stdout (default: stdout)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="plan date for a SESSION's current plan (default: today)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="plan date for a SESSION's current plan (default: "
+                   "its last snapshot's, else the day its first action's status was set, else today)")
 
 
 def after_plan(args: argparse.Namespace, store: SessionStore, meta: SessionMeta, plan: Plan) -> None:
@@ -127,7 +128,8 @@ def run_diff(args: argparse.Namespace, store: SessionStore | Callable[[], Sessio
     from secplan_tui.answers import write_output
     from secplan_tui.review import diff_plans, render_diff_json, render_diff_markdown
 
-    plan_date = parse_date(getattr(args, "date", None))
+    given = getattr(args, "date", None)
+    plan_date = parse_date(given) if given is not None else None
     stores = _Stores(store)
     old = resolve_reference(args.old, stores, plan_date)
     new = resolve_reference(args.new, stores, plan_date)
@@ -192,7 +194,7 @@ class _Stores:
 
 
 def resolve_reference(
-    ref: str, store: SessionStore | Callable[[], SessionStore] | _Stores, plan_date: dt.date
+    ref: str, store: SessionStore | Callable[[], SessionStore] | _Stores, plan_date: dt.date | None = None
 ) -> PlanSource:
     """Find the plan a reference names (see :data:`REFERENCE_HELP`).
 
@@ -202,7 +204,8 @@ def resolve_reference(
     Args:
         ref: The reference as typed.
         store: The workspace, or a function that opens it.
-        plan_date: The date a session's current plan is compiled for.
+        plan_date: The date a session's current plan is compiled for; None: the session's own plan date
+            (its last snapshot's, else the day of its first action-status change, else today).
 
     Raises:
         InvalidInput: nothing matches (with the session's snapshots listed for an unknown snapshot), or a file
@@ -244,7 +247,7 @@ def _names_session(sessions: list[SessionMeta], key: str) -> bool:
     return any(m.id == key.lower() or m.name.casefold() == folded for m in sessions)
 
 
-def _from_session(store: SessionStore, meta: SessionMeta, plan_date: dt.date) -> PlanSource:
+def _from_session(store: SessionStore, meta: SessionMeta, plan_date: dt.date | None) -> PlanSource:
     from secplan_tui import catalogue
     from secplan_tui.answers import version_notes
     from secplan_tui.plan import compile_plan
@@ -254,7 +257,13 @@ def _from_session(store: SessionStore, meta: SessionMeta, plan_date: dt.date) ->
     answers = store.answers(meta.id)
     for note in version_notes(meta.name, meta.questionnaire_version, meta.questionnaire_hash, questionnaire, answers):
         sys.stderr.write(f"secplan: note: {note}\n")
-    plan = compile_plan(questionnaire, answers, plan_date, session_name=meta.name)
+    if plan_date is None:
+        from secplan_tui.cli_actions import session_plan_date
+
+        plan_date = session_plan_date(store, meta)
+    # With the statuses, `secplan diff S@latest S` shows the progress made since the snapshot.
+    plan = compile_plan(questionnaire, answers, plan_date, session_name=meta.name,
+                        statuses=store.action_statuses(meta.id))
     return PlanSource("session", f"{one_line(meta.name)}, current answers", plan_to_dict(plan), meta.id)
 
 

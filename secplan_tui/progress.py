@@ -273,36 +273,46 @@ def suggest_ids(wrong: str, known: Sequence[str]) -> list[str]:
     return difflib.get_close_matches(wrong, list(known), n=3, cutoff=0.6)
 
 
-def plan_start(created: str, snapshots: Sequence[Mapping[str, object]] = ()) -> dt.date:
-    """The date a living plan's due dates count from: the plan date of the latest snapshot (the last review),
-    else the day the session was created.
+def plan_start(
+    snapshots: Sequence[Mapping[str, object]] = (),
+    history: Sequence[ActionStatus] = (),
+    today: dt.date | None = None,
+) -> dt.date:
+    """The date a living plan's due dates count from (its plan date): the plan date of the latest snapshot (the
+    last review), else the day of the first action-status change (the plan started living when its first action
+    was ticked), else today (a fresh plan, not yet living).
 
     A plan compiled for today would move every due date forward each day and nothing would ever be overdue; the
     living plan keeps the dates it was made with until the next review.
 
     Args:
-        created: The session's creation time (ISO-8601).
         snapshots: The session's snapshots' plan documents, oldest first.
+        history: The session's action-status changes (``store.action_history``), oldest first.
+        today: The day for a fresh plan (default: the system's today).
     """
     for plan in reversed(snapshots):
         metadata = plan.get("metadata")
         day = _date(metadata.get("plan_date")) if isinstance(metadata, dict) else None
         if day is not None:
             return day
-    return _date(created) or dt.date.today()
+    first = min((d for d in (_date(h.at) for h in history) if d is not None), default=None)
+    if first is not None:
+        return first
+    return today or dt.date.today()
 
 
 def living_plan(
     questionnaire: Questionnaire,
     answers: Answers,
-    created: str,
     snapshots: Sequence[Mapping[str, object]] = (),
+    history: Sequence[ActionStatus] = (),
     *,
     session_name: str = "",
+    today: dt.date | None = None,
 ) -> Plan:
-    """The plan whose actions the living plan tracks: compiled from the last review's date (:func:`plan_start`)
+    """The plan whose actions the living plan tracks: compiled from its plan date (:func:`plan_start`)
     and without the statuses, so that each action keeps the due date it was given at the review however many
     others are ticked off meanwhile (a deferred action's new date comes from its status, in
     :func:`action_progress`). Statuses never change which actions the answers call for.
     """
-    return compile_plan(questionnaire, answers, plan_start(created, snapshots), session_name=session_name)
+    return compile_plan(questionnaire, answers, plan_start(snapshots, history, today), session_name=session_name)

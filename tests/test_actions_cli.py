@@ -170,3 +170,48 @@ def test_statuses_survive_an_answers_import_that_keeps_the_action(run: Run) -> N
     got = {a["id"]: a for a in json.loads(out)["actions"]}
     assert (got[ids[0]]["status"], got[ids[0]]["note"]) == ("done", "kept?")
     assert (got[ids[1]]["status"], got[ids[1]]["due"]) == ("deferred", "2027-01-31")
+
+
+def test_plan_date_is_last_snapshot_else_first_status_change_else_today(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plan`, `actions` and `diff` date a living plan from its last snapshot, else from the day of its first
+    action-status change, else today; --date overrides."""
+    import datetime as dt
+
+    from secplan_tui import store as store_module
+
+    def plan_date(*extra: str) -> str:
+        status, out, err = run("plan", "acme", "--format", "json", *extra)
+        assert status == 0, err
+        return str(json.loads(out)["metadata"]["plan_date"])
+
+    assert plan_date() == dt.date.today().isoformat()  # a fresh plan
+    first = _ids(run)[0]
+    monkeypatch.setattr(store_module._StoreBase, "_now", lambda self: dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
+    assert run("action", "acme", first, "--status", "doing")[0] == 0
+    monkeypatch.undo()
+    assert run("action", "acme", first, "--status", "done", "--note", "did it")[0] == 0
+    assert plan_date() == "2026-01-05"  # living since its first status change
+    assert plan_date("--date", "2026-06-30") == "2026-06-30"
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    due = {a["id"]: a["due"] for a in json.loads(out)["actions"]}
+    assert run("plan", "acme", "--snapshot", "--date", "2025-12-01")[0] == 0
+    assert plan_date() == "2025-12-01"  # the last review's date
+    status, out, _ = run("actions", "acme", "--json", "--date", DATE)
+    assert status == 0 and {a["id"]: a["due"] for a in json.loads(out)["actions"]} != due
+
+
+def test_plan_and_diff_carry_the_statuses(run: Run) -> None:
+    """`plan` compiles with the stored statuses, and `diff S@latest S` reports the progress since the snapshot."""
+    first = _ids(run)[0]
+    assert run("plan", "acme", "--snapshot")[0] == 0
+    assert run("action", "acme", first, "--status", "done", "--note", "did it")[0] == 0
+    status, out, err = run("plan", "acme", "--format", "json")
+    assert status == 0, err
+    statuses = {a["id"]: a["status"]["status"] for d in json.loads(out)["domains"] for a in d["actions"]}
+    assert statuses[first] == "done"
+    status, out, err = run("diff", "acme@latest", "acme", "--json")
+    assert status == 0, err
+    changed = {c["new"]["id"]: c["changes"] for c in json.loads(out)["actions"]["changed"]}
+    assert {"field": "status", "old": "to do", "new": "done"} in changed[first]

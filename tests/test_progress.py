@@ -133,17 +133,25 @@ def test_suggest_ids() -> None:
     assert suggest_ids("act.mfa_emial", ["act.mfa_email", "act.backup"]) == ["act.mfa_email"]
 
 
-def test_plan_start_is_last_review_else_creation() -> None:
-    """Due dates count from the latest snapshot's plan date, else from the session's creation day."""
+def test_plan_start_is_last_review_else_first_status_change_else_today() -> None:
+    """A plan starts living at its last snapshot's plan date, else on the day of the first action-status change,
+    else it is a fresh plan dated today."""
+    from secplan_tui.model import ActionStatus
     from secplan_tui.progress import plan_start
 
-    assert plan_start("2026-02-03T10:00:00Z") == dt.date(2026, 2, 3)
+    today = dt.date(2026, 5, 9)
+    assert plan_start((), (), today) == today
+    history = [ActionStatus("act.b", "doing", at="2026-04-02T08:00:00Z"),
+               ActionStatus("act.a", "done", at="2026-03-14T23:59:00Z"),
+               ActionStatus("act.c", "todo", at="")]
+    assert plan_start((), history, today) == dt.date(2026, 3, 14)
     snaps: list[dict[str, object]] = [
         {"metadata": {"plan_date": "2026-03-01"}},
         {"metadata": {"plan_date": "2027-03-02"}},
         {"x": 1},
     ]
-    assert plan_start("2026-02-03T10:00:00Z", snaps) == dt.date(2027, 3, 2)
+    assert plan_start(snaps, history, today) == dt.date(2027, 3, 2)
+    assert plan_start([{"x": 1}], history, today) == dt.date(2026, 3, 14)
 
 
 def test_updating_the_answer_takes_a_done_action_out_and_its_status_comes_back_with_it(plan: Plan) -> None:

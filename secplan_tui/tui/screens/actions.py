@@ -48,13 +48,15 @@ STATUS_CHOICES: tuple[tuple[str, str], ...] = (
 """The statuses offered by the status dialog, in order."""
 
 
-def living_plan(controller: SessionController) -> Plan:
-    """The session's living plan (progress.living_plan): due dates as given at its last review."""
+def living_plan(controller: SessionController, today: dt.date | None = None) -> Plan:
+    """The session's living plan (progress.living_plan): due dates count from its plan date (its last review,
+    else the day its first action was given a status, else ``today`` for a fresh plan)."""
     from secplan_tui.progress import living_plan as compile_living
 
     store, meta = controller.store, controller.meta
-    return compile_living(controller.questionnaire, controller.answers, meta.created,
-                          [s.plan for s in store.snapshots(meta.id)], session_name=meta.name)
+    return compile_living(controller.questionnaire, controller.answers,
+                          [s.plan for s in store.snapshots(meta.id)], store.action_history(meta.id),
+                          session_name=meta.name, today=today)
 
 
 class StatusDialog(ModalScreen[str | None]):
@@ -199,7 +201,7 @@ class ActionsScreen(SecplanScreen[None]):
         """Compile the living plan again and show the actions that pass the filters, keeping the cursor."""
         current = keep or self._selected_id()
         try:
-            self.plan = living_plan(self.controller)
+            self.plan = living_plan(self.controller, self.today)
             statuses = self.controller.store.action_statuses(self.controller.meta.id)
         except SecplanError as exc:
             self.secplan.report(exc)

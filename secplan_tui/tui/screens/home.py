@@ -127,7 +127,7 @@ class HomeScreen(SecplanScreen[None]):
             try:
                 statuses = self.secplan.store.action_statuses(meta.id)
                 # A plan nobody has started ticking off costs no compile here; its actions screen shows it.
-                plan = living_plan(self.secplan.controller(meta.id)) if statuses else None
+                plan = living_plan(self.secplan.controller(meta.id), self.secplan.plan_date) if statuses else None
             except SecplanError:
                 return ""  # opening the session says why
             items = action_progress(plan.actions(), statuses, self.secplan.plan_date) if plan else []
