@@ -34,10 +34,10 @@ from typing import Any
 import yaml
 
 from secplan_tui import loader
-from secplan_tui.engine import Flow, check_answer
+from secplan_tui.engine import AnswerRejected, Flow, check_answer, question_reference
 from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.loader import YList, YMap
-from secplan_tui.model import AnswerValue, Questionnaire
+from secplan_tui.model import AnswerValue, Question, Questionnaire
 from secplan_tui.sanitize import clean_text, terminal_safe
 
 MAX_REPORTED = 50
@@ -213,22 +213,27 @@ def read_answers(
             if isinstance(value, YMap):
                 value, note, problem = _value_and_note(value)
                 if problem:
-                    errors.append(f"{path}:{line}: question '{key}': {problem}")
+                    errors.append(f"{path}:{line}: {_ref(questionnaire, question)}: {problem}")
                     continue
                 if note is not None:
                     answer_notes[key] = note
             if value is None:
-                errors.append(f"{path}:{line}: question '{key}' has no value; give one or remove the line")
+                errors.append(f"{path}:{line}: {_ref(questionnaire, question)} has no value; give one or remove "
+                              "the line")
                 continue
             plain = list(value) if isinstance(value, YList) else value
             try:
                 checked = check_answer(question, plain)
+            except AnswerRejected as exc:
+                reason = terminal_safe(exc.reason)
+                errors.append(f"{path}:{line}: {_ref(questionnaire, question)}: {reason[:1].lower() + reason[1:]}")
+                continue
             except InvalidInput as exc:
                 errors.append(f"{path}:{line}: {terminal_safe(exc.message)}")
                 continue
             if isinstance(checked, int) and abs(checked) > MAX_SAFE_INTEGER:
-                errors.append(f"{path}:{line}: question '{key}': the number is too large; numbers must lie between "
-                              f"-{MAX_SAFE_INTEGER:,} and {MAX_SAFE_INTEGER:,}")
+                errors.append(f"{path}:{line}: {_ref(questionnaire, question)}: the number is too large; numbers "
+                              f"must lie between -{MAX_SAFE_INTEGER:,} and {MAX_SAFE_INTEGER:,}")
                 continue
             answers[key] = checked
     if errors:
@@ -249,6 +254,11 @@ def read_answers(
                      f"stay{'s' if len(hidden) == 1 else ''} out of the plan until shown: {', '.join(hidden)}")
     kept_notes = {k: v for k, v in answer_notes.items() if k in answers}
     return AnswerFile(str(qid), str(version or ""), answers, notes, kept_notes)
+
+
+def _ref(questionnaire: Questionnaire, question: Question) -> str:
+    """The question as the owner knows it: its number and short text (file:line points at its id)."""
+    return terminal_safe(question_reference(questionnaire, question))
 
 
 def _value_and_note(entry: YMap) -> tuple[object, str | None, str]:

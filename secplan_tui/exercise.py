@@ -111,6 +111,8 @@ class QuestionResult:
     """Other answers the scenario accepts, for display."""
     order: int = 0
     """Position in the questionnaire; breaks ties in the class report."""
+    learner_note: str = ""
+    """The learner's note on the answer (their reasoning), one clean line, or ""."""
 
     @property
     def agrees(self) -> bool:
@@ -192,6 +194,8 @@ class ExerciseCheck:
     """F: the F1 overlap of the actions, 0 to 1."""
     score: int
     """floor(100 * (0.6 A + 0.4 F)), 0 to 100: only a full match scores 100."""
+    suspect: str = ""
+    """Why the learner's session file is suspect (SessionMeta.suspect, one clean line), or ""."""
 
     @property
     def differences(self) -> tuple[QuestionResult, ...]:
@@ -290,6 +294,8 @@ def check_exercise(
     *,
     learner: str = "",
     model_plan: Plan | None = None,
+    notes: Mapping[str, str] | None = None,
+    suspect: str | None = None,
 ) -> ExerciseCheck:
     """Check a learner's answers against the scenario's model answers.
 
@@ -299,6 +305,8 @@ def check_exercise(
         answers: The learner's stored answers (hidden ones are ignored, as in the plan).
         learner: The session's name, for the report.
         model_plan: The model plan, when the caller compiled it already (a class report compiles it once).
+        notes: The learner's notes on their answers, by question id (shown beside the differences).
+        suspect: Why the learner's session file is suspect (SessionMeta.suspect), shown with the learner.
 
     Returns:
         The check, with the score.
@@ -332,6 +340,7 @@ def check_exercise(
                 reasoning=one_line(scenario.reasoning.get(question.id, "")),
                 accepted=tuple(answer_text(question, a) for a in accepted),
                 order=position[question.id],
+                learner_note=one_line((notes or {}).get(question.id, "")) if learner_value is not None else "",
             )
         )
 
@@ -397,6 +406,7 @@ def check_exercise(
         answer_agreement=agreement,
         action_f1=f1,
         score=score,
+        suspect=one_line(suspect or ""),
     )
 
 
@@ -456,6 +466,7 @@ def render_check_markdown(check: ExerciseCheck, *, differences_table: bool = Fal
         f"{who}Scenario {md_code(check.scenario_id)} · Questionnaire {md_code(check.questionnaire_id)} "
         f"version {md_inline(check.questionnaire_version)}",
         "",
+        *([f"**Suspect session file:** {md_inline(check.suspect)}", ""] if check.suspect else []),
         f"**Score: {check.score} / 100** = {ANSWER_WEIGHT:g} × answer agreement {_percent(check.answer_agreement)}% "
         f"+ {ACTION_WEIGHT:g} × action overlap {_percent(check.action_f1)}%",
         "",
@@ -516,6 +527,8 @@ def _model_shown(r: QuestionResult) -> str:
 def _notes(r: QuestionResult) -> list[tuple[str, str]]:
     """What else a difference comes with, as (label, Markdown text)."""
     notes: list[tuple[str, str]] = []
+    if r.learner_note:
+        notes.append(("Learner's note", md_inline(r.learner_note)))
     if 0 < r.credit < 1:
         notes.append(("Partly matching", f"{_percent(r.credit)}%"))
     if r.weight == DRIVER_WEIGHT:
@@ -553,6 +566,7 @@ def check_json(check: ExerciseCheck) -> dict[str, object]:
         "scenario": {"id": check.scenario_id, "title": check.scenario_title},
         "questionnaire": {"id": check.questionnaire_id, "version": check.questionnaire_version},
         "session": check.learner,
+        "suspect": check.suspect or None,
         "score": check.score,
         "answer_agreement": round(check.answer_agreement, 4),
         "action_f1": round(check.action_f1, 4),
@@ -574,7 +588,7 @@ def check_json(check: ExerciseCheck) -> dict[str, object]:
             {"question": r.question_id, "domain": r.domain, "text": r.text, "weight": r.weight,
              "credit": round(r.credit, 4), "model": _json_value(r.model_value), "learner": _json_value(r.learner_value),
              "model_text": r.model, "learner_text": r.learner, "accepted": list(r.accepted),
-             "reasoning": r.reasoning}
+             "reasoning": r.reasoning, "learner_note": r.learner_note}
             for r in check.differences
         ],
     }
@@ -600,6 +614,10 @@ class LearnerSession:
     created: str
     """ISO-8601 creation time; orders the pseudonyms."""
     answers: Mapping[str, AnswerValue] = field(hash=False)
+    notes: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """The notes on the answers, by question id."""
+    suspect: str | None = None
+    """Why the session file is suspect (SessionMeta.suspect), or None."""
 
 
 @dataclass(frozen=True)
@@ -617,6 +635,8 @@ class LearnerRow:
     """The check; None when not started or when the scenario cannot be loaded."""
     note: str = ""
     """Why there is no check, for ``scenario missing``."""
+    suspect: str = ""
+    """Why the session file is suspect (SessionMeta.suspect, one clean line), or ""."""
 
     @property
     def score(self) -> int | None:
@@ -725,15 +745,19 @@ def class_report(
                 loaded[session.scenario_id] = (scenario, questionnaire, plan)
         found = loaded[session.scenario_id]
         if isinstance(found, str):
-            rows.append(LearnerRow(label, sid, session.scenario_id, "scenario missing", None, found))
+            rows.append(LearnerRow(label, sid, session.scenario_id, "scenario missing", None, found,
+                                   one_line(session.suspect or "")))
             continue
         scenario, questionnaire, model_plan = found
         if not session.answers:
-            rows.append(LearnerRow(label, sid, session.scenario_id, "not started", None))
+            rows.append(LearnerRow(label, sid, session.scenario_id, "not started", None,
+                                   suspect=one_line(session.suspect or "")))
             continue
-        check = check_exercise(scenario, questionnaire, session.answers, learner=label, model_plan=model_plan)
+        check = check_exercise(scenario, questionnaire, session.answers, learner=label, model_plan=model_plan,
+                               notes=session.notes, suspect=session.suspect)
         status = "complete" if check.complete else "in progress"
-        rows.append(LearnerRow(label, sid, session.scenario_id, status, check))
+        rows.append(LearnerRow(label, sid, session.scenario_id, status, check,
+                               suspect=one_line(session.suspect or "")))
     if anonymous:
         rows.sort(key=lambda r: r.label)
     else:
@@ -801,7 +825,8 @@ def learner_sessions(store: SessionStore) -> list[LearnerSession]:
     for meta in store.sessions():
         if meta.scenario is None:
             continue
-        found.append(LearnerSession(meta.id, meta.name, meta.scenario, meta.created, store.answers(meta.id)))
+        found.append(LearnerSession(meta.id, meta.name, meta.scenario, meta.created, store.answers(meta.id),
+                                    store.answer_notes(meta.id), meta.suspect))
     return sorted(found, key=lambda s: (s.created, s.session_id))
 
 
@@ -887,7 +912,7 @@ def render_report_markdown(report: ClassReport) -> str:
             head = "| Learner | Session | Scenario | Answered | Status | Score | Answers | Actions | Missed | Added |"
         out += [head, "|" + "---|" * (head.count("|") - 1)]
         for row in report.rows:
-            cells = [md_inline(row.label)]
+            cells = [md_inline(row.label) + (f" (suspect: {md_inline(row.suspect)})" if row.suspect else "")]
             if not report.anonymous:
                 cells.append(md_code(row.session_id))
             cells.append(md_code(row.scenario_id))

@@ -32,6 +32,7 @@ from secplan_tui.plain_line import (
     describe,
     how_to_answer,
     is_terminal,
+    note_line,
     parse_line,
     run_flow,
     screenfuls,
@@ -180,9 +181,11 @@ class InteractiveUI:
         if prompt.hint:
             # Above the prompt: questionary draws the question itself, and a hint under a list would push it away.
             lines.append(f"Hint: {prompt.hint}")
+        if not question.type.has_choices and prompt.current is not None:
+            lines.append(f"Current answer: {describe(question, prompt.current)}")
+        if prompt.current is not None and prompt.note:
+            lines.append(f"Note: {note_line(prompt.note)}")
         if not question.type.has_choices:
-            if prompt.current is not None:
-                lines.append(f"Current answer: {describe(question, prompt.current)}")
             lines.append(how_to_answer(question, has_current=prompt.current is not None, one_line=False,
                                        briefing=prompt.briefing))
         self.say("\n".join(lines))

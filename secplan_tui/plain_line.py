@@ -66,6 +66,8 @@ class Command(Enum):
     STOP = "stop"
     KEEP = "keep"
     """Keep the current answer and go on (Enter on an answered question)."""
+    NOTE = "note"
+    """Set the note on the current answer (the reply's value is the note; "-" removes it)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class Prompt:
     """"essentials" or "details" when the questionnaire is asked in two passes; "" when it has one."""
     minutes: int = 0
     """Estimated minutes left in the pass, this question included."""
+    note: str = ""
+    """The note on the saved answer ("" when it has none)."""
 
     @property
     def hint(self) -> str:
@@ -245,6 +249,8 @@ def help_text(question: Question, *, briefing: bool = False) -> str:
         lines.append("If you don't know, say so: the plan turns every \"don't know\" into a task to find out.")
     if question.type in (QuestionType.TEXT, QuestionType.LONGTEXT):
         lines.append("To give one of the keywords (such as < or q) as your answer, start the line with \\.")
+    lines.append("To note why you gave your answer (who told you, a caveat), type note and the note, as in: "
+                 "note Checked with Sam. note - removes it.")
     return "\n".join(lines)
 
 
@@ -396,6 +402,7 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                 pass_name=pass_name,
                 minutes=flow.minutes_left(flow.pass_of(current)),
                 current=flow.answers.get(current.id) if flow.is_visible(current.id) else None,
+                note=controller.answer_notes.get(current.id, "") if current.id in flow.answers else "",
                 new_section=current.section != last_section,
                 learner=exercise.learner,
                 briefing=bool(exercise.briefing),
@@ -422,6 +429,9 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                 continue
             if reply.command in (Command.SKIP, Command.KEEP):
                 current = _next(controller, ui, current, session_id, command)
+                continue
+            if reply.command is Command.NOTE:
+                ui.say(_set_note(controller, current, str(reply.value or "")))
                 continue
             if reply.command is Command.STOP:
                 ui.say(f"Stopped. {saved_count(controller.flow.counts()[0])}; {go_on}")
@@ -457,6 +467,19 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
         ui.say(f"You reached the end. {saved_count(answered)}; {len(missing)} skipped "
                f"({shown}). To answer them, {go_on.removesuffix(' to go on.')}.")
     return EXIT_DONE
+
+
+def _set_note(controller: SessionController, question: Question, text: str) -> str:
+    """Save the note on a question's answer (``-`` removes it); returns what to say."""
+    current = controller.answers.get(question.id)
+    if current is None or not controller.flow.is_visible(question.id):
+        return "Answer the question first: a note is kept with its answer."
+    note = "" if text.strip() == "-" else note_line(text)
+    try:
+        controller.answer(question.id, current, note=note)
+    except SecplanError as exc:
+        return f"Note not saved: {clean_text(exc.message)}"
+    return f"Note saved: {note}" if note else "Note removed."
 
 
 def _next(controller: SessionController, ui: PlainUI, current: Question, session_id: str, command: str
@@ -536,6 +559,15 @@ _LONG_KEYWORDS: Mapping[str, Command | str] = {
 """Whole words, read as keywords only where they cannot be an answer (choice and number questions)."""
 
 _NUMBERS = re.compile(r"\d+(?:[\s,]+\d+)*")
+_NOTE = re.compile(r"(?is)(?:n|note):?\s+(\S.*)")
+"""``note TEXT`` or ``n TEXT`` (``note -`` removes the note) at a choice or number question."""
+_TEXT_NOTE = re.compile(r"(?is)note:?\s+(\S.*)")
+"""At a text question only the whole word (``n Jones`` may be an answer); ``\\note ...`` is an answer."""
+
+
+def note_line(note: str) -> str:
+    """A note as shown in plain mode: cleaned, on one line."""
+    return " ".join(clean_text(note).split())
 
 
 def parse_line(question: Question, line: str, *, has_current: bool) -> Reply:
@@ -558,6 +590,9 @@ def parse_line(question: Question, line: str, *, has_current: bool) -> Reply:
             return Reply(Command.KEEP)
         raise Unclear("nothing was typed; type an answer, or s to skip this question.")
     key = " ".join(text.casefold().replace("\u2019", "'").split())
+    note = _NOTE.fullmatch(text) if not is_text else _TEXT_NOTE.fullmatch(text)
+    if note is not None:
+        return Reply(Command.NOTE, note.group(1).strip())
     found = _SHORT_KEYWORDS.get(key)
     if found is None and not is_text:
         found = _LONG_KEYWORDS.get(key)
@@ -669,6 +704,8 @@ class LineUI:
             lines.append(f"  {i}. {clean_text(choice.label).strip()}")
         if prompt.current is not None:
             lines.append(f"Current answer: {describe(question, prompt.current)}")
+            if prompt.note:
+                lines.append(f"Note: {note_line(prompt.note)}")
         lines.append(how_to_answer(question, has_current=prompt.current is not None, briefing=prompt.briefing))
         return "\n".join(lines)
 

@@ -183,7 +183,8 @@ def test_check_json_is_stable_and_complete() -> None:
     data = json.loads(json.dumps(check_json(check)))
     assert set(data) == {"format", "scenario", "questionnaire", "session", "score", "answer_agreement",
                          "action_f1", "formula", "completion", "domains", "model_actions", "learner_actions",
-                         "missed_actions", "extra_actions", "differences"}
+                         "missed_actions", "extra_actions", "differences", "suspect"}
+    assert data["suspect"] is None and data["differences"][0]["learner_note"] == ""
     assert data["score"] == check.score < 100
     assert [d["question"] for d in data["differences"]] == ["information.card_numbers"]
     assert data["differences"][0]["model"] == "written" and data["differences"][0]["learner"] == "never"

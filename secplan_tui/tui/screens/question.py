@@ -80,10 +80,15 @@ def saved_status(mark: str, answer: str, opened: int, closed: int, width: int) -
 
 FOOTER_ORDER: tuple[str, ...] = (
     "question.briefing", "question.check", "question.dont_know", "question.skip", "question.plan",
-    "question.back", "question.review", "question.sections", "question.save",
+    "question.back", "question.note", "question.review", "question.sections", "question.save",
 )
 """The footer's keys, most needed first: on a narrow terminal the last ones leave the footer (they still work,
 and F1 lists them) so that the others fit on one line."""
+
+SHORT_LABELS: dict[str, str] = {
+    "question.briefing": "Brief", "question.sections": "Jump", "question.review": "Left",
+}
+"""Footer labels under 80 columns (F1 lists every key with its full name)."""
 
 
 class QuestionScreen(SecplanScreen[None]):
@@ -125,6 +130,8 @@ class QuestionScreen(SecplanScreen[None]):
         Binding("h", "app.home", "Home", show=False, id="question.home_key"),
         Binding("ctrl+s", "save", "Save", key_display="^s", priority=True, id="question.save",
                 tooltip="Save the answer in the box (Enter does it too, except in long text)"),
+        Binding("ctrl+n", "note", "Note", key_display="^n", priority=True, id="question.note",
+                tooltip="Add or edit a note on this answer: why, where it came from, who to ask"),
         Binding("f12", "check", "Check", key_display="F12", priority=True, id="question.check",
                 tooltip="Check your answers and plan against the scenario's model (teaching exercises)"),
         Binding("m", "check", "Check", show=False, id="question.check_key"),
@@ -180,10 +187,15 @@ class QuestionScreen(SecplanScreen[None]):
         self._update_title()
 
     def _fit_footer(self) -> None:
-        """Show in the footer as many keys as fit the width, in the order of FOOTER_ORDER."""
-        # Textual has no per-width footer, so the screen's own bindings get their `show` flag set here; the
-        # keys themselves never change, so a keymap applied by the user is left as it is.
+        """Show in the footer as many keys as fit the width, in the order of FOOTER_ORDER; under 80 columns the
+        footer is compact and the labels short (SHORT_LABELS), so that the keys most needed still fit."""
+        # Textual has no per-width footer, so the screen's own bindings get their `show` flag and label set here;
+        # the keys themselves never change, so a keymap applied by the user is left as it is.
         width = self.size.width - 1
+        narrow = width < 79
+        footers = self.query(KeyFooter)
+        for footer in footers:
+            footer.compact = narrow
         wanted: set[str] = set()
         used = 0
         bindings = {b.id: b for _, b in self._bindings if b.id in FOOTER_ORDER}
@@ -191,14 +203,20 @@ class QuestionScreen(SecplanScreen[None]):
             binding = bindings.get(binding_id)
             if binding is None or not self.check_action(binding.action, ()):
                 continue
-            need = len(self.app.get_key_display(binding)) + len(binding.description) + 3
+            label = SHORT_LABELS.get(binding_id, binding.description) if narrow else LONG_LABELS[binding_id]
+            need = len(self.app.get_key_display(binding)) + len(label) + (2 if narrow else 3)
             if used + need <= width:
                 wanted.add(binding_id)
                 used += need
         changed = False
         for key, key_bindings in self._bindings.key_to_bindings.items():
-            fitted = [replace(b, show=b.id in wanted) if b.id in FOOTER_ORDER and b.show != (b.id in wanted)
-                      else b for b in key_bindings]
+            fitted = []
+            for b in key_bindings:
+                if b.id in FOOTER_ORDER:
+                    label = SHORT_LABELS.get(b.id, LONG_LABELS[b.id]) if narrow else LONG_LABELS[b.id]
+                    if b.show != (b.id in wanted) or b.description != label:
+                        b = replace(b, show=b.id in wanted, description=label)
+                fitted.append(b)
             if fitted != key_bindings:
                 self._bindings.key_to_bindings[key] = fitted
                 changed = True
@@ -234,8 +252,10 @@ class QuestionScreen(SecplanScreen[None]):
                 number = "Question (not asked given your answers)"
             position = join(styled(number, "bold"), " · ", plain(section.title if section else question.section))
             stored = self.controller.answers.get(question_id)
+            note = self.controller.answer_notes.get(question_id, "") if stored is not None else ""
             self.panel.show_question(
-                question, position=position, current=stored, answer_text=self._answer_text(question, stored)
+                question, position=position, current=stored, answer_text=self._answer_text(question, stored),
+                note=note,
             )
         self._update_progress()
         availability = tuple(self.check_action(a, ()) for a in ("dont_know", "not_applicable", "skip"))
@@ -402,7 +422,7 @@ class QuestionScreen(SecplanScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer stays the same from question to question (redrawing it costs a frame over SSH); a key
         # the question does not offer says so when pressed.
-        if action in ("skip", "save", "dont_know", "not_applicable"):
+        if action in ("skip", "save", "dont_know", "not_applicable", "note"):
             return self.current is not None
         if action in ("briefing", "check"):
             return is_learner(self.controller)  # hidden, and inactive, outside teaching exercises
@@ -487,6 +507,40 @@ class QuestionScreen(SecplanScreen[None]):
 
         self.app.push_screen(PlanScreen(self.controller))
 
+    def action_note(self) -> None:
+        """Add, change or remove the note on the answer to the question on show."""
+        from secplan_tui.store import MAX_NOTE_LENGTH
+        from secplan_tui.tui.dialogs import TextDialog
+
+        question_id = self.current
+        if question_id is None:
+            return
+        if question_id not in self.controller.answers:
+            self.secplan.tell("Answer the question first: a note is kept with its answer.", title="No answer yet")
+            return
+        note = self.controller.answer_notes.get(question_id, "")
+        dialog = TextDialog(
+            "Note on this answer",
+            "Why this answer, where it came from, who to ask (one line; empty removes the note):",
+            value=" ".join(clean_text(note).split()), max_length=MAX_NOTE_LENGTH, ok="Save note",
+        )
+        self.app.push_screen(dialog, partial(self._noted, question_id))
+
+    def _noted(self, question_id: str, text: str | None) -> None:
+        if text is None or question_id != self.current or question_id not in self.controller.answers:
+            return
+        g = self.secplan.glyphs
+        note = " ".join(clean_text(text).split())
+        question = self.controller.question(question_id)
+        try:
+            stored = self.controller.answer(question_id, self.controller.answers[question_id], note=note)
+        except SecplanError as exc:
+            self.secplan.report(exc)
+            self._status(join(styled(f"{g.failed} Note not saved: ", "bold"), plain(exc.message)))
+            return
+        self.panel.show_note(answer_text(question, stored), note)
+        self._status(styled(f"{g.saved} Note saved" if note else f"{g.saved} Note removed", "bold"))
+
     def action_briefing(self) -> None:
         """Read the scenario's briefing (learner sessions)."""
         question = self.controller.question(self.current) if self.current is not None else None
@@ -509,3 +563,9 @@ class QuestionScreen(SecplanScreen[None]):
                 partial(self.jump_to_section, section.id),
             ))
         return commands
+
+
+LONG_LABELS: dict[str, str] = {
+    b.id: b.description for b in QuestionScreen.BINDINGS if isinstance(b, Binding) and b.id in FOOTER_ORDER
+}
+"""The footer's labels at 80 columns and more."""

@@ -87,14 +87,16 @@ class QuestionPanel(QuietVerticalScroll):
     # -- what the screen calls -------------------------------------------------------------------------------
 
     def show_question(
-        self, question: Question, *, position: Content, current: AnswerValue | None, answer_text: str | None
+        self, question: Question, *, position: Content, current: AnswerValue | None, answer_text: str | None,
+        note: str = "",
     ) -> None:
-        """Show a question with its current answer (if any) in the control that fits it, and focus that."""
+        """Show a question with its current answer (if any) and the answer's note in the control that fits it, and
+        focus that."""
         self.question = question
         self._set("#q-position", position)
         self._set("#q-text", styled(question.text, "bold"))
         self._set("#q-error", Content(""))
-        self._set("#q-answer", self._answer_line(answer_text))
+        self._set("#q-answer", self._answer_line(answer_text, note))
         why = join(styled("Why this matters: ", "bold"), plain(question.why)) if question.why else Content("")
         hint = join(styled("Hint: ", "bold"), plain(question.hint)) if question.hint else Content("")
         self._set("#q-why", why)
@@ -187,10 +189,18 @@ class QuestionPanel(QuietVerticalScroll):
         static.update(content)
         static.display = bool(content.plain)
 
-    def _answer_line(self, answer_text: str | None) -> Content:
+    def show_note(self, answer_text: str | None, note: str) -> None:
+        """Show the saved answer again with its (new) note."""
+        self._set("#q-answer", self._answer_line(answer_text, note))
+
+    def _answer_line(self, answer_text: str | None, note: str = "") -> Content:
         if answer_text is None:
             return styled("Not answered yet.", "italic")
-        return join(styled(f"{self.glyphs.saved} Saved answer: ", "bold"), plain(answer_text))
+        line = join(styled(f"{self.glyphs.saved} Saved answer: ", "bold"), plain(answer_text))
+        if note:
+            # The user's words, literal and on one line: no markup, no Markdown, no escape sequence.
+            line = join(line, "\n", styled("Note: ", "bold"), plain(" ".join(clean_text(note).split())))
+        return line
 
     def _keys_text(self, question: Question) -> str:
         kind = question.type
