@@ -1095,3 +1095,20 @@ def test_wont_do_is_listed_as_a_risk_accepted_by_the_director() -> None:
     md = render_markdown(compile_plan(make_questionnaire(), BASE, DAY, statuses=statuses))
     block = md[md.index("#### Won't do: risks accepted") :]
     assert "accepted by Director" in block and "- Do backup: Files live in the cloud only." in block
+
+
+def test_answer_notes_show_in_the_answers_appendix_and_json_as_text() -> None:
+    """A note given with an answer is shown beside it in appendix A and in the JSON; hostile text adds no structure,
+    and a note on a question that is not answered is left out."""
+    note = "# Heading | cell | <script>x</script> [@click=app.quit] \x1b]0;owned\x07"
+    plan = compile_plan(make_questionnaire(), BASE, DAY, notes={"cyber.mfa": note, "cyber.nothing": "x"})
+    full = render_markdown(plan)
+    appendix = full[full.index("Appendix A") :]
+    assert "(note: " in appendix and "\x1b" not in full and "\x07" not in full
+    assert not [h for h in headings(full) if "Heading" in h]
+    assert "<script>" not in render_html(plan)
+    data = json.loads(render_json(plan))
+    rows = {r["question_id"]: r for s in data["answers"] for r in s["questions"]}
+    assert rows["cyber.mfa"]["note"].startswith("# Heading | cell")
+    assert all(r["note"] == "" for qid, r in rows.items() if qid != "cyber.mfa")
+    assert compile_plan(make_questionnaire(), BASE, DAY) != plan  # the note is part of the plan

@@ -555,6 +555,8 @@ class AnswerRow:
     """The answer for display, or "not answered"."""
     value: str | int | float | tuple[str, ...] | None
     """The stored answer (cleaned), None when not answered."""
+    note: str = ""
+    """The note given with the answer (why, or a caveat), on one line; "" when none."""
 
 
 @dataclass(frozen=True)
@@ -797,6 +799,7 @@ def compile_plan(
     session_name: str = "",
     generated_by: str = f"secplan {__version__}",
     statuses: Mapping[str, ActionStatus] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> Plan:
     """Compile a security plan from a questionnaire and the stored answers.
 
@@ -809,14 +812,15 @@ def compile_plan(
         plan_date: The date the plan carries; due dates and the review date count from it.
         session_name: The session's name, shown in the document control table.
         generated_by: The program and version shown in the document control table.
-        statuses: Where each action stands (the living plan), by action id: done actions leave the schedule,
-            deferred ones move to their new date, "won't do" ones are risks accepted by the director role.
-            Statuses of actions not in the plan are ignored.
+        statuses: Where each action stands (the living plan), by action id: done and "won't do" actions leave
+            the roadmap, deferred ones show their new date, "won't do" ones are risks accepted by the director
+            role. No status moves another action's due date. Statuses of actions not in the plan are ignored.
+        notes: The notes given with answers, by question id, shown beside the answers in appendix A.
 
     Returns:
         The plan.
     """
-    compiler = _Compiler(questionnaire, answers, plan_date, statuses or {})
+    compiler = _Compiler(questionnaire, answers, plan_date, statuses or {}, notes or {})
     return compiler.build(one_line(session_name), one_line(generated_by))
 
 
@@ -909,10 +913,12 @@ class _Compiler:
         answers: Mapping[str, AnswerValue],
         plan_date: date,
         statuses: Mapping[str, ActionStatus],
+        notes: Mapping[str, str] | None = None,
     ) -> None:
         self.q = questionnaire
         self.plan_date = plan_date
         self.statuses = statuses
+        self.notes = notes or {}
         self.flow = Flow(questionnaire, answers)
         self.effective = self.flow.effective_answers()
         self.visible = self.flow.visible_questions()
@@ -1926,6 +1932,7 @@ class _Compiler:
                         question=one_line(q.text),
                         answer=NOT_ANSWERED if value is None else answer_text(q, value),
                         value=None if value is None else _clean_value(value),
+                        note=one_line(self.notes.get(q.id, "")) if value is not None else "",
                     )
                 )
             if rows:

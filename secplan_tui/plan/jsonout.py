@@ -286,6 +286,7 @@ def _answers(s: AnswerSection) -> dict[str, Any]:
                 "answer": r.answer,
                 "answered": r.value is not None,
                 "value": list(r.value) if isinstance(r.value, tuple) else r.value,
+                "note": r.note,
             }
             for r in s.rows
         ],

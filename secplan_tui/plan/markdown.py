@@ -860,7 +860,11 @@ def _appendix_answers(plan: Plan) -> Block:
         parts.append(
             _table(
                 ["Id", "Question", "Answer"],
-                ([md_code(r.question_id), md_inline(r.question), md_inline(r.answer)] for r in section.rows),
+                (
+                    [md_code(r.question_id), md_inline(r.question),
+                     md_inline(r.answer) + (f" (note: {md_inline(r.note)})" if r.note else "")]
+                    for r in section.rows
+                ),
             )
         )
     if not plan.answers:
