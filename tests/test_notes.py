@@ -222,3 +222,24 @@ def test_exercise_check_shows_each_learners_note_beside_the_difference() -> None
         loader=lambda _sid: (scenario, questionnaire),
     )
     assert "Jo (suspect: the file belongs to x)" in render_report_markdown(report)
+
+
+async def test_help_lists_the_note_key_the_scroll_keys_and_enter_for_the_details(tmp_path: Path) -> None:
+    """F1 on the question screen names Ctrl+N for notes, the keys that scroll the question wherever the focus is,
+    and Enter between the passes, though it works only there."""
+    from secplan_tui.tui.screens.help import HelpScreen
+
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = starter_session(store)
+    app = new_app(store, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.open_session(meta.id)
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys", Static).render())
+        assert "^n             Add or edit a note on this answer" in keys
+        assert "PgUp or PgDn or Ctrl+Up or Ctrl+Down Scroll the question, wherever the focus is" in keys
+        assert "Enter          After the essentials: on to the details" in keys
+        assert "Ctrl+N on a question adds a note" in str(app.screen.query_one("#help-general", Static).render())

@@ -19,6 +19,9 @@ GENERAL = (
     "and carry on later: open the session again from the home screen.",
     "\"Don't know\" is always a fair answer where it is offered: the plan turns it into a task saying who to ask "
     "and how to find out. Skipping leaves a question unanswered; the review lists what is left.",
+    "Notes: Ctrl+N on a question adds a note to its answer, or changes it: why you answered so, where the fact "
+    "came from, who to ask. The note is saved with the answer and shown under it, in the plan's list of answers "
+    "and, in a teaching exercise, to the trainer beside any answer that differs from the model.",
     "Changing an earlier answer takes effect at once: questions that no longer apply drop out of the plan (their "
     "answers are kept), and new ones appear in the sections on the left.",
     "Yearly review: on the plan screen, t keeps the plan as it is now as a snapshot (say, at this year's review), "
@@ -89,6 +92,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _keys(self) -> Content:
         groups: dict[str, tuple[list[str], str, list[str]]] = {}
+        always: frozenset[str] = getattr(self.under, "HELP_ALWAYS", frozenset())
         # The bindings of the screen and the app as they are now (remapped keys included); the screen's
         # active_bindings would leave out the letter keys while a text box has the focus.
         for node in (self.under, self.app):
@@ -96,9 +100,11 @@ class HelpScreen(ModalScreen[None]):
                 for binding in bindings:
                     if not binding.description or binding.system:
                         continue
-                    if node.check_action(binding.action, ()) is False:
+                    if node.check_action(binding.action, ()) is False and binding.id not in always:
                         continue  # not offered here (the exercise keys outside teaching exercises)
-                    keys, _, ids = groups.setdefault(binding.action, ([], binding.tooltip or binding.description, []))
+                    # Keys of one action share a line, whatever its parameters ("PgUp or PgDn or Ctrl+Up ...").
+                    group = binding.action.partition("(")[0]
+                    keys, _, ids = groups.setdefault(group, ([], binding.tooltip or binding.description, []))
                     keys.append(self.app.get_key_display(binding))
                     if binding.id and binding.id not in ids:
                         ids.append(binding.id)

@@ -78,6 +78,8 @@ def saved_status(mark: str, answer: str, opened: int, closed: int, width: int) -
     return join(styled(f"{mark} Saved", "bold"), counts, " · ", plain(f'"{echo}"'))
 
 
+SCROLL_HELP = "Scroll the question, wherever the focus is (a page, or a line with Ctrl)"
+
 FOOTER_ORDER: tuple[str, ...] = (
     "question.briefing", "question.check", "question.dont_know", "question.skip", "question.plan",
     "question.back", "question.note", "question.review", "question.sections", "question.save",
@@ -136,14 +138,19 @@ class QuestionScreen(SecplanScreen[None]):
                 tooltip="Check your answers and plan against the scenario's model (teaching exercises)"),
         Binding("m", "check", "Check", show=False, id="question.check_key"),
         # The question scrolls wherever the focus is (the choice list would otherwise take PgUp/PgDn for itself).
-        Binding("pageup", "scroll_question(-1)", "Scroll up", show=False, priority=True, id="question.page_up"),
-        Binding("pagedown", "scroll_question(1)", "Scroll down", show=False, priority=True, id="question.page_down"),
-        Binding("ctrl+up", "scroll_question(-2)", "Scroll up", show=False, priority=True, id="question.line_up"),
-        Binding("ctrl+down", "scroll_question(2)", "Scroll down", show=False, priority=True,
-                id="question.line_down"),
+        Binding("pageup", "scroll_question(-1)", "Scroll up", key_display="PgUp", show=False, priority=True,
+                id="question.page_up", tooltip=SCROLL_HELP),
+        Binding("pagedown", "scroll_question(1)", "Scroll down", key_display="PgDn", show=False, priority=True,
+                id="question.page_down", tooltip=SCROLL_HELP),
+        Binding("ctrl+up", "scroll_question(-2)", "Scroll up", key_display="Ctrl+Up", show=False, priority=True,
+                id="question.line_up", tooltip=SCROLL_HELP),
+        Binding("ctrl+down", "scroll_question(2)", "Scroll down", key_display="Ctrl+Down", show=False,
+                priority=True, id="question.line_down", tooltip=SCROLL_HELP),
         Binding("enter", "details", "Details", key_display="Enter", id="question.details",
-                tooltip="After the essentials: carry on with the details"),
+                tooltip="After the essentials: on to the details"),
     ]
+    HELP_ALWAYS: ClassVar[frozenset[str]] = frozenset({"question.details"})
+    """Keys F1 lists even while they do nothing (Enter works only between the passes)."""
 
     def __init__(self, controller: SessionController, *, start_at: str | None = None) -> None:
         super().__init__()
