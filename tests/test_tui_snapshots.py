@@ -206,3 +206,23 @@ def test_first_pass_done_linux_console_60x20(snap_compare: SnapCompare, store: M
     app = snapshot_app(store, tmp_path, session)
     configure_from_environment(app, {"TERM": "linux", "NO_COLOR": "1"})
     assert snap_compare(app, terminal_size=(60, 20), run_before=_finish_essentials)
+
+
+def test_question_screen_with_a_note(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
+    """A saved answer with its note under it; the note's markup, Markdown and escape sequence are shown literally
+    or dropped, never acted on."""
+    session = add_session(store, "Riverside Travel Ltd", count=14)
+    questionnaire = catalogue.load("starter")
+    value = store.answers(session)["governance.suppliers"]
+    progress = progress_of(questionnaire, store.answers(session))
+    store.save_answer(session, "governance.suppliers", value, progress=progress,
+                      note="\x1b]0;owned\x07# Asked Sam [@click=app.quit]here[/] <b>March</b> | a | b |")
+
+    async def go_to_the_note(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, QuestionScreen)
+        await screen.show("governance.suppliers")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(store, tmp_path, session), terminal_size=(80, 24), run_before=go_to_the_note)
