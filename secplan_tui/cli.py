@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from secplan_tui import __version__
 from secplan_tui.errors import InvalidInput, SecplanError, Severity
-from secplan_tui.sanitize import clean_text
+from secplan_tui.sanitize import clean_text, terminal_safe
 
 if TYPE_CHECKING:
     from secplan_tui.model import Questionnaire
@@ -148,7 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"secplan: error: {message}\n")
+    sys.stderr.write(f"secplan: error: {terminal_safe(message, keep_newlines=True)}\n")
+
+
+def _note(message: str) -> None:
+    """A ``secplan: note:`` line on stderr, safe for the terminal."""
+    sys.stderr.write(f"secplan: note: {terminal_safe(message)}\n")
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -179,7 +184,7 @@ def _store(args: argparse.Namespace) -> SessionStore:
 
     workspace = Workspace(default_data_dir(args.data_dir))
     for notice in workspace.notices:
-        sys.stderr.write(f"secplan: warning: {notice}\n")
+        sys.stderr.write(f"secplan: warning: {terminal_safe(notice)}\n")
     return workspace
 
 
@@ -190,7 +195,7 @@ def _questionnaire_for(store: SessionStore, meta: SessionMeta) -> Questionnaire:
     questionnaire = catalogue.load(meta.questionnaire_id)
     for note in version_notes(meta.name, meta.questionnaire_version, meta.questionnaire_hash, questionnaire,
                               store.answers(meta.id)):
-        sys.stderr.write(f"secplan: note: {note}\n")
+        _note(note)
     return questionnaire
 
 
@@ -217,6 +222,13 @@ def _no_terminal() -> bool:
         return True
 
 
+def _no_app_reason() -> str:
+    """Why the app cannot run here (plain.no_app_reason), in words a user can act on."""
+    from secplan_tui.plain import no_app_reason
+
+    return no_app_reason(sys.stdin, sys.stdout, os.environ) or "no terminal, so no full-screen app"
+
+
 def cmd_home(args: argparse.Namespace) -> int:
     """The full-screen app's home screen; without a terminal, plain line mode on the latest session."""
     store = _store(args)
@@ -224,12 +236,12 @@ def cmd_home(args: argparse.Namespace) -> int:
         open_sessions = [m for m in store.sessions() if m.status != "complete"] or store.sessions()
         if not open_sessions:
             command = _command(args)
-            sys.stderr.write(f"secplan: no terminal, so no full-screen app. Create a session with "
+            sys.stderr.write(f"secplan: {_no_app_reason()}. Create a session with "
                              f"`{command} new NAME`, then answer it with `{command} ask NAME`.\n")
             return 2
         meta = open_sessions[0]
-        sys.stderr.write(f"secplan: no terminal, so using plain line mode on the latest session '{meta.name}' "
-                         f"({meta.id}); `{_command(args)} ask SESSION` picks another.\n")
+        sys.stderr.write(f"secplan: {_no_app_reason()}; using plain line mode on the latest session "
+                         f"'{terminal_safe(meta.name)}' ({meta.id}); `{_command(args)} ask SESSION` picks another.\n")
         return _plain(args, store, meta, "line")
     from secplan_tui.tui import run_app
 
@@ -241,7 +253,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     store = _store(args)
     meta = store.resolve(args.session)
     if _no_terminal():
-        sys.stderr.write(f"secplan: no terminal, so using plain line mode for '{meta.name}' ({meta.id}).\n")
+        sys.stderr.write(f"secplan: {_no_app_reason()}; using plain line mode for '{terminal_safe(meta.name)}' "
+                         f"({meta.id}).\n")
         return _plain(args, store, meta, "line")
     from secplan_tui.tui import run_app  # make_app fails early, with a message, on a bad questionnaire
 
@@ -277,7 +290,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
     files = {p.stem: p for p in catalogue.example_files()}
     if args.example is None:
         if not files:
-            sys.stderr.write(f"secplan: no bundled examples found in {catalogue.EXAMPLES_DIR}.\n")
+            sys.stderr.write(f"secplan: no bundled examples found in {terminal_safe(str(catalogue.EXAMPLES_DIR))}.\n")
             return 1
         for stem, listed in files.items():
             sys.stdout.write(f"{stem}\t{_example_title(listed)}\n")
@@ -292,8 +305,16 @@ def cmd_examples(args: argparse.Namespace) -> int:
         text = path.read_text(encoding="utf-8")
     except PermissionError:
         raise catalogue.unreadable(path) from None
-    write_output(text, args.output)
+    _wrote(write_output(text, args.output), args.output)
     return 0
+
+
+def _wrote(replaced: bool, target: str | None) -> None:
+    """After ``write_output``: a note when ``-o`` replaced an existing file."""
+    if replaced and target is not None:
+        from secplan_tui.answers import replaced_line
+
+        sys.stderr.write(f"secplan: note: {replaced_line(target)}\n")
 
 
 def _example_title(path: Path) -> str:
@@ -378,12 +399,27 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(json.dumps(_meta_json(meta), sort_keys=True))
     else:
         print(meta.id)
-        sys.stderr.write(f"Created session '{meta.name}' ({meta.id}) on questionnaire '{questionnaire.id}' "
-                         f"version {questionnaire.version}.\n")
         command = _command(args)
-        sys.stderr.write(f"Answer it with `{command} open {meta.id}` (the app) or `{command} ask {meta.id}` "
-                         "(line by line).\n")
+        _tell(f"Created session '{terminal_safe(meta.name)}' ({meta.id}) on questionnaire "
+              f"'{terminal_safe(questionnaire.id)}' version {terminal_safe(questionnaire.version)}.\n"
+              f"Answer it with `{command} open {meta.id}` (the app) or `{command} ask {meta.id}` (line by line).\n")
     return 0
+
+
+def _tell(text: str) -> None:
+    """Write text to stderr, folded at word breaks to the terminal's width when stderr is a terminal (never when
+    it goes to a pipe or a file, whose reader folds it)."""
+    try:
+        folding = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        folding = False
+    if folding:
+        import shutil
+
+        from secplan_tui.plain_line import wrap
+
+        text = wrap(text.rstrip("\n"), shutil.get_terminal_size().columns - 1) + "\n"
+    sys.stderr.write(text)
 
 
 def _meta_json(meta: SessionMeta) -> dict[str, object]:
@@ -413,15 +449,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     sessions = store.sessions()
     # owner_of is None in an ordinary workspace, whose output stays exactly as it was.
     owners = (
-        {m.id: clean_text(store.owner_of(m.id) or "") for m in sessions}
+        {m.id: terminal_safe(m.owner or store.owner_of(m.id) or "") for m in sessions}
         if isinstance(store, Workspace) and store.classroom is not None
         else None
     )
     if args.json:
         items = [_meta_json(m) for m in sessions]
-        if owners is not None:
-            for item in items:
-                item["owner"] = owners[str(item["id"])]
+        for item, m in zip(items, sessions, strict=True):
+            if owners is not None:
+                item["owner"] = owners[m.id]
+            item["suspect"] = m.suspect
         print(json.dumps(items, sort_keys=True, indent=2))
         return 0
     if not sessions:
@@ -431,11 +468,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows: list[tuple[str, ...]] = []
     for m in sessions:
         progress = f"{m.answered}/{m.total}" if m.total else "-"
-        rows.append((m.id, clean_text(m.name), f"{m.questionnaire_id} {m.questionnaire_version}", progress,
-                     m.updated[:16].replace("T", " ")))
+        # "! " marks a session whose file is not to be trusted as its owner's work; why is said below the table.
+        name = ("! " if m.suspect else "") + terminal_safe(m.name)
+        rows.append((m.id, name, terminal_safe(f"{m.questionnaire_id} {m.questionnaire_version}"), progress,
+                     terminal_safe(m.updated[:16].replace("T", " "))))
     if owners is None:
-        rows = [(r[0], r[1][:30], *r[2:]) for r in rows]
+        rows = [(r[0], _cut(r[1], 30), *r[2:]) for r in rows]
         _print_table([head, *rows])
+        _suspect_notes(sessions)
         return 0
     # A classroom: OWNER after the id. NAME gives way first (to 12 columns), then OWNER (to 8), so that a trainer's
     # list of 30 learners fits an 80-column terminal.
@@ -447,7 +487,15 @@ def cmd_list(args: argparse.Namespace) -> int:
         if over > 0:
             widths[column] = max(min(least, widths[column]), widths[column] - over)
     _print_table([tuple(_cut(cell, w) for cell, w in zip(r, widths, strict=True)) for r in table])
+    _suspect_notes(sessions)
     return 0
+
+
+def _suspect_notes(sessions: Sequence[SessionMeta]) -> None:
+    """Below the list: one line per suspect session (marked "!"), saying why."""
+    for m in sessions:
+        if m.suspect:
+            print(f"! {m.id}: {terminal_safe(m.suspect)}")
 
 
 def _cut(text: str, width: int) -> str:
@@ -486,15 +534,17 @@ def cmd_answers(args: argparse.Namespace) -> int:
                 Path(fh.name).unlink(missing_ok=True)
         else:
             if not Path(args.file).exists():
-                raise InvalidInput("File not found", f"{args.file} does not exist")
+                raise InvalidInput("File not found", f"{terminal_safe(args.file)} does not exist")
             parsed = controller.import_file(args.file)
         for note in parsed.notes:
-            sys.stderr.write(f"secplan: note: {note}\n")
-        sys.stderr.write(f"Imported {len(parsed.answers)} answers into session '{meta.name}' ({meta.id}).\n")
+            _note(note)
+        from secplan_tui.answers import imported_line
+
+        sys.stderr.write(terminal_safe(imported_line(len(parsed.answers), meta.name, meta.id)) + "\n")
         return 0
     fmt = args.format or ("json" if (args.output or "").endswith(".json") else "yaml")
-    text = export_answers(questionnaire, store.answers(meta.id), fmt)
-    write_output(text, args.output)
+    text = export_answers(questionnaire, store.answers(meta.id), fmt, notes=store.answer_notes(meta.id))
+    _wrote(write_output(text, args.output), args.output)
     return 0
 
 
@@ -555,9 +605,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         text = render_json(plan)
     else:
         text = render_markdown(plan, view=args.view)
-    write_output(text, args.output)
+    _wrote(write_output(text, args.output), args.output)
     if args.output not in (None, "-"):
-        sys.stderr.write(f"Wrote the {args.view} plan for '{meta.name}' to {args.output}.\n")
+        sys.stderr.write(f"Wrote the {args.view} plan for '{terminal_safe(meta.name)}' to "
+                         f"{terminal_safe(args.output)}.\n")
     return 0
 
 
@@ -590,12 +641,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if p.is_dir():
             found = sorted(x for x in p.glob("*.y*ml") if x.is_file())
             if not found:
-                raise InvalidInput("Nothing to validate", f"no .yaml files in folder {raw}")
-            files.extend((x, str(x)) for x in found)
+                raise InvalidInput("Nothing to validate", f"no .yaml files in folder {terminal_safe(raw)}")
+            files.extend((x, terminal_safe(str(x))) for x in found)
         elif not p.exists():
-            raise InvalidInput("File not found", f"{raw} does not exist")
+            raise InvalidInput("File not found", f"{terminal_safe(raw)} does not exist")
         else:
-            files.append((p, raw))
+            files.append((p, terminal_safe(raw)))
     errors = warnings = 0
     for path, display in files:
         checker = validate_scenario_path if is_scenario_file(path) else validate_path
@@ -623,7 +674,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     store = _store(args)
     meta = store.resolve(args.session)
     if not args.yes and sys.stdin.isatty():
-        sys.stderr.write(f"Delete session '{meta.name}' ({meta.id}) with {meta.answered} answers? "
+        sys.stderr.write(f"Delete session '{terminal_safe(meta.name)}' ({meta.id}) with {meta.answered} answers? "
                          "This cannot be undone. [y/N] ")
         sys.stderr.flush()
         reply = sys.stdin.readline().strip().lower()
@@ -631,5 +682,5 @@ def cmd_delete(args: argparse.Namespace) -> int:
             sys.stderr.write("Kept the session.\n")
             return 1
     store.delete(meta.id)
-    sys.stderr.write(f"Deleted session '{meta.name}' ({meta.id}).\n")
+    sys.stderr.write(f"Deleted session '{terminal_safe(meta.name)}' ({meta.id}).\n")
     return 0

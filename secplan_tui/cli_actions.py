@@ -160,7 +160,7 @@ def _list(args: argparse.Namespace, store: SessionStore) -> int:
             "counts": {"done": total.done, "total": total.total, "overdue": total.overdue, "wont": total.wont},
             "actions": [_json(p) for p in shown],
         }
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return 0
     width = LINE_WIDTH if sys.stdout.isatty() else None
     out = [_cut(f"{terminal_safe(meta.name)} · {total.text()} · {today.isoformat()}", width)]

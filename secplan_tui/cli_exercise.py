@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secplan_tui.errors import InvalidInput
+from secplan_tui.sanitize import terminal_safe
 
 if TYPE_CHECKING:
     from secplan_tui.store import SessionStore
@@ -108,7 +109,11 @@ def _report(args: argparse.Namespace, store: SessionStore) -> int:
     report = class_report(learner_sessions(store), scenario_id=args.scenario, anonymous=args.anonymous,
                           report_date=dt.date.today())
     text = render_report_html(report) if fmt == "html" else render_report_markdown(report)
-    write_output(text, args.output)
+    if write_output(text, args.output):
+        from secplan_tui.answers import replaced_line
+
+        sys.stderr.write(f"secplan: note: {replaced_line(args.output)}\n")
     if args.output not in (None, "-"):
-        sys.stderr.write(f"Wrote the class report ({len(report.rows)} learner sessions) to {args.output}.\n")
+        sys.stderr.write(f"Wrote the class report ({len(report.rows)} learner sessions) to "
+                         f"{terminal_safe(args.output)}.\n")
     return 0

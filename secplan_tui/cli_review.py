@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from secplan_tui.errors import InvalidInput, SecplanError
-from secplan_tui.sanitize import clean_text
+from secplan_tui.sanitize import clean_text, terminal_safe
 
 if TYPE_CHECKING:
     from secplan_tui.plan import Plan
@@ -138,10 +138,15 @@ def run_diff(args: argparse.Namespace, store: SessionStore | Callable[[], Sessio
     as_json = bool(getattr(args, "json", False)) or (
         output not in (None, "-") and Path(output).suffix.lower() == ".json"
     )
-    write_output(render_diff_json(diff) if as_json else render_diff_markdown(diff), output)
+    replaced = write_output(render_diff_json(diff) if as_json else render_diff_markdown(diff), output)
+    if replaced and output is not None:
+        from secplan_tui.answers import replaced_line
+
+        sys.stderr.write(f"secplan: note: {replaced_line(output)}\n")
     if output not in (None, "-"):
         summary = "no changes" if diff.is_empty else "the changes"
-        sys.stderr.write(f"Wrote {summary} from {_quote(old.label)} to {_quote(new.label)} to {output}.\n")
+        sys.stderr.write(f"Wrote {summary} from {_quote(old.label)} to {_quote(new.label)} to "
+                         f"{terminal_safe(output)}.\n")
     return 0
 
 
@@ -256,7 +261,7 @@ def _from_session(store: SessionStore, meta: SessionMeta, plan_date: dt.date | N
     questionnaire = catalogue.load(meta.questionnaire_id)
     answers = store.answers(meta.id)
     for note in version_notes(meta.name, meta.questionnaire_version, meta.questionnaire_hash, questionnaire, answers):
-        sys.stderr.write(f"secplan: note: {note}\n")
+        sys.stderr.write(f"secplan: note: {terminal_safe(note)}\n")
     if plan_date is None:
         from secplan_tui.cli_actions import session_plan_date
 
@@ -373,7 +378,7 @@ def one_line(text: str) -> str:
 
 def _quote(text: str, limit: int = 60) -> str:
     """User text for a message: one clean line, cut when long, in quotes."""
-    line = one_line(text)
+    line = terminal_safe(one_line(text))
     if len(line) > limit:
         line = line[: limit - 1] + "…"
     return f"'{line}'"

@@ -73,22 +73,24 @@ def test_list_in_an_ordinary_workspace_has_no_owner(run) -> None:  # type: ignor
     assert out.splitlines()[0].split() == ["ID", "NAME", "QUESTIONNAIRE", "PROGRESS", "UPDATED"]
     _, out, _ = run("list", "--json")
     assert set(json.loads(out)[0]) == {"answered", "created", "id", "name", "questionnaire", "scenario", "status",
-                                       "total", "updated", "version"}
+                                       "suspect", "total", "updated", "version"}
+    assert json.loads(out)[0]["suspect"] is None
 
 
 def test_export_import_round_trip_gives_identical_plan(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Export then import into a new session gives a byte-identical plan in every format."""
-    run("new", "one")
-    run("answers", "import", "one", str(OFFICE))
+    """Export then import into a new session gives a byte-identical plan in every format (but for the session's
+    name, which the plan carries)."""
+    run("new", "sess-one")
+    run("answers", "import", "sess-one", str(OFFICE))
     exported = tmp_path / "one.yaml"
-    assert run("answers", "export", "one", "-o", str(exported))[0] == 0
-    run("new", "two")
-    assert run("answers", "import", "two", str(exported))[0] == 0
+    assert run("answers", "export", "sess-one", "-o", str(exported))[0] == 0
+    run("new", "sess-two")
+    assert run("answers", "import", "sess-two", str(exported))[0] == 0
     for fmt in ("md", "html", "json"):
-        a = run("plan", "one", "--date", "2026-12-01", "--format", fmt)
-        b = run("plan", "two", "--date", "2026-12-01", "--format", fmt)
-        assert a[0] == b[0] == 0
-        assert a[1] == b[1] and len(a[1]) > 1000
+        a = run("plan", "sess-one", "--date", "2026-12-01", "--format", fmt)
+        b = run("plan", "sess-two", "--date", "2026-12-01", "--format", fmt)
+        assert a[0] == b[0] == 0 and "sess-one" in a[1]
+        assert a[1] == b[1].replace("sess-two", "sess-one") and len(a[1]) > 1000
 
 
 def test_export_json_round_trip(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -381,3 +383,87 @@ def test_a_marking_cannot_break_out_of_the_stylesheet() -> None:
     assert "\\" not in inner.replace("\\22 ", "").replace("\\3C ", "").replace("\\3E ", "").replace(
         "\\7B ", "").replace("\\7D ", "").replace("\\5C ", "")
     assert "</style" not in marking_page_css(hostile).lower()
+
+
+HOSTILE = "Ac\x1b]0;owned\x07me\x9b2J\u202eevil\u2066"
+"""A name or field with an OSC title change, an 8-bit CSI, and bidirectional overrides and isolates."""
+
+
+def _unsafe(text: str) -> list[str]:
+    """The ESC, C1 and bidirectional characters in text."""
+    return [c for c in text if c == "\x1b" or "\x80" <= c <= "\x9f" or c in "\u202a\u202b\u202c\u202d\u202e\u2066"
+            "\u2067\u2068\u2069\u200e\u200f\u061c"]
+
+
+def test_hostile_names_and_fields_reach_no_terminal(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session whose stored name, owner and suspect reason are hostile, and hostile file names, go through
+    list, plan, actions and answers import without an ESC, C1 or bidirectional character reaching stdout or
+    stderr; a suspect session is marked "! " with its reason below the list and in --json."""
+    import dataclasses
+
+    from secplan_tui.store import Workspace
+
+    sid = run("new", "office")[1].strip()
+    real_sessions, real_resolve = Workspace.sessions, Workspace.resolve
+
+    def hostile(meta):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(meta, name=HOSTILE, suspect=f"its id was taken by {HOSTILE}")
+
+    monkeypatch.setattr(Workspace, "sessions", lambda self: [hostile(m) for m in real_sessions(self)])
+    monkeypatch.setattr(Workspace, "resolve", lambda self, key: hostile(real_resolve(self, key)))
+    answers = tmp_path / f"answers{HOSTILE}.yaml"
+    answers.write_bytes(OFFICE.read_bytes())
+    output = tmp_path / f"plan{HOSTILE}.md"
+    output.write_text("old plan\n")
+    results = {
+        "list": run("list"),
+        "list --json": run("list", "--json"),
+        "import": run("answers", "import", sid, str(answers)),
+        "import missing": run("answers", "import", sid, str(tmp_path / f"gone{HOSTILE}.yaml")),
+        "plan": run("plan", sid, "-o", str(output)),
+        "plan to stdout": run("plan", sid),
+        "actions": run("actions", sid),
+        "actions --json": run("actions", sid, "--json"),
+        "diff": run("diff", sid, sid, "-o", str(output)),
+        "export": run("answers", "export", sid, "-o", str(tmp_path / f"a{HOSTILE}.yaml")),
+    }
+    for what, (_, out, err) in results.items():
+        assert not _unsafe(out) and not _unsafe(err), (what, out, err)
+    status, out, _ = results["list"]
+    lines = out.splitlines()
+    assert status == 0 and lines[1].split()[1] == "!"
+    assert lines[-1].startswith(f"! {lines[1].split()[0]}: its id was taken by Ac")
+    rows = json.loads(results["list --json"][1])
+    assert rows[0]["suspect"].startswith("its id was taken by")
+    status, _, err = results["import"]
+    assert status == 0 and "Imported " in err and " answers into session 'Ac" in err, err
+    assert results["import missing"][0] != 0 and "does not exist" in results["import missing"][2]
+    status, _, err = results["plan"]
+    assert status == 0 and "secplan: note: Replaced the existing file" in err and "Wrote the full plan" in err
+    assert json.loads(results["actions --json"][1])["session"]["name"] == HOSTILE  # escaped in the JSON text
+
+
+def test_new_folds_its_message_on_a_terminal_only(  # type: ignore[no-untyped-def]
+    run, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`new` folds what it says at word breaks to the terminal's width on a terminal, never into a pipe; a
+    suggested command is never split."""
+    _, _, err = run("new", "piped-session-with-a-long-name")
+    assert max(len(line) for line in err.splitlines()) > 60
+    monkeypatch.setenv("COLUMNS", "50")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    _, _, err = run("new", "terminal-session-with-a-long-name")
+    lines = err.splitlines()
+    assert len(lines) > 3 and all(len(line) < 50 or line.startswith("`") or "`" in line for line in lines)
+    assert any(line.count("`") == 2 and " open " in line for line in lines)  # whole, to copy
+
+
+def test_no_app_says_why(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Without a terminal the notice says which side is not one (plain.no_app_reason), or that TERM is dumb."""
+    status, _, err = run()
+    assert status == 2 and "secplan: input is not a terminal" in err and "Create a session" in err
+    monkeypatch.setenv("TERM", "dumb")
+    status, _, err = run()
+    assert status == 2 and 'TERM is "dumb"' in err
