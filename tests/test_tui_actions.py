@@ -278,3 +278,68 @@ async def test_changes_since_snapshot_count_actions_done_deferred_dropped(store:
         assert isinstance(app.screen, ChangesScreen)
         header = str(app.screen.query_one("#doc-header", Static).render())
         assert "actions since then: 2 done, 1 deferred, 1 dropped" in header.replace("\n", " ")
+
+
+def test_plan_export_formats_keep_the_chosen_view() -> None:
+    """The plan's export offers the full plan first; a file name's suffix picks the format of the chosen view."""
+    from secplan_tui.tui.exporting import choose_format
+    from secplan_tui.tui.screens.plan import PLAN_EXPORTS
+
+    assert next(iter(PLAN_EXPORTS)) == "md"
+    assert choose_format("plan.html", "summary.md", PLAN_EXPORTS) == ("summary.html", "plan.html")
+    assert choose_format("plan.htm", "checklist.md", PLAN_EXPORTS) == ("checklist.html", "plan.htm")
+    assert choose_format("plan.md", "html", PLAN_EXPORTS) == ("md", "plan.md")
+    assert choose_format("plan", "summary.html", PLAN_EXPORTS) == ("summary.html", "plan.html")
+    assert choose_format("plan.json", "summary.md", PLAN_EXPORTS) == ("json", "plan.json")
+
+
+def test_exports_go_to_a_private_folder_in_the_workspace(tmp_path: Path) -> None:
+    """With no export folder fixed, an ordinary workspace offers its own exports/ folder, made 0700 on first use."""
+    from secplan_tui.store import Workspace
+    from secplan_tui.tui.exporting import default_export_folder, make_private_folder
+
+    workspace = Workspace(tmp_path / "ws")
+    app = make_app(workspace)
+    folder = default_export_folder(app)
+    assert folder == tmp_path / "ws" / "exports" and not folder.exists()
+    make_private_folder(folder)
+    assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
+    fixed = make_app(workspace, export_dir=tmp_path)
+    assert default_export_folder(fixed) == tmp_path
+
+
+async def test_the_plan_exports_the_full_plan_whatever_the_view(store: MemoryWorkspace, tmp_path: Path) -> None:
+    """Reading the summary, e then Enter writes the full plan; choosing the summary in the dialog writes it."""
+    from secplan_tui.plan import render_markdown
+    from secplan_tui.tui.dialogs import ExportDialog
+
+    session = add_session(store)
+    app = app_for(store, tmp_path, session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlanScreen) and screen.plan is not None
+        await pilot.press("v")  # the summary
+        await pilot.pause()
+        assert screen.view == "summary"
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        written = sorted(tmp_path.glob("*.md"))
+        assert len(written) == 1 and written[0].read_text(encoding="utf-8") == render_markdown(screen.plan, "full")
+        written[0].unlink()
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#format", OptionList).highlighted = list(dialog.format_ids).index("summary.md")
+        await pilot.pause()
+        dialog.query_one("#file-name").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        written = sorted(tmp_path.glob("*.md"))
+        assert len(written) == 1 and written[0].read_text(encoding="utf-8") == render_markdown(screen.plan, "summary")

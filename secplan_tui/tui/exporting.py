@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.sanitize import terminal_safe
 from secplan_tui.tui.dialogs import ConfirmDialog, ExportDialog, ExportRequest
 from secplan_tui.tui.files import check_folder, target_in
 from secplan_tui.tui.text import join, plain
@@ -32,13 +33,62 @@ def in_browser() -> bool:
     return under_web_driver()
 
 
+EXPORTS_FOLDER = "exports"
+"""The private folder in the workspace that exports go to by default."""
+
+
+def default_export_folder(app: SecplanApp) -> Path:
+    """The folder an export is offered: the app's fixed one (tests, the CLI), else the workspace's private
+    ``exports/`` folder (made 0700 when first written to) in an ordinary workspace, else the current folder (a
+    classroom, whose workspace is shared)."""
+    if getattr(app, "export_dir", None) is None:
+        from secplan_tui.store import Workspace
+
+        store = getattr(app, "store", None)
+        if isinstance(store, Workspace) and store.classroom is None:
+            return store.path / EXPORTS_FOLDER
+    return app.export_folder
+
+
+def make_private_folder(folder: Path) -> None:
+    """Make the exports folder on first use, readable by its owner only (a plan is confidential).
+
+    Raises:
+        SecplanError: it cannot be made.
+    """
+    if folder.exists():
+        return
+    try:
+        folder.mkdir(mode=0o700)
+        folder.chmod(0o700)
+    except OSError as exc:
+        raise SecplanError("Cannot make the folder",
+                           f"{terminal_safe(str(folder))}: {terminal_safe(exc.strerror or str(exc))}; "
+                           "type another folder") from None
+
+
 def choose_format(name: str, chosen: str, formats: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
     """The format and file name to write: a known suffix in the name decides the format, else the chosen
-    format's suffix is added."""
+    format's suffix is added.
+
+    Formats may share a suffix (the plan's views: ``md``, ``summary.md``...): a suffix then picks the format of
+    the chosen one's kind (its part before the last ``.``; the full plan has none).
+    """
     stripped = name.strip()
     suffix = Path(stripped).suffix.lower()
-    by_suffix = {s: f for f, (_, s) in formats.items()}
-    by_suffix.update({s: f for s, f in ALIASES.items() if f in formats})
+    kind = chosen.rpartition(".")[0]
+
+    def of_kind(fmt: str) -> bool:
+        return fmt.rpartition(".")[0] == kind
+
+    by_suffix: dict[str, str] = {}
+    for f, (_, s) in formats.items():
+        if s not in by_suffix or of_kind(f):
+            by_suffix[s] = f
+    for s, base in ALIASES.items():  # .htm is .html's, whatever the format's id
+        target = by_suffix.get("." + base)
+        if target is not None:
+            by_suffix[s] = target
     if suffix in by_suffix:
         return by_suffix[suffix], stripped
     return chosen, stripped + formats[chosen][1]
@@ -69,7 +119,8 @@ class ExportFlow:
         self.title = title
         self.formats = formats
         self.name = name
-        self.folder = str(app.export_folder)
+        self.default_folder = default_export_folder(app)
+        self.folder = str(self.default_folder)
         self.format = next(iter(formats))
         self.render = render
         self.on_written = on_written
@@ -89,10 +140,12 @@ class ExportFlow:
             self._download(request)
             return
         try:
+            if Path(request.folder.strip()).expanduser() == self.default_folder:
+                make_private_folder(self.default_folder)
             folder = check_folder(request.folder)
             fmt, name = choose_format(request.name, request.format, self.formats)
             target = target_in(folder, name)
-        except InvalidInput as exc:
+        except SecplanError as exc:
             self.start(error=exc.message)
             return
         self.format, self.name = fmt, name

@@ -22,11 +22,24 @@ from secplan_tui.plan import VIEWS, Plan, compile_plan, render_html, render_json
 from secplan_tui.plan.markdown import markdown_blocks
 from secplan_tui.session import SessionController
 from secplan_tui.tui.exercising import ask_snapshot, is_learner, show_briefing, show_changes, show_check
+from secplan_tui.tui.files import suggested_name
 from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
 from secplan_tui.tui.text import join, plain, styled, unescape_markdown
 from secplan_tui.tui.widgets.footer import KeyFooter
 from secplan_tui.tui.widgets.marked import MarkedOptionList
 from secplan_tui.tui.widgets.plan_view import MaturityBars, PlanMarkdown, chapters
+
+PLAN_EXPORTS: dict[str, tuple[str, str]] = {
+    "md": ("Full plan, Markdown", ".md"),
+    "html": ("Full plan, HTML (to print or PDF)", ".html"),
+    "json": ("Full plan, JSON", ".json"),
+    "summary.md": ("Summary, Markdown", ".md"),
+    "summary.html": ("Summary, HTML", ".html"),
+    "checklist.md": ("Checklist, Markdown", ".md"),
+    "checklist.html": ("Checklist, HTML", ".html"),
+}
+"""What the plan can be exported as: the full plan by default, whatever the view on screen; ``VIEW.FORMAT`` for
+another view (exporting.choose_format keeps the view when a name's suffix picks the format)."""
 
 
 def _short_title(title: str) -> str:
@@ -177,25 +190,24 @@ class PlanScreen(SecplanScreen[None]):
         self.dismiss(None)
 
     def action_export(self) -> None:
-        """Ask for a folder, a file name and a format, then write the plan there."""
+        """Ask for a folder, a file name and a format with the view (the full plan first), then write the plan."""
         from secplan_tui.tui.exporting import ExportFlow
-        from secplan_tui.tui.files import PLAN_FORMATS, suggested_name
 
         plan = self.plan
         if plan is None:
             return
-        view = self.view
 
         def render(fmt: str) -> str:
-            if fmt == "html":
+            view, _, kind = fmt.rpartition(".")
+            view = view or "full"
+            if kind == "html":
                 return render_html(plan, view=view)
-            if fmt == "json":
+            if kind == "json":
                 return render_json(plan)
             return render_markdown(plan, view=view)
 
-        what = "plan" if view == "full" else view
-        ExportFlow(self.secplan, f"Export the plan ({VIEW_LABELS[view].lower()})", PLAN_FORMATS,
-                   suggested_name(self.controller.meta.name, what, ".md"), render).start()
+        ExportFlow(self.secplan, "Export the plan", PLAN_EXPORTS,
+                   suggested_name(self.controller.meta.name, "plan", ".md"), render).start()
 
     def action_changes(self) -> None:
         """What changed since the last snapshot."""
