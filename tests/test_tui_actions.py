@@ -343,3 +343,31 @@ async def test_the_plan_exports_the_full_plan_whatever_the_view(store: MemoryWor
         await pilot.pause()
         written = sorted(tmp_path.glob("*.md"))
         assert len(written) == 1 and written[0].read_text(encoding="utf-8") == render_markdown(screen.plan, "summary")
+
+
+async def test_home_list_has_a_plan_column_and_the_details_the_pass(store: MemoryWorkspace, tmp_path: Path) -> None:
+    """Every session in the home list shows its living plan's progress within 80 columns; the details line says
+    where the answering stands by pass, not "n of m answered"."""
+    from secplan_tui.tui.widgets.sessions import SessionList
+
+    ticked = add_session(store, "Ticked Ltd")
+    add_session(store, "Untouched Ltd")
+    app = app_for(store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_actions(pilot)
+        plan_actions = [p.id for p in screen.shown]
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        listing = app.screen.query_one(SessionList)
+        for action in plan_actions[:2]:
+            store.set_action_status(ticked, action, "done")
+        app.screen.refresh_sessions(select=ticked)
+        await pilot.pause()
+        rows = {m.name: str(listing.get_option_at_index(i).prompt) for i, m in enumerate(listing.metas)}
+        assert f"done 2 of {len(plan_actions)}" in rows["Ticked Ltd"]
+        assert " of " not in rows["Untouched Ltd"]  # no status yet: no compile, an empty plan column
+        assert "Plan" in str(app.screen.query_one("#sessions-header", Static).render())
+        assert all(len(row) + 2 <= 80 for row in rows.values())
+        details = str(app.screen.query_one("#session-details", Static).render())
+        assert "all " in details and " answered" in details and "of" in details

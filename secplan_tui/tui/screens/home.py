@@ -11,13 +11,13 @@ from textual.content import Content
 from textual.widgets import Static
 
 from secplan_tui.errors import SecplanError
-from secplan_tui.sanitize import clean_text
+from secplan_tui.sanitize import clean_text, terminal_safe
 from secplan_tui.store import SessionMeta
 from secplan_tui.tui.app import read_catalogues
 from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
 from secplan_tui.tui.text import join, plain, styled
 from secplan_tui.tui.widgets.footer import KeyFooter
-from secplan_tui.tui.widgets.sessions import SessionList, when
+from secplan_tui.tui.widgets.sessions import SessionList, plan_cell, when
 
 if TYPE_CHECKING:
     from secplan_tui.tui.dialogs import NewSession
@@ -61,7 +61,13 @@ class HomeScreen(SecplanScreen[None]):
         self.set_timer(0.5, self._read_questionnaires)
 
     def _read_questionnaires(self) -> None:
-        self.run_worker(read_catalogues, thread=True, exclusive=True, group="entries", exit_on_error=False)
+        def read() -> None:
+            try:
+                read_catalogues()
+            except SecplanError as exc:  # said again when n is pressed; the app goes on
+                self.app.call_from_thread(self.secplan.report, exc)
+
+        self.run_worker(read, thread=True, exclusive=True, group="entries", exit_on_error=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_sessions()
@@ -78,7 +84,7 @@ class HomeScreen(SecplanScreen[None]):
         except SecplanError as exc:
             self.secplan.report(exc)
             self.metas = []
-        listing.show_sessions(self.metas, keep=current)
+        listing.show_sessions(self.metas, keep=current, plan=self._plan_cell)
         self.query_one("#sessions-header", Static).update(listing.header() if self.metas else Content(""))
         intro = self.query_one("#home-intro", Static)
         if self.metas:
@@ -110,11 +116,28 @@ class HomeScreen(SecplanScreen[None]):
         # Once the plan's actions are being ticked off, their progress takes the place of the start date (the
         # details have two lines at most).
         started = f"plan {progress}" if progress else f"started {when(meta.created)}"
+        suspect: list[Content | str] = (
+            [styled(f" · ! suspect: {terminal_safe(meta.suspect)}", "bold")] if meta.suspect else []
+        )
         details.update(join(
             styled(meta.name, "bold"),
-            f" · {meta.answered} of {meta.total} answered, {state} · {started} · id {meta.id}",
+            f" · {self._answering(meta)}, {state} · {started} · id {meta.id}",
             *exercise,
+            *suspect,
         ))
+
+    def _answering(self, meta: SessionMeta) -> str:
+        """Where the answering stands, by pass (``essentials 27/27 · first pass done``, ``details 12/53``); the
+        stored count when the session cannot be read."""
+        key = "pass:" + meta.id
+        if key not in self._progress:
+            from secplan_tui.tui.widgets.sessions import pass_text
+
+            try:
+                self._progress[key] = pass_text(self.secplan.controller(meta.id).flow)
+            except SecplanError:
+                return f"{meta.answered} of {meta.total} answered"
+        return self._progress[key]
 
     def _plan_progress(self, meta: SessionMeta) -> str:
         """"done n of m · k overdue" for the session's living plan; "" before any action has a status, or when
@@ -131,8 +154,16 @@ class HomeScreen(SecplanScreen[None]):
             except SecplanError:
                 return ""  # opening the session says why
             items = action_progress(plan.actions(), statuses, self.secplan.plan_date) if plan else []
-            self._progress[key] = counts(items).text() if items else ""
+            total = counts(items)
+            self._progress[key] = total.text() if items else ""
+            self._progress["cell:" + key] = plan_cell(total.text(), total.done, total.total, total.overdue) \
+                if items else ""
         return self._progress[key]
+
+    def _plan_cell(self, meta: SessionMeta) -> str:
+        """The home list's plan column for a session (see _plan_progress)."""
+        self._plan_progress(meta)
+        return self._progress.get("cell:" + meta.id, "")
 
     @on(SessionList.Resized)
     def _columns_resized(self) -> None:
@@ -158,12 +189,16 @@ class HomeScreen(SecplanScreen[None]):
         """Ask for a name and a questionnaire, then create the session and open it."""
         from secplan_tui.tui.dialogs import NewSessionDialog
 
-        entries = self.secplan.questionnaire_entries()
+        try:
+            entries = self.secplan.questionnaire_entries()
+            exercises = self.secplan.exercise_entries() if entries else []
+        except SecplanError as exc:  # an unreadable questionnaire or scenario folder: say so, keep the app
+            self.secplan.report(exc)
+            return
         if not entries:
             self.secplan.tell("No questionnaires were found; see `secplan validate`.", title="Cannot start",
                               warning=True)
             return
-        exercises = self.secplan.exercise_entries()
         self.app.push_screen(NewSessionDialog(entries, exercises, name=name, error=error, chosen=chosen),
                              self._create)
 
@@ -252,9 +287,11 @@ class HomeScreen(SecplanScreen[None]):
             except SecplanError as exc:
                 self.secplan.report(exc)
                 return
+            from secplan_tui.answers import imported_line
+
             for note in parsed.notes:
-                self.secplan.tell(note, title="Note", warning=True)
-            self.secplan.tell(f"Imported {len(parsed.answers)} answers into '{clean_text(meta.name)}'.",
+                self.secplan.tell(terminal_safe(note), title="Note", warning=True)
+            self.secplan.tell(terminal_safe(imported_line(len(parsed.answers), meta.name, meta.id)),
                               title="Imported")
             self.refresh_sessions(select=meta.id)
 
@@ -279,7 +316,8 @@ class HomeScreen(SecplanScreen[None]):
             return
 
         def render(fmt: str) -> str:
-            return export_answers(controller.questionnaire, controller.answers, fmt)
+            return export_answers(controller.questionnaire, controller.answers, fmt,
+                                  notes=controller.answer_notes)
 
         ExportFlow(self.secplan, "Export answers", ANSWER_FORMATS, suggested_name(meta.name, "answers", ".yaml"),
                    render).start()

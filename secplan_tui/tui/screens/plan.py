@@ -28,6 +28,7 @@ from secplan_tui.tui.text import join, plain, styled, unescape_markdown
 from secplan_tui.tui.widgets.footer import KeyFooter
 from secplan_tui.tui.widgets.marked import MarkedOptionList
 from secplan_tui.tui.widgets.plan_view import MaturityBars, PlanMarkdown, chapters
+from secplan_tui.tui.widgets.sessions import pass_text
 
 PLAN_EXPORTS: dict[str, tuple[str, str]] = {
     "md": ("Full plan, Markdown", ".md"),
@@ -126,9 +127,8 @@ class PlanScreen(SecplanScreen[None]):
     async def _show_view(self) -> None:
         assert self.plan is not None  # noqa: S101 - set by refresh_plan
         meta = self.controller.meta
-        answered, visible = self.controller.flow.counts()
         self.query_one(TitleBar).set_title(join(
-            styled(meta.name, "bold"), f" · {VIEW_LABELS[self.view]} · {answered}/{visible} answered",
+            styled(meta.name, "bold"), f" · {VIEW_LABELS[self.view]} · {pass_text(self.controller.flow)}",
         ))
         if self._pending is not None:
             self._pending.stop()
