@@ -925,3 +925,23 @@ async def test_maturity_bars_do_not_wrap_at_60_by_20(tmp_path: Path) -> None:
         for domain in ("Governance", "People", "Information", "Cyber", "Physical"):
             [line] = [x for x in side if x.startswith(f" {domain} ")]
             assert line.rstrip().endswith(("%", "n/a")), side
+
+
+async def test_open_session_starts_on_its_questions_and_f9_brings_the_home_screen(tmp_path: Path) -> None:
+    """`secplan open SESSION` draws the session's question first (no home screen built before it); F9 shows the
+    home screen over it, and F9 from a session opened there comes back to that home screen."""
+    store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
+    meta = starter_session(store)
+    other = starter_session(store, "Bakery")
+    app = new_app(store, tmp_path, session_id=meta.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert question_screen(app).controller.session_id == meta.id
+        assert len(app.screen_stack) == 1
+        await keys(pilot, "f9")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.open_session(other.id)
+        await pilot.pause()
+        assert question_screen(app).controller.session_id == other.id
+        await keys(pilot, "f9")
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from secplan_tui.scenario import ScenarioEntry
     from secplan_tui.session import SessionController
     from secplan_tui.store import SessionMeta, SessionStore
+    from secplan_tui.tui.screens.question import QuestionScreen
 
 
 T = TypeVar("T")
@@ -244,6 +245,15 @@ class SecplanApp(App[int]):
 
     def open_session(self, session_id: str, *, at_question: str | None = None) -> bool:
         """Show a session's questions, at ``at_question`` or where it was left; False if it cannot be opened."""
+        screen = self._session_screen(session_id, at_question)
+        if screen is None:
+            return False
+        self.push_screen(screen)
+        return True
+
+    def _session_screen(self, session_id: str, at_question: str | None = None) -> QuestionScreen | None:
+        """The question screen of a session, with a notice if its questionnaire changed; None (and the reason
+        told) if it cannot be opened."""
         from secplan_tui.answers import version_notes
         from secplan_tui.tui.screens.question import QuestionScreen
 
@@ -251,15 +261,14 @@ class SecplanApp(App[int]):
             controller = self.controller(session_id)
         except SecplanError as exc:
             self.report(exc)
-            return False
+            return None
         meta: SessionMeta = controller.meta
         for note in version_notes(
             meta.name, meta.questionnaire_version, meta.questionnaire_hash, controller.questionnaire,
             controller.answers,
         ):
             self.tell(note, title="Questionnaire changed", warning=True)
-        self.push_screen(QuestionScreen(controller, start_at=at_question))
-        return True
+        return QuestionScreen(controller, start_at=at_question)
 
     # -- life cycle -----------------------------------------------------------------------------------------
 
@@ -278,9 +287,18 @@ class SecplanApp(App[int]):
         return SquashingDriver
 
     def get_default_screen(self) -> Screen[Any]:
-        """The home screen is the bottom of the stack: drawn as the first frame, not over a blank one."""
+        """The home screen is the bottom of the stack: drawn as the first frame, not over a blank one.
+
+        ``secplan open SESSION`` starts on the session's questions instead, without building the home screen
+        first (it would cost its own frame); F9 then brings the home screen up over them (see action_home).
+        """
         from secplan_tui.tui.screens.home import HomeScreen
 
+        if self.start_session is not None:
+            screen = self._session_screen(self.start_session)
+            self.start_session = None
+            if screen is not None:
+                return screen
         return HomeScreen()
 
     def on_mount(self) -> None:
@@ -356,6 +374,10 @@ class SecplanApp(App[int]):
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            # Started with `secplan open SESSION`: the session's questions are the bottom screen, and stay under
+            # the home screen (F9 from any later screen comes back to this one).
+            self.push_screen(HomeScreen())
 
 
 def make_app(

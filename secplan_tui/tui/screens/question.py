@@ -20,7 +20,6 @@ from textual.widgets import Static
 from secplan_tui.engine import DETAILS, ESSENTIALS, AnswerRejected, Flow
 from secplan_tui.errors import SecplanError
 from secplan_tui.model import DONT_KNOW, NOT_APPLICABLE, AnswerValue, Question
-from secplan_tui.plan.compile import answer_text
 from secplan_tui.sanitize import clean_text
 from secplan_tui.session import SessionController
 from secplan_tui.tui.commands import PaletteCommand
@@ -31,6 +30,14 @@ from secplan_tui.tui.text import join, plain, styled
 from secplan_tui.tui.widgets.footer import KeyFooter
 from secplan_tui.tui.widgets.question import QuestionPanel
 from secplan_tui.tui.widgets.sidebar import SectionSidebar
+
+
+def answer_text(question: Question, value: AnswerValue) -> str:
+    """An answer in words, as the plan gives it (the plan package is imported on the first answer shown, not
+    when a session opens)."""
+    from secplan_tui.plan.compile import answer_text as plan_answer_text
+
+    return plan_answer_text(question, value)
 
 
 def _plural(n: int, word: str) -> str:
@@ -202,7 +209,8 @@ class QuestionScreen(SecplanScreen[None]):
         narrow = width < 79
         footers = self.query(KeyFooter)
         for footer in footers:
-            footer.compact = narrow
+            if footer.compact != narrow:
+                footer.compact = narrow
         wanted: set[str] = set()
         used = 0
         bindings = {b.id: b for _, b in self._bindings if b.id in FOOTER_ORDER}
