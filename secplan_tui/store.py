@@ -147,6 +147,10 @@ MAX_NAME_LENGTH: Final = 80
 MAX_NOTE_LENGTH: Final = 1000
 """Characters in a note on an action's status, after cleaning; a longer note is refused, not cut."""
 
+_SECPLAN_NAME: Final = re.compile(r"[0-9a-f]{8}(\.[A-Za-z0-9._-]+)?|\.[A-Za-z0-9._-]+|exports")
+"""A name secplan keeps in a workspace: a session's files (``<id>.json``, ``<id>.snap-0001.json``,
+``<id>.history.jsonl``, locks), a hidden file of its own (``.workspace.lock``, temporary files), the exports."""
+
 CLASSROOM_MARKER: Final = ".secplan-classroom"
 """The file that makes a directory a classroom workspace: ``{"format": 1, "gid": N, "group": "NAME"}``."""
 CLASSROOM_MARKER_MODE: Final = 0o644
@@ -2840,11 +2844,37 @@ class Workspace(_StoreBase):
                 "GROUP`). Nothing was read or changed.",
             )
         if st.st_mode & 0o077:
+            was = stat.S_IMODE(st.st_mode)
+            if self._only_secplan_files():
+                # Your own ordinary workspace (never a classroom, never another's: both were dealt with above),
+                # holding nothing but secplan's files: make it private, as the README promises, and say so once.
+                try:
+                    os.chmod(self.path, DIR_MODE)
+                except OSError:
+                    pass
+                else:
+                    self._notice(
+                        f"The workspace {self.location} could be read by other users (mode {was:04o}); it is now "
+                        "private (0700)."
+                    )
+                    return
             self._notice(
                 f"The workspace {self.location} can be read by other users "
-                f"(mode {stat.S_IMODE(st.st_mode):04o}). Run `chmod 700 {self.location}` to keep the sessions "
+                f"(mode {was:04o}). Run `chmod 700 {self.location}` to keep the sessions "
                 "private."
             )
+
+    def _only_secplan_files(self) -> bool:
+        """Whether the workspace folder holds nothing but what secplan keeps there (sessions, their snapshots,
+        histories and locks, the exports folder), so that making it private changes nothing else: a folder such
+        as your home folder, given with --data-dir, is only warned about."""
+        if self.path == Path.home():
+            return False
+        try:
+            names = os.listdir(self.path)
+        except OSError:
+            return False
+        return all(_SECPLAN_NAME.fullmatch(name) for name in names)
 
     def _open_classroom(self, classroom: Classroom, st: os.stat_result) -> None:
         euid = os.geteuid()

@@ -644,10 +644,27 @@ def test_modes_whatever_the_umask(tmp_path: Path, umask: int) -> None:
     assert {p.name: mode(p) for p in files} == {p.name: 0o600 for p in files}
 
 
-def test_existing_loose_directory_is_reported_not_changed(tmp_path: Path) -> None:
-    """An existing directory open to others is left as it is, and the user is told how to fix it."""
+def test_your_own_loose_workspace_is_made_private_once(tmp_path: Path) -> None:
+    """An existing workspace of yours open to others (0755) is made private (0700), and the user is told once."""
+    path = tmp_path / "ws"
+    path.mkdir()
+    session_id = Workspace(path).create("acme", "starter", "1", "h").id
+    path.chmod(0o755)
+    ws = Workspace(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o700
+    assert [n for n in ws.notices if "private" in n] == [
+        f"The workspace {path} could be read by other users (mode 0755); it is now private (0700)."
+    ]
+    assert Workspace(path).notices == []  # once
+    assert ws.meta(session_id).name == "acme"
+
+
+def test_a_loose_folder_holding_other_files_is_reported_not_changed(tmp_path: Path) -> None:
+    """A folder open to others that holds more than secplan's files (e.g. --data-dir of a project folder) is left
+    as it is, and the user is told how to fix it."""
     path = tmp_path / "shared"
     path.mkdir()
+    (path / "notes.txt").write_text("mine\n")
     path.chmod(0o755)
     ws = Workspace(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o755
