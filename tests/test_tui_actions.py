@@ -371,3 +371,25 @@ async def test_home_list_has_a_plan_column_and_the_details_the_pass(store: Memor
         assert all(len(row) + 2 <= 80 for row in rows.values())
         details = str(app.screen.query_one("#session-details", Static).render())
         assert "all " in details and " answered" in details and "of" in details
+
+
+async def test_an_unreadable_questionnaire_folder_is_reported_not_fatal(store: MemoryWorkspace, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """n with a questionnaire or scenario folder that cannot be read says why, and the app carries on."""
+    from secplan_tui.errors import SecplanError
+
+    add_session(store)
+    app = app_for(store, tmp_path)
+    told: list[str] = []
+
+    def unreadable(self: SecplanApp) -> list[object]:
+        raise SecplanError("Cannot read questionnaires", "/srv/q cannot be read (permission denied)")
+
+    monkeypatch.setattr(SecplanApp, "exercise_entries", unreadable)
+    monkeypatch.setattr(SecplanApp, "report", lambda self, exc: told.append(exc.message))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.is_running
+        assert told == ["/srv/q cannot be read (permission denied)"]
