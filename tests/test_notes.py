@@ -130,7 +130,7 @@ async def test_footer_shows_the_note_key_and_the_navigation_at_both_sizes(tmp_pa
         assert app.open_session(meta.id)
         await pilot.pause()
         footer = screen_text(app).rstrip("\n").split("\n")[-1]
-        for key in ("F2 Don't know", "F4 Skip", "F5 Back", "F7 ", "F8 Plan", "^n Note"):
+        for key in ("F2 Don't know", "F4 Skip", "F5 Back", "F7 Review", "F8 Plan", "^n Note"):
             assert key in footer, footer
         assert ("F6 Sections" in footer) == (size[0] == 80)
         assert len(footer.rstrip()) <= size[0]

@@ -95,7 +95,7 @@ FOOTER_ORDER: tuple[str, ...] = (
 and F1 lists them) so that the others fit on one line."""
 
 SHORT_LABELS: dict[str, str] = {
-    "question.briefing": "Brief", "question.sections": "Jump", "question.review": "Left",
+    "question.briefing": "Brief", "question.sections": "Jump",
 }
 """Footer labels under 80 columns (F1 lists every key with its full name)."""
 
