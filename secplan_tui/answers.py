@@ -250,8 +250,9 @@ def read_answers(
     hidden = [k for k in answers if not flow.is_visible(k)]
     if hidden:
         verb = "belongs to a question" if len(hidden) == 1 else "belong to questions"
-        notes.append(f"{plural(len(hidden), 'answer')} {verb} hidden by other answers and "
-                     f"stay{'s' if len(hidden) == 1 else ''} out of the plan until shown: {', '.join(hidden)}")
+        stays = "stays" if len(hidden) == 1 else "stay"
+        notes.append(f"{plural(len(hidden), 'answer')} {verb} hidden by other answers and {stays} out of the plan "
+                     f"until shown: {_refs(questionnaire, hidden)}")
     kept_notes = {k: v for k, v in answer_notes.items() if k in answers}
     return AnswerFile(str(qid), str(version or ""), answers, notes, kept_notes)
 
@@ -259,6 +260,14 @@ def read_answers(
 def _ref(questionnaire: Questionnaire, question: Question) -> str:
     """The question as the owner knows it: its number and short text (file:line points at its id)."""
     return terminal_safe(question_reference(questionnaire, question))
+
+
+def _refs(questionnaire: Questionnaire, ids: list[str], shown: int = 5) -> str:
+    """Questions by number and short text, the first few of them, and how many more."""
+    found = [q for q in (questionnaire.question(i) for i in ids) if q is not None]
+    refs = [_ref(questionnaire, q) for q in found[:shown]]
+    more = f"; and {len(found) - shown} more" if len(found) > shown else ""
+    return "; ".join(refs) + more
 
 
 def _value_and_note(entry: YMap) -> tuple[object, str | None, str]:

@@ -243,3 +243,12 @@ async def test_help_lists_the_note_key_the_scroll_keys_and_enter_for_the_details
         assert "PgUp or PgDn or Ctrl+Up or Ctrl+Down Scroll the question, wherever the focus is" in keys
         assert "Enter          After the essentials: on to the details" in keys
         assert "Ctrl+N on a question adds a note" in str(app.screen.query_one("#help-general", Static).render())
+
+
+def test_answers_file_hidden_answers_are_named_by_number_and_text(tmp_path: Path, starter: Questionnaire) -> None:
+    """The import's note on answers to questions other answers hide names them as the owner knows them."""
+    path = tmp_path / "answers.yaml"
+    path.write_text(f"questionnaire: {starter.id}\nanswers:\n  profile.remote: 'yes'\n", encoding="utf-8")
+    parsed = read_answers(str(path), starter)
+    note = next(n for n in parsed.notes if "hidden by other answers" in n)
+    assert "until shown: question 5 (\"" in note and "profile.remote" not in note
