@@ -228,8 +228,18 @@ class InteractiveUI:
             questionary.press_any_key_to_continue(message, **self._io).unsafe_ask()
             self.rows_since_input = 1
 
+    def ask_note(self, question: Question, note: str) -> str | None:
+        """Ask for the note on one line; empty leaves it as it is, ``-`` removes it."""
+        import questionary
+
+        now = f" (now: {note_line(note)})" if note else ""
+        typed: str = questionary.text(f"Note on your answer{now}; Enter keeps it, - removes it:",
+                                      **self._io).unsafe_ask()
+        self.rows_since_input = 1
+        return clean_text(typed).strip() or None
+
     @staticmethod
-    def _extras(question: Question, *, shortcuts: bool, briefing: bool = False) -> list[Any]:
+    def _extras(question: Question, *, shortcuts: bool, briefing: bool = False, noted: bool = False) -> list[Any]:
         from questionary import Choice, Separator
 
         def item(title: str, value: object, key: str | None) -> Choice:
@@ -245,6 +255,8 @@ class InteractiveUI:
         items.append(item("Go back", Command.BACK, None))
         if briefing:
             items.append(item("Read the briefing", Command.BRIEFING, "b"))
+        if noted:
+            items.append(item("Note why you answered so", Command.NOTE, "n"))
         items += [
             item("Why this matters", Command.HELP, "h"),
             item("Stop here (your answers are kept)", Command.STOP, "q"),
@@ -264,7 +276,7 @@ class InteractiveUI:
         choices: list[Any] = [
             questionary.Choice(clean_text(c.label).strip(), value=c.id) for c in question.choices
         ]
-        choices += self._extras(question, shortcuts=True, briefing=prompt.briefing)
+        choices += self._extras(question, shortcuts=True, briefing=prompt.briefing, noted=prompt.current is not None)
         values = [c.value for c in choices if isinstance(c, questionary.Choice)]
         default = str(prompt.current) if prompt.current in values else None
         asked = questionary.select(
@@ -290,7 +302,8 @@ class InteractiveUI:
             questionary.Choice(clean_text(c.label).strip(), value=c.id, checked=c.id in current)
             for c in question.choices
         ]
-        choices += self._extras(question, shortcuts=False, briefing=prompt.briefing)
+        choices += self._extras(question, shortcuts=False, briefing=prompt.briefing,
+                                noted=prompt.current is not None)
         if prompt.current in SPECIAL_VALUES:
             for c in choices:
                 if isinstance(c, questionary.Choice) and c.value == prompt.current:

@@ -141,6 +141,14 @@ class PlainUI(Protocol):
         """
         ...
 
+    def ask_note(self, question: Question, note: str) -> str | None:
+        """Ask for the note on a question's answer (``note`` is the current one); None leaves it as it is.
+
+        Raises:
+            EOFError: input ended.
+        """
+        ...
+
     def show_briefing(self, text: str) -> None:
         """Show the exercise's briefing so that it can be read whole: a screenful at a time on a terminal.
 
@@ -431,7 +439,15 @@ def run_flow(controller: SessionController, ui: PlainUI, *, command: str = "secp
                 current = _next(controller, ui, current, session_id, command)
                 continue
             if reply.command is Command.NOTE:
-                ui.say(_set_note(controller, current, str(reply.value or "")))
+                text = reply.value
+                if text is None:  # picked from a list: ask for the words
+                    if current.id not in controller.answers:
+                        ui.say("Answer the question first: a note is kept with its answer.")
+                        continue
+                    text = ui.ask_note(current, controller.answer_notes.get(current.id, ""))
+                    if text is None:
+                        continue
+                ui.say(_set_note(controller, current, str(text)))
                 continue
             if reply.command is Command.STOP:
                 ui.say(f"Stopped. {saved_count(controller.flow.counts()[0])}; {go_on}")
@@ -689,6 +705,22 @@ class LineUI:
                 return parse_line(question, line, has_current=prompt.current is not None)
             except Unclear as exc:
                 self.say(f"Not accepted: {exc}")
+
+    def ask_note(self, question: Question, note: str) -> str | None:
+        """Read the note on one line; an empty line leaves it as it is, ``-`` removes it."""
+        now = f" (now: {note_line(note)})" if note else ""
+        self._write(f"Note{now}; Enter keeps it, - removes it: ")
+        try:
+            line = clean_text(self._read_line())
+        except Unclear as exc:
+            self.say(f"Not accepted: {exc}")
+            return None
+        except (EOFError, KeyboardInterrupt):
+            self._write("\n")
+            raise
+        if self.echo:
+            self._write(line + "\n")
+        return line.strip() or None
 
     @staticmethod
     def block(prompt: Prompt) -> str:

@@ -252,3 +252,23 @@ def test_answers_file_hidden_answers_are_named_by_number_and_text(tmp_path: Path
     parsed = read_answers(str(path), starter)
     note = next(n for n in parsed.notes if "hidden by other answers" in n)
     assert "until shown: question 5 (\"" in note and "profile.remote" not in note
+
+
+def test_interactive_note_from_a_choice_list(starter: Questionnaire) -> None:
+    """At an answered choice question the arrow-key list offers "Note why you answered so" (n), then asks for
+    the words on one line."""
+    store, sid = new_session(starter)
+    status, out = run_interactive(store, sid, starter, "Acme\r2\r<\r" + "n\r" + "Asked Sam\r" + "\x03")
+    assert "Note saved: Asked Sam" in out
+    assert store.answer_notes(sid) == {"profile.headcount": "Asked Sam"}
+    assert status == 130
+
+
+def test_line_mode_note_typed_after_a_list_pick_keeps_on_empty(starter: Questionnaire) -> None:
+    """Line mode's ask_note: an empty line leaves the note, - removes it (through run_flow's NOTE reply)."""
+    store, sid = new_session(starter)
+    out = io.StringIO()
+    ui = LineUI(io.StringIO("\n-\n"), out)
+    assert ui.ask_note(starter.questions()[0], "old") is None
+    assert ui.ask_note(starter.questions()[0], "old") == "-"
+    assert "Note (now: old); Enter keeps it, - removes it: " in out.getvalue()
