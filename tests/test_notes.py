@@ -272,3 +272,22 @@ def test_line_mode_note_typed_after_a_list_pick_keeps_on_empty(starter: Question
     assert ui.ask_note(starter.questions()[0], "old") is None
     assert ui.ask_note(starter.questions()[0], "old") == "-"
     assert "Note (now: old); Enter keeps it, - removes it: " in out.getvalue()
+
+
+def test_class_report_sessions_carry_the_learners_notes() -> None:
+    """learner_sessions reads each learner's notes from the store, so the report's checks show them."""
+    from secplan_tui.exercise import learner_sessions
+
+    scenario = load_scenario("bike_shop")
+    questionnaire = catalogue.load(scenario.questionnaire_id)
+    store, sid = new_session(questionnaire, scenario="bike_shop")
+    answers = dict(scenario.model_answers)
+    answers["information.card_numbers"] = "never"
+    store.save_answers(sid, answers, progress={"answered": 1, "total": 1},
+                       notes={"information.card_numbers": "we never keep them"})
+    sessions = learner_sessions(store)
+    assert sessions[0].notes == {"information.card_numbers": "we never keep them"}
+    report = class_report(sessions, loader=lambda _sid: (scenario, questionnaire))
+    check = report.rows[0].check
+    assert check is not None
+    assert [r.learner_note for r in check.differences] == ["we never keep them"]
