@@ -367,7 +367,7 @@ async def test_home_list_has_a_plan_column_and_the_details_the_pass(store: Memor
         rows = {m.name: str(listing.get_option_at_index(i).prompt) for i, m in enumerate(listing.metas)}
         assert f"done 2 of {len(plan_actions)}" in rows["Ticked Ltd"]
         assert " of " not in rows["Untouched Ltd"]  # no status yet: no compile, an empty plan column
-        assert "Plan" in str(app.screen.query_one("#sessions-header", Static).render())
+        assert "Actions" in str(app.screen.query_one("#sessions-header", Static).render())
         assert all(len(row) + 2 <= 80 for row in rows.values())
         details = str(app.screen.query_one("#session-details", Static).render())
         assert "all " in details and " answered" in details and "of" in details

@@ -32,7 +32,7 @@ from secplan_tui.tui.widgets.sessions import pass_text
 
 PLAN_EXPORTS: dict[str, tuple[str, str]] = {
     "md": ("Full plan, Markdown", ".md"),
-    "html": ("Full plan, HTML (to print or PDF)", ".html"),
+    "html": ("Full plan, HTML, to print or PDF", ".html"),
     "json": ("Full plan, JSON", ".json"),
     "summary.md": ("Summary, Markdown", ".md"),
     "summary.html": ("Summary, HTML", ".html"),

@@ -24,7 +24,9 @@ PLAN_WIDTH = 17
 """The living plan's column: ``done 3 of 12``, or ``3/12 · 2 overdue`` when there is something overdue."""
 UPDATED_WIDTH, UPDATED_DAY_WIDTH = 16, 10
 NAME_MIN, NAME_MAX = 10, 32
-HEADINGS = ("Name", "Questionnaire", "Progress", "Plan", "Last change")
+HEADINGS = ("Name", "Questionnaire", "Answered", "Actions", "Last change")
+DAY_HEADING = "Changed"
+"""The last column's heading when it shows only the day."""
 
 
 def plan_cell(text: str, done: int = 0, total: int = 0, overdue: int = 0) -> str:
@@ -103,8 +105,10 @@ class SessionList(MarkedOptionList):
 
     def header(self) -> Content:
         """The column headings, aligned with the rows."""
-        return styled(" " * GUTTER_DEFAULT + " ".join(fit(h, w) for h, w in zip(HEADINGS, self._widths(),
-                                                                                strict=True)), "bold")
+        widths = self._widths()
+        headings = HEADINGS if widths[-1] == UPDATED_WIDTH else (*HEADINGS[:-1], DAY_HEADING)
+        return styled(" " * GUTTER_DEFAULT + " ".join(fit(h, w) for h, w in zip(headings, widths, strict=True)),
+                      "bold")
 
     def show_sessions(self, metas: Sequence[SessionMeta], keep: str | None = None,
                       plan: Callable[[SessionMeta], str] | None = None) -> None:
@@ -122,7 +126,7 @@ class SessionList(MarkedOptionList):
         done = meta.status == "complete"
         progress = f"{meta.answered}/{meta.total}" if meta.total else "0"
         if done:
-            progress += f" {self.glyphs.done} done"
+            progress += f" {self.glyphs.done}"  # complete (the next column's "done" is the plan's actions)
         questionnaire = clean_text(f"{meta.questionnaire_id} {meta.questionnaire_version}")
         name = ("! " if meta.suspect else "") + clean_text(meta.name)
         return join(
