@@ -202,16 +202,13 @@ def _questionnaire_for(store: SessionStore, meta: SessionMeta) -> Questionnaire:
 # -- commands -------------------------------------------------------------------------------------------------
 
 
-def under_web_driver() -> bool:
-    """Whether this process is the app textual-serve started for a browser (it sets Textual's web driver)."""
-    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
-
-
 def _no_terminal() -> bool:
     """Whether the full-screen app cannot run: stdin or stdout is not a terminal, or TERM is dumb.
 
     Kept here (the same rule as plain.needs_line_mode) so that starting the app imports nothing of plain mode.
     """
+    from secplan_tui.tui.web import under_web_driver
+
     if under_web_driver():
         return False  # `secplan serve`: stdin/stdout are pipes to textual-serve, and the app runs in the browser
     if os.environ.get("TERM", "").strip().lower() == "dumb":

@@ -83,7 +83,8 @@ def _check(args: argparse.Namespace, store: SessionStore) -> int:
     meta = store.resolve(args.session)
     scenario = learner_scenario(meta)
     questionnaire = catalogue.load(scenario.questionnaire_id)
-    check = check_exercise(scenario, questionnaire, store.answers(meta.id), learner=meta.name)
+    check = check_exercise(scenario, questionnaire, store.answers(meta.id), learner=meta.name,
+                           notes=store.answer_notes(meta.id), suspect=meta.suspect)
     if args.json:
         sys.stdout.write(render_check_json(check))
     else:

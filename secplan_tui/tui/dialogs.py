@@ -216,7 +216,7 @@ class NewSessionDialog(ModalScreen[NewSession | None]):
         if isinstance(entry, ScenarioEntry):
             return join(f"{mark} ", "Exercise: ", plain(entry.title),
                         styled(f"  ({entry.id})", "$text-muted"))
-        from secplan_tui.tui.app import questionnaire_lengths
+        from secplan_tui.tui.catalogues import questionnaire_lengths
 
         length = questionnaire_lengths().get(entry.id)
         # Short, so that the teaching exercises after them still show in the list's six lines.

@@ -90,11 +90,13 @@ def _open_check(app: SecplanApp, controller: SessionController) -> None:
     meta = controller.meta
     questionnaire = controller.questionnaire
     answers = dict(controller.answers)
+    notes = controller.answer_notes
 
     def make() -> Document:
         from secplan_tui.exercise import check_exercise, learner_scenario, render_check_markdown
 
-        check = check_exercise(learner_scenario(meta), questionnaire, answers, learner=meta.name)
+        check = check_exercise(learner_scenario(meta), questionnaire, answers, learner=meta.name, notes=notes,
+                               suspect=meta.suspect)
         return Document(render_check_markdown(check, differences_table=True, narrow=True), header=score_header(check))
 
     title = join(styled(meta.name, "bold"), " · check against the model")

@@ -28,7 +28,7 @@ MIME_TYPES = {"md": "text/markdown", "html": "text/html", "json": "application/j
 
 def in_browser() -> bool:
     """Whether the app runs in a web browser (textual-serve starts it with Textual's web driver)."""
-    from secplan_tui.cli import under_web_driver
+    from secplan_tui.tui.web import under_web_driver
 
     return under_web_driver()
 

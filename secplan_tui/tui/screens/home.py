@@ -13,7 +13,7 @@ from textual.widgets import Static
 from secplan_tui.errors import SecplanError
 from secplan_tui.sanitize import clean_text, terminal_safe
 from secplan_tui.store import SessionMeta
-from secplan_tui.tui.app import read_catalogues
+from secplan_tui.tui.catalogues import read_catalogues
 from secplan_tui.tui.screens.base import SecplanScreen, TitleBar
 from secplan_tui.tui.text import join, plain, styled
 from secplan_tui.tui.widgets.footer import KeyFooter
