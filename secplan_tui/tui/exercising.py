@@ -136,7 +136,12 @@ def show_changes(app: SecplanApp, controller: SessionController) -> None:
     def make() -> Document:
         from secplan_tui.review import changes_since_last_snapshot, render_diff_markdown, summarise_diff
 
-        diff = changes_since_last_snapshot(store, meta.id, questionnaire, plan_date)
+        from secplan_tui.progress import plan_start
+
+        # The current plan at the living plan's date (as the plan screen and `secplan diff S@latest S` use).
+        living_date = plan_start([s.plan for s in store.snapshots(meta.id)], store.action_history(meta.id),
+                                 plan_date)
+        diff = changes_since_last_snapshot(store, meta.id, questionnaire, living_date)
         if diff is None:
             return Document("", intro=plain(NO_SNAPSHOT.format(session=meta.id, year=plan_date.year),
                                              keep_newlines=True))
