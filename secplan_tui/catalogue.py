@@ -140,7 +140,8 @@ second, and the app, a scenario and its check all ask for it. The model is froze
 
 
 def load(ref: str | None) -> Questionnaire:
-    """Find and load a questionnaire, with every check run; loaded once per version of its file.
+    """Find and load a questionnaire, checked (all but the reachability lint, which `secplan validate` runs);
+    loaded once per version of its file.
 
     Raises:
         InvalidInput: unknown, or invalid (QuestionnaireInvalid lists every problem).
@@ -154,7 +155,8 @@ def load(ref: str | None) -> Questionnaire:
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     found = _LOADED.get(key)
     if found is None:
-        found = load_questionnaire(path, _display(path))
+        # Every check that keeps answering and planning right; the dead-question lint is `secplan validate`'s.
+        found = load_questionnaire(path, _display(path), reachability=False)
         _LOADED[key] = found
     return found
 

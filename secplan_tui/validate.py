@@ -47,12 +47,19 @@ def _suggest(word: str, candidates: list[str]) -> str:
     return f"; did you mean '{near[0]}'?" if near else ""
 
 
-def validate(result: LoadResult) -> list[Problem]:
-    """Run every semantic check on a loaded file; returns all problems, structure ones included, sorted."""
+def validate(result: LoadResult, *, reachability: bool = True) -> list[Problem]:
+    """Run every semantic check on a loaded file; returns all problems, structure ones included, sorted.
+
+    Args:
+        result: The loaded file.
+        reachability: Also look for questions that can never be shown and actions that can never trigger (the
+            slowest check, and a lint: such records make no plan wrong, they are only dead). ``secplan validate``
+            and the tests always run it; opening a questionnaire to answer it does not.
+    """
     problems = list(result.problems)
     q = result.questionnaire
     if q is not None:
-        problems.extend(_Checker(q, result.path, result.source_map).run())
+        problems.extend(_Checker(q, result.path, result.source_map).run(reachability=reachability))
     unique = sorted(set(problems), key=lambda p: (p.file, p.line, p.code, p.message))
     return unique
 
@@ -62,14 +69,14 @@ def validate_path(path: str | Path, display: str | None = None) -> list[Problem]
     return validate(load_file(path, display))
 
 
-def load_questionnaire(path: str | Path, display: str | None = None) -> Questionnaire:
-    """Load a questionnaire and run every check.
+def load_questionnaire(path: str | Path, display: str | None = None, *, reachability: bool = True) -> Questionnaire:
+    """Load a questionnaire and run every check (the reachability lint only when asked, see :func:`validate`).
 
     Raises:
         QuestionnaireInvalid: with every problem, when any is an error.
     """
     result = load_file(path, display)
-    problems = validate(result)
+    problems = validate(result, reachability=reachability)
     if result.questionnaire is None or any(p.severity is Severity.ERROR for p in problems):
         raise QuestionnaireInvalid(problems)
     return result.questionnaire
@@ -91,7 +98,7 @@ class _Checker:
     def add(self, code: Code, line: int, **kwargs: object) -> None:
         self.problems.append(problem(code, self.name, line, **kwargs))
 
-    def run(self) -> list[Problem]:
+    def run(self, *, reachability: bool = True) -> list[Problem]:
         self.check_ids()
         uses = list(self.uses())
         bad_refs = self.check_refs(uses)
@@ -102,7 +109,8 @@ class _Checker:
         self.check_help()
         if not bad_refs:
             self.check_cycles(uses)
-            self.check_reachability(uses)
+            if reachability:
+                self.check_reachability(uses)
         self.check_unused(uses)
         return self.problems
 

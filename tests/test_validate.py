@@ -558,3 +558,17 @@ def test_variant_mistakes(tmp_path: Path, old: str, new: str, code: str) -> None
     """A variant naming an unknown question, or giving no text, is an error; so is an if_unknown list."""
     path = _minimal_with(tmp_path, "    skill: technical\n", "    skill: technical\n" + VARIANT.replace(old, new))
     assert [p.code for p in errors_of(validate_path(path))] == [code]
+
+
+def test_opening_a_questionnaire_leaves_the_reachability_lint_to_validate() -> None:
+    """`secplan validate` reports a question that can never be shown; opening the file to answer it (the
+    catalogue's load, which the app and the commands use) does not run that slow lint, and every other check
+    still refuses a broken file."""
+    from secplan_tui import catalogue
+    from secplan_tui.validate import validate_path
+
+    unreachable = CORPUS / "broken" / "unreachable_question.yaml"
+    assert any(p.code.name == "E126" for p in validate_path(unreachable))
+    assert catalogue.load(str(unreachable)).id
+    with pytest.raises(QuestionnaireInvalid):
+        catalogue.load(str(CORPUS / "broken" / "unknown_question_id.yaml"))
