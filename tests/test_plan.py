@@ -1112,3 +1112,18 @@ def test_answer_notes_show_in_the_answers_appendix_and_json_as_text() -> None:
     assert rows["cyber.mfa"]["note"].startswith("# Heading | cell")
     assert all(r["note"] == "" for qid, r in rows.items() if qid != "cyber.mfa")
     assert compile_plan(make_questionnaire(), BASE, DAY) != plan  # the note is part of the plan
+
+
+def test_statuses_show_in_the_html_plan() -> None:
+    """A done action is a ticked box in the HTML checklist and its note is in the HTML full plan; an open one is
+    an empty box."""
+    from secplan_tui.model import ActionStatus
+
+    statuses = {"act.mfa": ActionStatus("act.mfa", "done", note="All 12 mailboxes.", at="2025-03-05T09:00:00Z")}
+    plan = compile_plan(make_questionnaire(), BASE, DAY, statuses=statuses)
+    checklist = render_html(plan, "checklist")
+    done = re.search(r'<input[^>]*checked="checked"[^>]*> Do mfa', checklist)
+    assert done is not None
+    assert re.search(r'<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"> ', checklist)
+    assert "All 12 mailboxes." in render_html(plan)
+    assert 'checked="checked"' not in render_html(compile_plan(make_questionnaire(), BASE, DAY), "checklist")
