@@ -192,14 +192,15 @@ def area() -> Iterator[Path]:
 def readable_questionnaires(area: Path) -> Iterator[None]:
     """Copies of the questionnaires the tests use, readable by the test users, and every command warmed up."""
     shared = area / "questionnaires"
-    (shared / "scenarios").mkdir(parents=True)
-    for name in ("iso22342.yaml", "starter.yaml"):
-        shutil.copy(catalogue.BUNDLED_DIR / name, shared / name)
-    shutil.copy(catalogue.BUNDLED_DIR / "scenarios" / "bike_shop.yaml", shared / "scenarios" / "bike_shop.yaml")
+    shutil.copytree(catalogue.BUNDLED_DIR, shared)
     for path in [shared, *shared.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     old = os.environ.get("SECPLAN_QUESTIONNAIRES")
     os.environ["SECPLAN_QUESTIONNAIRES"] = str(shared)
+    # The children are forks of this process: the bundled folder they search (scenarios and examples too) is the
+    # copy, never the checkout, which may sit in a folder only root can enter (a clone into `mktemp -d`).
+    bundled = catalogue.BUNDLED_DIR
+    catalogue.BUNDLED_DIR = shared
     try:
         warm = area / "warm-up"
         answers = write_answers(area / "warm-answers.json", "iso22342", "Warm")
@@ -220,6 +221,7 @@ def readable_questionnaires(area: Path) -> Iterator[None]:
                 cli.main(["--data-dir", str(warm), *argv])
         yield
     finally:
+        catalogue.BUNDLED_DIR = bundled
         if old is None:
             os.environ.pop("SECPLAN_QUESTIONNAIRES", None)
         else:
