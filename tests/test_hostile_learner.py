@@ -564,15 +564,45 @@ def test_a_sparse_3_gb_session_file_is_never_read(root: Path, cast: Cast) -> Non
     assert os.stat(root / cast.forger.name / f"{huge}.json").st_size == SPARSE_SIZE  # left as it is
 
 
-def _interpreter_for(user: User) -> tuple[list[str], dict[str, str]]:
+RUNTIME_MODULES = ("secplan_tui", "textual", "rich", "pygments", "markdown_it", "mdit_py_plugins", "mdurl", "tinydb",
+                   "filelock", "platformdirs", "yaml", "_yaml", "questionary", "prompt_toolkit", "wcwidth",
+                   "typing_extensions")
+"""What ``secplan list`` imports, copied for the trainer when the checkout sits where they cannot go."""
+
+
+def _readable_packages(area: Path) -> Path:
+    """A copy of secplan and the packages it runs on, in a folder every test user can read (a clone in a 0700
+    folder keeps the checkout and its venv out of their reach)."""
+    import importlib.util
+
+    target = area / "site-packages"
+    if not target.exists():
+        target.mkdir()
+        for name in RUNTIME_MODULES:
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.origin is None:
+                continue
+            origin = Path(spec.origin)
+            if origin.name == "__init__.py":
+                shutil.copytree(origin.parent, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy(origin, target / origin.name)
+        for path in [target, *target.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
+def _interpreter_for(user: User, area: Path) -> tuple[list[str], dict[str, str]]:
     """How ``user`` can run this checkout's secplan as a process: the venv's python if they can reach it, else
     the system's python of the same version with the venv's packages and the checkout on PYTHONPATH (the venv's
-    interpreter often lives under /root). Skips, saying why, when neither works."""
+    interpreter often lives under /root), else that python with a readable copy of the packages. Skips, saying
+    why, when none works."""
     site = REPO / ".venv" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
     candidates: list[tuple[Path, dict[str, str]]] = [(REPO / ".venv" / "bin" / "python", {})]
     system = shutil.which("python3", path="/usr/bin:/usr/local/bin:/bin")
     if system is not None:
         candidates.append((Path(system), {"PYTHONPATH": f"{site}{os.pathsep}{REPO}"}))
+        candidates.append((Path(system), {"PYTHONPATH": str(_readable_packages(area))}))
     for python, extra in candidates:
         probe = subprocess.run(
             ["setpriv", f"--reuid={user.uid}", f"--regid={user.gid}", "--init-groups", "--", str(python), "-c",
@@ -585,11 +615,11 @@ def _interpreter_for(user: User) -> tuple[list[str], dict[str, str]]:
                 "import it; the forked tests cover the same behaviour")
 
 
-def test_the_trainers_secplan_process_lists_fast_beside_a_sparse_3_gb_file(root: Path, cast: Cast) -> None:
+def test_the_trainers_secplan_process_lists_fast_beside_a_sparse_3_gb_file(root: Path, cast: Cast, area: Path) -> None:
     """End to end: ``secplan list`` run as a real process of the trainer (real uid, groups from the system)."""
     if shutil.which("setpriv") is None:
         pytest.skip("setpriv (util-linux) is needed to start a process as the trainer")
-    python, extra = _interpreter_for(cast.trainer)
+    python, extra = _interpreter_for(cast.trainer, area)
     victim_id = new_session(root, cast.victim, "Victim plan")
     as_user(cast.forger, lambda: os.mkdir(root / cast.forger.name, 0o2750))
 
