@@ -131,13 +131,24 @@ class HomeScreen(SecplanScreen[None]):
         stored count when the session cannot be read."""
         key = "pass:" + meta.id
         if key not in self._progress:
-            from secplan_tui.tui.widgets.sessions import pass_text
-
-            try:
-                self._progress[key] = pass_text(self.secplan.controller(meta.id).flow)
-            except SecplanError:
-                return f"{meta.answered} of {meta.total} answered"
+            # Counting by pass loads the questionnaire: done after the first frame, which shows the stored count.
+            self.call_after_refresh(self._count_by_pass, meta)
+            return f"{meta.answered} of {meta.total} answered"
         return self._progress[key]
+
+    def _count_by_pass(self, meta: SessionMeta) -> None:
+        from secplan_tui.tui.widgets.sessions import pass_text
+
+        key = "pass:" + meta.id
+        if key in self._progress:
+            return
+        try:
+            self._progress[key] = pass_text(self.secplan.controller(meta.id).flow)
+        except SecplanError:
+            self._progress[key] = f"{meta.answered} of {meta.total} answered"
+        selected = self._selected()
+        if selected is not None and selected.id == meta.id:
+            self._show_details()
 
     def _plan_progress(self, meta: SessionMeta) -> str:
         """"done n of m · k overdue" for the session's living plan; "" before any action has a status, or when
