@@ -20,6 +20,7 @@ from secplan_tui.tui.widgets.footer import KeyFooter
 from secplan_tui.tui.widgets.sessions import SessionList, plan_cell, when
 
 if TYPE_CHECKING:
+    from secplan_tui.session import SessionController
     from secplan_tui.tui.dialogs import NewSession
 
 
@@ -99,6 +100,17 @@ class HomeScreen(SecplanScreen[None]):
 
     def _selected(self) -> SessionMeta | None:
         return self.query_one(SessionList).selected
+
+    def _selected_controller(self) -> SessionController | None:
+        """The highlighted session, opened; None (the problem reported) when there is none or it cannot be read."""
+        meta = self._selected()
+        if meta is None:
+            return None
+        try:
+            return self.secplan.controller(meta.id)
+        except SecplanError as exc:
+            self.secplan.report(exc)
+            return None
 
     def _selected_id(self) -> str | None:
         meta = self._selected()
@@ -247,15 +259,9 @@ class HomeScreen(SecplanScreen[None]):
         """The highlighted session's actions: tick them off, defer, add notes."""
         from secplan_tui.tui.screens.actions import ActionsScreen
 
-        meta = self._selected()
-        if meta is None:
-            return
-        try:
-            controller = self.secplan.controller(meta.id)
-        except SecplanError as exc:
-            self.secplan.report(exc)
-            return
-        self.app.push_screen(ActionsScreen(controller))
+        controller = self._selected_controller()
+        if controller is not None:
+            self.app.push_screen(ActionsScreen(controller))
 
     def action_delete(self) -> None:
         """Ask, then delete the highlighted session."""
@@ -318,12 +324,8 @@ class HomeScreen(SecplanScreen[None]):
         from secplan_tui.tui.files import ANSWER_FORMATS, suggested_name
 
         meta = self._selected()
-        if meta is None:
-            return
-        try:
-            controller = self.secplan.controller(meta.id)
-        except SecplanError as exc:
-            self.secplan.report(exc)
+        controller = self._selected_controller()
+        if meta is None or controller is None:
             return
 
         def render(fmt: str) -> str:
