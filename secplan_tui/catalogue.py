@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -155,10 +156,103 @@ def load(ref: str | None) -> Questionnaire:
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     found = _LOADED.get(key)
     if found is None:
+        found = _from_cache(path, key)
+    if found is None:
         # Every check that keeps answering and planning right; the dead-question lint is `secplan validate`'s.
         found = load_questionnaire(path, _display(path), reachability=False)
-        _LOADED[key] = found
+        _to_cache(key, found)
+    _LOADED[key] = found
     return found
+
+
+# -- the parsed-questionnaire cache ---------------------------------------------------------------------------
+#
+# Reading the 5,000-line questionnaire takes ~80 ms, most of the time to a session's first question. The checked
+# Questionnaire is kept in the user's own cache folder (0700, files 0600) and used again only when it is the same
+# file: the key names the file, its mtime and size, the Python and secplan versions and the code that builds the
+# model, and the cached object's content hash must equal the sha256 of the file's bytes as they are now. A cache
+# file is read only when it is a regular file of this user's that nobody else can write. Pickle is used because
+# the cache is private to the user who wrote it (whoever can write there can already change the user's programs);
+# any problem with it means a normal load, never an error.
+
+_CACHE_LIMIT = 8 * 1024 * 1024
+"""A cache file larger than this is not read."""
+_MODEL_CODE = ("model.py", "conditions.py", "loader.py", "validate.py", "controls.py")
+"""The modules whose code shapes a loaded Questionnaire: a change to any of them makes a new cache key."""
+
+
+def _cache_file(key: tuple[str, int, int]) -> Path | None:
+    if os.environ.get("SECPLAN_NO_CACHE") == "1":
+        return None
+    import hashlib
+    import sys
+
+    from platformdirs import user_cache_dir
+
+    from secplan_tui import __version__
+
+    here = Path(__file__).resolve().parent
+    code = []
+    for name in _MODEL_CODE:
+        try:
+            st = (here / name).stat()
+        except OSError:
+            return None
+        code.append(f"{name}:{st.st_mtime_ns}:{st.st_size}")
+    text = "\0".join([__version__, sys.version, *map(str, key), *code])
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:40]
+    return Path(user_cache_dir("secplan")) / "questionnaires" / f"{digest}.pickle"
+
+
+def _from_cache(path: Path, key: tuple[str, int, int]) -> Questionnaire | None:
+    import hashlib
+    import pickle  # noqa: S403 - the user's own private cache, checked below
+    import stat as stat_module
+
+    cache = _cache_file(key)
+    if cache is None:
+        return None
+    try:
+        fd = os.open(cache, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        mine = info.st_uid == os.getuid() and not info.st_mode & 0o022
+        if not (stat_module.S_ISREG(info.st_mode) and mine and info.st_size <= _CACHE_LIMIT):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(_CACHE_LIMIT + 1)
+        found = pickle.loads(data)  # noqa: S301 - a private cache of this user's, see above
+        if not isinstance(found, Questionnaire) or found.content_hash != hashlib.sha256(path.read_bytes()).hexdigest():
+            return None
+        return found
+    except Exception:  # noqa: BLE001 - any trouble with the cache means a normal load, which reports real problems
+        return None
+    finally:
+        os.close(fd)
+
+
+def _to_cache(key: tuple[str, int, int], questionnaire: Questionnaire) -> None:
+    import pickle  # noqa: S403 - see _from_cache
+    import tempfile
+
+    cache = _cache_file(key)
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=cache.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pickle.dumps(questionnaire, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temp, cache)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except OSError:
+        return  # a cache that cannot be written (read-only home, full disk) only costs the next start its time
 
 
 def _display(path: Path) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,9 +29,17 @@ def no_secplan_environment() -> Iterator[None]:
     saved = {k: v for k, v in os.environ.items() if k.startswith("SECPLAN_") and k != "SECPLAN_UPDATE_GOLDEN"}
     for key in saved:
         del os.environ[key]
+    # The parsed-questionnaire cache goes to a folder of the test run's own, never the caller's ~/.cache.
+    cache_home = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="secplan-test-cache-")
     try:
         yield
     finally:
+        shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
+        if cache_home is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = cache_home
         os.environ.update(saved)
 
 

@@ -1,0 +1,89 @@
+"""The parsed-questionnaire cache: used again only for the very same file, read only when it is the user's own and
+private, and any trouble with it means a normal load."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from secplan_tui import catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the starter questionnaire, a cache folder of the test's own, and an empty in-process cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(catalogue, "_LOADED", {})
+    path = tmp_path / "starter.yaml"
+    shutil.copy(ROOT / "questionnaires" / "starter.yaml", path)
+    return path
+
+
+def cache_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache" / "secplan" / "questionnaires").glob("*.pickle"))
+
+
+def test_the_second_start_reads_the_cache_and_gets_the_same_questionnaire(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first load writes one private cache file; a second start uses it and gets an equal questionnaire."""
+    first = catalogue.load(str(copy))
+    [cache] = cache_files(tmp_path)
+    assert cache.stat().st_mode & 0o777 == 0o600 and cache.parent.stat().st_mode & 0o777 == 0o700
+    monkeypatch.setattr(catalogue, "_LOADED", {})
+    monkeypatch.setattr(catalogue, "load_questionnaire", lambda *a, **k: pytest.fail("parsed, cache not used"))
+    assert catalogue.load(str(copy)) == first
+
+
+def test_a_changed_file_is_never_served_from_the_cache(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same size and mtime with other bytes still loads the file as it is now (the content hash decides)."""
+    catalogue.load(str(copy))
+    stat = copy.stat()
+    text = copy.read_text(encoding="utf-8")
+    changed = text.replace("title: Starter security plan", "title: Starter security plaN", 1)
+    assert len(changed) == len(text) and changed != text
+    copy.write_text(changed, encoding="utf-8")
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    monkeypatch.setattr(catalogue, "_LOADED", {})
+    assert catalogue.load(str(copy)).title.endswith("plaN")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "writable", "link"])
+def test_a_damaged_or_unsafe_cache_means_a_normal_load(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """Garbage in the cache file, a cache file others can write, or a link in its place: the file is parsed
+    again, with no error."""
+    expected = catalogue.load(str(copy))
+    [cache] = cache_files(tmp_path)
+    if damage == "garbage":
+        cache.write_bytes(b"\x80\x05not a pickle")
+    elif damage == "writable":
+        cache.chmod(0o666)
+    else:
+        target = tmp_path / "elsewhere.pickle"
+        cache.rename(target)
+        cache.symlink_to(target)
+    monkeypatch.setattr(catalogue, "_LOADED", {})
+    parsed: list[bool] = []
+    real = catalogue.load_questionnaire
+
+    def counting(*args: object, **kwargs: object) -> object:
+        parsed.append(True)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalogue, "load_questionnaire", counting)
+    assert catalogue.load(str(copy)) == expected
+    assert parsed == [True]
+
+
+def test_no_cache_when_asked(copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SECPLAN_NO_CACHE=1 writes and reads no cache."""
+    monkeypatch.setenv("SECPLAN_NO_CACHE", "1")
+    catalogue.load(str(copy))
+    assert cache_files(tmp_path) == []
