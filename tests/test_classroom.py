@@ -21,19 +21,18 @@ import stat
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from secplan_tui import catalogue, cli
+from secplan_tui import catalogue
 from secplan_tui import store as store_module
 from secplan_tui.cli_classroom import add_classroom_commands, run_classroom_command
 from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.store import CLASSROOM_MARKER, CLASSROOM_TRAINERS, Workspace, init_classroom, read_classroom
+from tests.unix_users import as_user, readable_bundled, secplan
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32" or not hasattr(os, "geteuid") or os.geteuid() != 0,
@@ -97,61 +96,6 @@ def ids() -> Ids:
     return Ids(trainers, students, User(a, students), User(b, students), User(t, t, (trainers,)))
 
 
-@dataclass
-class Run:
-    """What one ``secplan`` command printed and returned."""
-
-    code: int
-    out: str
-    err: str
-
-
-def as_user(user: User, action: Callable[[], Any], umask: int = 0o022) -> Any:
-    """Run ``action`` in a forked child with only ``user``'s ids and this umask; return its (JSON) result.
-
-    Raises:
-        AssertionError: the child raised, with its traceback.
-    """
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never return into pytest
-        try:
-            os.close(read_fd)
-            os.setgroups(list(user.groups))
-            os.setresgid(user.gid, user.gid, user.gid)
-            os.setresuid(user.uid, user.uid, user.uid)
-            os.umask(umask)
-            result: dict[str, Any] = {"ok": action()}
-        except BaseException:  # noqa: BLE001 - everything goes back to the parent to be reported
-            result = {"error": traceback.format_exc()}
-        with contextlib.suppress(BaseException), os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(json.dumps(result).encode())
-        os._exit(0)
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as pipe:
-        raw = pipe.read()
-    os.waitpid(pid, 0)
-    result = json.loads(raw)
-    assert "error" not in result, f"the child running as uid {user.uid} failed:\n{result['error']}"
-    return result["ok"]
-
-
-def secplan(root: Path, user: User, *args: str, umask: int = 0o022) -> Run:
-    """Run ``secplan --data-dir ROOT ARGS...`` as ``user`` (the real entry point, in a forked child)."""
-
-    def call() -> list[Any]:
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = cli.main(["--data-dir", str(root), *args])
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 2
-        return [code, out.getvalue(), err.getvalue()]
-
-    code, out, err = as_user(user, call, umask)
-    return Run(code, out, err)
-
-
 def can_open(path: Path) -> Callable[[], str]:
     """An action that opens a file for reading and says what happened: 'read' or the exception's name."""
 
@@ -192,46 +136,23 @@ def area() -> Iterator[Path]:
 
 @pytest.fixture(scope="module", autouse=True)
 def readable_questionnaires(area: Path) -> Iterator[None]:
-    """Copies of the questionnaire and scenarios the tests use, readable by the test ids, warmed up as root.
-
-    The checkout may sit in a folder the test ids cannot enter; SECPLAN_QUESTIONNAIRES puts the copies first.
-    Running each command once here loads every module the children will need.
-    """
-    shared = area / "questionnaires"
-    shutil.copytree(catalogue.BUNDLED_DIR, shared)
-    for path in [shared, *shared.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    old = os.environ.get("SECPLAN_QUESTIONNAIRES")
-    os.environ["SECPLAN_QUESTIONNAIRES"] = str(shared)
-    # The children are forks of this process: the bundled folder they search is the copy, never the checkout,
-    # which may sit in a folder only root can enter (a clone into `mktemp -d`).
-    bundled = catalogue.BUNDLED_DIR
-    catalogue.BUNDLED_DIR = shared
-    try:
-        warm = area / "warm-up"
-        answers = write_answers(area / "warm-answers.json", "iso22342")
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            for argv in (
-                ["new", "warm", "--scenario", "bike_shop"],
-                ["new", "warm2", "--questionnaire", "starter", "--json"],
-                ["answers", "import", "warm", str(answers)],
-                ["answers", "export", "warm", "--format", "json"],
-                ["list"],
-                ["list", "--json"],
-                ["plan", "warm"],
-                ["plan", "nothing-like-it"],
-                ["exercise", "report"],
-                ["show", "starter"],
-                ["delete", "-y", "warm2"],
-            ):
-                cli.main(["--data-dir", str(warm), *argv])
+    """A copy of the bundled folder readable by the test ids (SECPLAN_QUESTIONNAIRES and the bundled folder point
+    at it), and every command the children need run once as root, so they load nothing from the checkout."""
+    answers = write_answers(area / "warm-answers.json", "iso22342")
+    with readable_bundled(area, (
+        ["new", "warm", "--scenario", "bike_shop"],
+        ["new", "warm2", "--questionnaire", "starter", "--json"],
+        ["answers", "import", "warm", str(answers)],
+        ["answers", "export", "warm", "--format", "json"],
+        ["list"],
+        ["list", "--json"],
+        ["plan", "warm"],
+        ["plan", "nothing-like-it"],
+        ["exercise", "report"],
+        ["show", "starter"],
+        ["delete", "-y", "warm2"],
+    )):
         yield
-    finally:
-        catalogue.BUNDLED_DIR = bundled
-        if old is None:
-            os.environ.pop("SECPLAN_QUESTIONNAIRES", None)
-        else:
-            os.environ["SECPLAN_QUESTIONNAIRES"] = old
 
 
 def write_answers(path: Path, questionnaire: str) -> Path:
