@@ -412,3 +412,21 @@ def test_a_home_bookkeeper_unsure_of_everything_sees_at_most_45_questions(iso: Q
     assert len(visible) <= 45, len(visible)
     assert {"information.paper_disposal", "information.clear_desk", "information.breach_procedure"} <= {
         q.id for q in visible}
+
+
+def test_no_essential_question_waits_on_a_detail() -> None:
+    """Essentials are asked first: an essential question (or its section) whose condition names a detail question
+    could appear only after the first pass, where a straight run never goes back to it."""
+    for qid in ("iso22342", "starter"):
+        q = catalogue.load(qid)
+        sections = {s.id: s for s in q.sections}
+        waiting = [
+            (question.id, ref)
+            for question in q.questions()
+            if question.essential
+            for condition in (question.when, sections[question.section].when)
+            if condition is not None
+            for ref in condition.question_ids()
+            if (found := q.question(ref)) is not None and not found.essential
+        ]
+        assert waiting == [], f"{qid}: {waiting}"
