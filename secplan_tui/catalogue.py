@@ -177,7 +177,7 @@ def load(ref: str | None) -> Questionnaire:
 
 _CACHE_LIMIT = 8 * 1024 * 1024
 """A cache file larger than this is not read."""
-_MODEL_CODE = ("model.py", "conditions.py", "loader.py", "validate.py", "controls.py")
+_MODEL_CODE = ("model.py", "conditions.py", "loader.py", "validate.py", "controls.py", "sanitize.py", "errors.py")
 """The modules whose code shapes a loaded Questionnaire: a change to any of them makes a new cache key."""
 
 

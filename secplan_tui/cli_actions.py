@@ -87,7 +87,8 @@ def add_action_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("action_id", metavar="ACTION_ID", help="the action's id, as `secplan actions` lists it")
     p.add_argument("--status", required=True, choices=ACTION_STATUSES)
     p.add_argument("--due", metavar="YYYY-MM-DD", help="the new due date (required with --status deferred)")
-    p.add_argument("--note", metavar="TEXT", default="", help="what was done, or why (required with wont)")
+    p.add_argument("--note", metavar="TEXT", default=None,
+                   help="what was done, or why (required with wont; without it the action keeps its note)")
 
 
 def run_actions_command(args: argparse.Namespace, store: SessionStore) -> int:
@@ -231,9 +232,6 @@ def _change(args: argparse.Namespace, store: SessionStore) -> int:
         raise InvalidInput("Missing date", "a deferred action needs its new date: add --due YYYY-MM-DD")
     if args.status != "deferred" and due is not None:
         raise InvalidInput("Invalid option", "--due goes with --status deferred only")
-    if args.status == "wont" and not args.note.strip():
-        raise InvalidInput("Missing reason", "say why the action will not be done: add --note TEXT (the plan "
-                           "shows it as a risk the director accepts)")
     meta = store.resolve(args.session)
     plan = _plan(store, meta)
     action_id = args.action_id
@@ -256,8 +254,13 @@ def _change(args: argparse.Namespace, store: SessionStore) -> int:
             f"List them with `secplan actions {meta.id}`.",
         )
     before = store.action_statuses(meta.id).get(action_id)
+    # Without --note the action keeps the note it has (as the app does); --note "" clears it.
+    note = args.note if args.note is not None else (before.note if before is not None else "")
+    if args.status == "wont" and not note.strip():
+        raise InvalidInput("Missing reason", "say why the action will not be done: add --note TEXT (the plan "
+                           "shows it as a risk the director accepts)")
     stored = store.set_action_status(meta.id, action_id, args.status, due=due.isoformat() if due else None,
-                                     note=args.note)
+                                     note=note)
     was = STATUS_WORDS.get(before.status, before.status) if before is not None else "to do"
     words = STATUS_WORDS.get(stored.status, stored.status)
     if stored.due:

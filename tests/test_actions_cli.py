@@ -215,3 +215,31 @@ def test_plan_and_diff_carry_the_statuses(run: Run) -> None:
     assert status == 0, err
     changed = {c["new"]["id"]: c["changes"] for c in json.loads(out)["actions"]["changed"]}
     assert {"field": "status", "old": "to do", "new": "done"} in changed[first]
+
+
+def test_a_status_change_without_note_keeps_the_note(run: Run) -> None:
+    """`--status done` after `--status doing --note ...` keeps the note (as the app does); `--note ""` clears it;
+    won't do still needs a reason, which a kept note gives."""
+    ids = _ids(run)
+    assert run("action", "acme", ids[0], "--status", "doing", "--note", "ticket 123 with the bank")[0] == 0
+    assert run("action", "acme", ids[0], "--status", "done")[0] == 0
+    got = {a["id"]: a for a in json.loads(run("actions", "acme", "--json", "--date", DATE)[1])["actions"]}
+    assert (got[ids[0]]["status"], got[ids[0]]["note"]) == ("done", "ticket 123 with the bank")
+    assert run("action", "acme", ids[0], "--status", "wont")[0] == 0  # the kept note is the reason
+    assert run("action", "acme", ids[1], "--status", "wont")[0] == 2  # no note at all: refused
+    assert run("action", "acme", ids[0], "--status", "done", "--note", "")[0] == 0
+    got = {a["id"]: a for a in json.loads(run("actions", "acme", "--json", "--date", DATE)[1])["actions"]}
+    assert got[ids[0]]["note"] == ""
+
+
+def test_a_review_snapshot_without_date_starts_the_next_plan_today(run: Run) -> None:
+    """`plan --snapshot` without --date is dated today (the review starts the next plan), whatever the last
+    snapshot's date; with --date it takes that date."""
+    import datetime as dt
+
+    assert run("plan", "acme", "--date", "2025-01-02", "--snapshot", "-o", "-", "--format", "json")[0] == 0
+    status, out, _ = run("plan", "acme", "--snapshot", "--label", "review", "-o", "-", "--format", "json")
+    assert status == 0
+    assert json.loads(out)["metadata"]["plan_date"] == dt.date.today().isoformat()
+    status, out, _ = run("plan", "acme", "-o", "-", "--format", "json")
+    assert json.loads(out)["metadata"]["plan_date"] == dt.date.today().isoformat()  # the living plan follows it
