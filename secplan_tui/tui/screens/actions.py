@@ -197,16 +197,25 @@ class ActionsScreen(SecplanScreen[None]):
 
     # -- showing ------------------------------------------------------------------------------------------------
 
-    def refresh_actions(self, keep: str | None = None) -> None:
-        """Compile the living plan again and show the actions that pass the filters, keeping the cursor."""
+    def refresh_actions(self, keep: str | None = None, *, reread: str = "plan") -> None:
+        """Show the actions that pass the filters, keeping the cursor.
+
+        Args:
+            keep: The action to keep the cursor on (default: the one under it).
+            reread: "plan" compiles the living plan again (the answers may have changed) and reads the statuses;
+                "statuses" reads only the statuses (one was just set: the living plan does not depend on them);
+                "nothing" only applies the filters again.
+        """
         current = keep or self._selected_id()
-        try:
-            self.plan = living_plan(self.controller, self.today)
-            statuses = self.controller.store.action_statuses(self.controller.meta.id)
-        except SecplanError as exc:
-            self.secplan.report(exc)
-            return
-        self.items = action_progress(self.plan.actions(), statuses, self.today)
+        if reread != "nothing" or self.plan is None:
+            try:
+                if reread == "plan" or self.plan is None:
+                    self.plan = living_plan(self.controller, self.today)
+                statuses = self.controller.store.action_statuses(self.controller.meta.id)
+            except SecplanError as exc:
+                self.secplan.report(exc)
+                return
+            self.items = action_progress(self.plan.actions(), statuses, self.today)
         self.shown = by_due_date(filter_actions(
             self.items, self.today, role=self.role, overdue=self.overdue_only, this_month=self.this_month,
             domain=self.domain,
@@ -320,7 +329,9 @@ class ActionsScreen(SecplanScreen[None]):
             self.secplan.report(exc)
             return False
         row = self.query_one("#actions-list", OptionList).highlighted
-        self.refresh_actions(keep=p.id)
+        # The living plan depends on the statuses only through its date, which the first status ever set fixes.
+        first = all(item.status == "todo" for item in self.items)
+        self.refresh_actions(keep=p.id, reread="plan" if first else "statuses")
         if status in ("done", "wont") and row is not None and self.shown:
             # A closed action sorts to the end: the cursor stays on the row, now the next action, so x ticks
             # off one after another.
@@ -420,17 +431,17 @@ class ActionsScreen(SecplanScreen[None]):
             return
         index = roles.index(self.role) + 1 if self.role in roles else 0
         self.role = roles[index] if index < len(roles) else None
-        self.refresh_actions()
+        self.refresh_actions(reread="nothing")
 
     def action_overdue(self) -> None:
         """Only overdue actions, or all."""
         self.overdue_only = not self.overdue_only
-        self.refresh_actions()
+        self.refresh_actions(reread="nothing")
 
     def action_this_month(self) -> None:
         """Only what is due this month (and overdue), or all."""
         self.this_month = not self.this_month
-        self.refresh_actions()
+        self.refresh_actions(reread="nothing")
 
     def action_domain(self) -> None:
         """All domains -> each domain with actions in turn -> all."""
@@ -439,7 +450,7 @@ class ActionsScreen(SecplanScreen[None]):
             return
         index = domains.index(self.domain) + 1 if self.domain in domains else 0
         self.domain = domains[index] if index < len(domains) else None
-        self.refresh_actions()
+        self.refresh_actions(reread="nothing")
 
     def action_update_answer(self) -> None:
         """Open the first question whose answer still triggers the highlighted done action."""
