@@ -67,14 +67,6 @@ CE: frozenset[str] = frozenset(
 CATALOGUES: dict[str, frozenset[str]] = {"ISO27001": ISO27001, "CSF": CSF, "CIS": CIS, "CE": CE}
 """Catalogue prefix -> identifiers; a reference is written ``PREFIX:ID``, e.g. ``CSF:GV.RR-02``."""
 
-CATALOGUE_TITLES: dict[str, str] = {
-    "ISO27001": "ISO/IEC 27001:2022 Annex A",
-    "CSF": "NIST CSF 2.0",
-    "CIS": "CIS Controls v8.1",
-    "CE": "Cyber Essentials",
-}
-
-
 def all_references() -> list[str]:
     """Every valid reference, prefixed, for suggestions."""
     return [f"{prefix}:{ident}" for prefix, ids in CATALOGUES.items() for ident in sorted(ids)]

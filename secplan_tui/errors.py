@@ -85,7 +85,6 @@ class Code(MessageCode):
     E130 = (Severity.ERROR, "question '{id}' has no help text ('why' is required)")
     E131 = (Severity.ERROR, "question '{id}': {reason}")
     E132 = (Severity.ERROR, "{where}: condition refers to '{id}', which is not asked before this point")
-    E133 = (Severity.ERROR, "{where}: unknown section id '{id}'{suggestion}")
     E134 = (Severity.ERROR, "{where}: unknown action id '{id}'{suggestion}")
     E135 = (Severity.ERROR, "{where}: actions wait for each other in a cycle: {cycle}; remove one 'after'")
     E136 = (Severity.ERROR, "{where}: {reason}")

@@ -21,17 +21,3 @@ class SectionChosen(Message):
     """The user picked a section to jump to."""
 
     section_id: str
-
-
-@dataclass
-class QuestionChosen(Message):
-    """The user picked a question to go to (from the review list)."""
-
-    question_id: str
-
-
-@dataclass
-class SessionChosen(Message):
-    """The user picked a session to open."""
-
-    session_id: str
