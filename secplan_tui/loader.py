@@ -348,6 +348,23 @@ class _Builder:
             if m is not None:
                 yield m, line
 
+    def texts(self, data: YMap, key: str, where: str, expected: str, item_where: str,
+              item_expected: str) -> Iterator[tuple[str, int]]:
+        """The items of a list of texts under ``key`` (trimmed) with their lines; a value that is not a list, or an
+        item that is not text, is reported and left out."""
+        raw = data.get(key)
+        if raw is None:
+            return
+        if not isinstance(raw, YList):
+            self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected=expected,
+                     found=describe_value(raw))
+            return
+        for item, line in zip(raw, raw.item_lines, strict=True):
+            if isinstance(item, str):
+                yield item.strip(), line
+            else:
+                self.add(Code.E110, line, where=item_where, expected=item_expected, found=describe_value(item))
+
     def condition(self, data: YMap, key: str, record: str, where: str) -> Condition | None:
         value = data.get(key)
         if value is None:
@@ -624,19 +641,10 @@ class _Builder:
                 self.source_map.lines[(f"action:{aid}", key)] = self.line_of(data, key)
         effort, hours = self.effort(data, where)
         after: list[str] = []
-        raw_after = data.get("after")
-        if raw_after is not None:
-            if not isinstance(raw_after, YList):
-                self.add(Code.E110, self.line_of(data, "after"), where=f"{where} 'after'",
-                         expected="a list of action ids, like [act.x, act.y]", found=describe_value(raw_after))
-            else:
-                for dep, dline in zip(raw_after, raw_after.item_lines, strict=True):
-                    if not isinstance(dep, str):
-                        self.add(Code.E110, dline, where=f"an item of {where} 'after'", expected="an action id",
-                                 found=describe_value(dep))
-                    else:
-                        after.append(dep.strip())
-                        self.source_map.lines[(f"action:{aid}", f"after:{dep.strip()}")] = dline
+        for dep, dline in self.texts(data, "after", where, "a list of action ids, like [act.x, act.y]",
+                                     f"an item of {where} 'after'", "an action id"):
+            after.append(dep)
+            self.source_map.lines[(f"action:{aid}", f"after:{dep}")] = dline
         variants: list[ActionVariant] = []
         for index, (m, _vline) in enumerate(self.items(data, "variants", where)):
             vwhere = f"variant {index + 1} of {where}"
@@ -658,19 +666,9 @@ class _Builder:
                      expected="true, false, or the condition in words (\"laptops are not encrypted\")",
                      found=describe_value(if_unknown_raw))
         refs: list[str] = []
-        raw_refs = data.get("references")
-        if raw_refs is not None:
-            if not isinstance(raw_refs, YList):
-                self.add(Code.E110, self.line_of(data, "references"), where=f"{where} 'references'",
-                         expected="a list", found=describe_value(raw_refs))
-            else:
-                for ref, rline in zip(raw_refs, raw_refs.item_lines, strict=True):
-                    if not isinstance(ref, str):
-                        self.add(Code.E110, rline, where=f"a reference of {where}", expected="text",
-                                 found=describe_value(ref))
-                    else:
-                        refs.append(ref.strip())
-                        self.source_map.lines.setdefault((f"action:{aid}", f"ref:{ref.strip()}"), rline)
+        for ref, rline in self.texts(data, "references", where, "a list", f"a reference of {where}", "text"):
+            refs.append(ref)
+            self.source_map.lines.setdefault((f"action:{aid}", f"ref:{ref}"), rline)
         owner = self.text(data, "owner", where)
         self.source_map.lines[(f"action:{aid}", "owner")] = self.line_of(data, "owner")
         when = self.condition(data, "when", f"action:{aid}", where)
