@@ -19,7 +19,6 @@ import re
 import shutil
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from secplan_tui import store as store_module
 from secplan_tui.cli_classroom import add_classroom_commands, run_classroom_command
 from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.store import CLASSROOM_MARKER, CLASSROOM_TRAINERS, Workspace, init_classroom, read_classroom
-from tests.unix_users import as_user, readable_bundled, secplan
+from tests.unix_users import as_user, readable_bundled, scratch_area, secplan
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32" or not hasattr(os, "geteuid") or os.geteuid() != 0,
@@ -126,12 +125,8 @@ def owner(path: Path) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def area() -> Iterator[Path]:
     """A scratch folder every test id can pass through (pytest's tmp_path is private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="secplan-classroom-"))
-    path.chmod(0o711)
-    try:
+    with scratch_area("secplan-classroom-") as path:
         yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="module", autouse=True)

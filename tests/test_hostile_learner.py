@@ -24,7 +24,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -39,7 +38,7 @@ from secplan_tui import store as store_module
 from secplan_tui.answers import imported_line, read_answers
 from secplan_tui.errors import InvalidInput, SecplanError
 from secplan_tui.store import CLASSROOM_TRAINERS, MAX_SESSION_BYTES, Workspace, init_classroom
-from tests.unix_users import as_user, readable_bundled, secplan
+from tests.unix_users import as_user, readable_bundled, scratch_area, secplan
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32" or not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("useradd") is None,
@@ -125,12 +124,8 @@ def cast() -> Iterator[Cast]:
 @pytest.fixture(scope="module")
 def area() -> Iterator[Path]:
     """A scratch folder every test user can pass through (pytest's tmp_path is private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="secplan-hostile-"))
-    path.chmod(0o711)
-    try:
+    with scratch_area("secplan-hostile-") as path:
         yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -90,6 +91,17 @@ def secplan(root: Path, user: Ids, *args: str, umask: int = 0o022) -> Run:
 
     code, out, err = as_user(user, call, umask)
     return Run(code, out, err)
+
+
+@contextlib.contextmanager
+def scratch_area(prefix: str) -> Iterator[Path]:
+    """A scratch folder every test user can pass through (pytest's tmp_path is private to root), removed after."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o711)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextlib.contextmanager
