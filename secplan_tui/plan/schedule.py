@@ -28,8 +28,6 @@ class Task:
     hours: float
     after: tuple[str, ...] = ()
     """Tasks that must finish first (ids of other tasks; unknown ids are ignored)."""
-    fixed_month: int | None = None
-    """A month set by someone (a deferred action): the task goes there whatever the load."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +84,6 @@ def schedule(tasks: Sequence[Task], capacity: Mapping[str, float]) -> tuple[dict
         for dep in task.after:
             if dep in slots:
                 earliest = max(earliest, slots[dep].finish)
-        if task.fixed_month is not None:
-            month = max(1, task.fixed_month)
-            free[(task.person, month)] = free.get((task.person, month), cap) - task.hours
-            slots[task.id] = Slot(month, month, {month: task.hours})
-            continue
         left = task.hours
         month = earliest
         taken: dict[int, float] = {}
