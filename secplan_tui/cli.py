@@ -585,12 +585,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     store = _store(args)
     meta = store.resolve(args.session)
     questionnaire = _questionnaire_for(store, meta)
-    from secplan_tui.cli_actions import session_plan_date
+    from secplan_tui.session import living_plan_date
 
     # A living plan keeps its plan date (its last review, else its first ticked action); --date overrides. A new
     # snapshot is the review that starts the next plan, so without --date it is dated today.
     reviewing = bool(getattr(args, "snapshot", False) or getattr(args, "label", None))
-    plan_date = given_date or (dt.date.today() if reviewing else session_plan_date(store, meta))
+    plan_date = given_date or (dt.date.today() if reviewing else living_plan_date(store, meta.id))
     plan = compile_plan(questionnaire, store.answers(meta.id), plan_date, session_name=meta.name,
                         statuses=store.action_statuses(meta.id))
     from secplan_tui.cli_review import after_plan

@@ -124,19 +124,9 @@ def _quote(text: str) -> str:
 def _plan(store: SessionStore, meta: SessionMeta) -> Plan:
     """The session's living plan: due dates as given at its last review (see progress.living_plan)."""
     from secplan_tui import catalogue
-    from secplan_tui.progress import living_plan
+    from secplan_tui.session import SessionController
 
-    return living_plan(catalogue.load(meta.questionnaire_id), store.answers(meta.id),
-                       [s.plan for s in store.snapshots(meta.id)], store.action_history(meta.id),
-                       session_name=meta.name)
-
-
-def session_plan_date(store: SessionStore, meta: SessionMeta) -> dt.date:
-    """The session's plan date (progress.plan_start): its last snapshot's, else the day of its first
-    action-status change, else today."""
-    from secplan_tui.progress import plan_start
-
-    return plan_start([s.plan for s in store.snapshots(meta.id)], store.action_history(meta.id))
+    return SessionController(store, meta.id, catalogue.load(meta.questionnaire_id)).living_plan()
 
 
 def _list(args: argparse.Namespace, store: SessionStore) -> int:

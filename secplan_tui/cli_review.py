@@ -263,9 +263,9 @@ def _from_session(store: SessionStore, meta: SessionMeta, plan_date: dt.date | N
     for note in version_notes(meta.name, meta.questionnaire_version, meta.questionnaire_hash, questionnaire, answers):
         sys.stderr.write(f"secplan: note: {terminal_safe(note)}\n")
     if plan_date is None:
-        from secplan_tui.cli_actions import session_plan_date
+        from secplan_tui.session import living_plan_date
 
-        plan_date = session_plan_date(store, meta)
+        plan_date = living_plan_date(store, meta.id)
     # With the statuses, `secplan diff S@latest S` shows the progress made since the snapshot.
     plan = compile_plan(questionnaire, answers, plan_date, session_name=meta.name,
                         statuses=store.action_statuses(meta.id))

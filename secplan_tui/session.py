@@ -6,6 +6,7 @@ same way. It talks to any ``SessionStore`` (the disk workspace or its memory twi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,16 @@ from secplan_tui.model import AnswerValue, Question, Questionnaire
 from secplan_tui.sanitize import terminal_safe
 
 if TYPE_CHECKING:
+    from secplan_tui.plan import Plan
     from secplan_tui.store import SessionMeta, SessionStore
+
+
+def living_plan_date(store: SessionStore, session_id: str, today: dt.date | None = None) -> dt.date:
+    """The date a session's living plan counts from (progress.plan_start): its last snapshot's plan date, else the
+    day of its first action-status change, else ``today`` (default: the system's) for a fresh plan."""
+    from secplan_tui.progress import plan_start
+
+    return plan_start([s.plan for s in store.snapshots(session_id)], store.action_history(session_id), today)
 
 
 class SessionController:
@@ -128,3 +138,16 @@ class SessionController:
     def resume_point(self) -> Question | None:
         """Where to carry on: the first visible unanswered question, or None when all are answered."""
         return self.flow.first_unanswered()
+
+    def plan_date(self, today: dt.date | None = None) -> dt.date:
+        """The date this session's living plan counts from (:func:`living_plan_date`)."""
+        return living_plan_date(self.store, self.session_id, today)
+
+    def living_plan(self, today: dt.date | None = None) -> Plan:
+        """The plan whose actions the living plan tracks, at :meth:`plan_date`, without the statuses (so ticking
+        one off moves no other date); see progress.living_plan."""
+        from secplan_tui.progress import living_plan
+
+        store, session = self.store, self.session_id
+        return living_plan(self.questionnaire, self.answers, [s.plan for s in store.snapshots(session)],
+                           store.action_history(session), session_name=self.meta.name, today=today)

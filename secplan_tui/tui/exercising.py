@@ -134,12 +134,10 @@ def show_changes(app: SecplanApp, controller: SessionController) -> None:
     plan_date = app.plan_date
 
     def make() -> Document:
-        from secplan_tui.progress import plan_start
         from secplan_tui.review import changes_since_last_snapshot, render_diff_markdown, summarise_diff
 
         # The current plan at the living plan's date (as the plan screen and `secplan diff S@latest S` use).
-        living_date = plan_start([s.plan for s in store.snapshots(meta.id)], store.action_history(meta.id),
-                                 plan_date)
+        living_date = controller.plan_date(plan_date)
         diff = changes_since_last_snapshot(store, meta.id, questionnaire, living_date)
         if diff is None:
             return Document("", intro=plain(NO_SNAPSHOT.format(session=meta.id, year=plan_date.year),

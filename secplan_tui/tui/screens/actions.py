@@ -48,17 +48,6 @@ STATUS_CHOICES: tuple[tuple[str, str], ...] = (
 """The statuses offered by the status dialog, in order."""
 
 
-def living_plan(controller: SessionController, today: dt.date | None = None) -> Plan:
-    """The session's living plan (progress.living_plan): due dates count from its plan date (its last review,
-    else the day its first action was given a status, else ``today`` for a fresh plan)."""
-    from secplan_tui.progress import living_plan as compile_living
-
-    store, meta = controller.store, controller.meta
-    return compile_living(controller.questionnaire, controller.answers,
-                          [s.plan for s in store.snapshots(meta.id)], store.action_history(meta.id),
-                          session_name=meta.name, today=today)
-
-
 class StatusDialog(ModalScreen[str | None]):
     """Pick an action's status; dismisses with the status id, or None when cancelled."""
 
@@ -210,7 +199,7 @@ class ActionsScreen(SecplanScreen[None]):
         if reread != "nothing" or self.plan is None:
             try:
                 if reread == "plan" or self.plan is None:
-                    self.plan = living_plan(self.controller, self.today)
+                    self.plan = self.controller.living_plan(self.today)
                 statuses = self.controller.store.action_statuses(self.controller.meta.id)
             except SecplanError as exc:
                 self.secplan.report(exc)

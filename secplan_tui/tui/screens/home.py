@@ -168,12 +168,11 @@ class HomeScreen(SecplanScreen[None]):
         key = meta.id
         if key not in self._progress:
             from secplan_tui.progress import action_progress, counts
-            from secplan_tui.tui.screens.actions import living_plan
 
             try:
                 statuses = self.secplan.store.action_statuses(meta.id)
                 # A plan nobody has started ticking off costs no compile here; its actions screen shows it.
-                plan = living_plan(self.secplan.controller(meta.id), self.secplan.plan_date) if statuses else None
+                plan = self.secplan.controller(meta.id).living_plan(self.secplan.plan_date) if statuses else None
             except SecplanError:
                 return ""  # opening the session says why
             items = action_progress(plan.actions(), statuses, self.secplan.plan_date) if plan else []

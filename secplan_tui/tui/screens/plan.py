@@ -111,12 +111,9 @@ class PlanScreen(SecplanScreen[None]):
     async def refresh_plan(self) -> None:
         """Compile the plan from the answers as they are now and show the current view."""
         meta = self.controller.meta
-        from secplan_tui.progress import plan_start
-
         store = self.controller.store
         # A living plan keeps its plan date: its last snapshot's, else the day its first action got a status.
-        plan_date = plan_start([s.plan for s in store.snapshots(meta.id)], store.action_history(meta.id),
-                               self.secplan.plan_date)
+        plan_date = self.controller.plan_date(self.secplan.plan_date)
         self.plan = compile_plan(
             self.controller.questionnaire, self.controller.answers, plan_date, session_name=meta.name,
             statuses=store.action_statuses(meta.id),
