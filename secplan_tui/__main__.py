@@ -1,5 +1,5 @@
 """Run the secplan command with ``python -m secplan_tui``."""
 
-from secplan_tui.cli import main
+from secplan_tui.cli.main import main
 
 raise SystemExit(main())

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from secplan_tui.model import Questionnaire  # noqa: E402
-from secplan_tui.validate import load_questionnaire  # noqa: E402
+from secplan_tui.core.model import Questionnaire  # noqa: E402
+from secplan_tui.core.validate import load_questionnaire  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import cli
-from secplan_tui.errors import SecplanError
+from secplan_tui.cli import main as cli
+from secplan_tui.core.errors import SecplanError
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
@@ -28,7 +28,7 @@ def _wired() -> bool:
 def _main(argv: list[str]) -> int:
     if _wired() or argv[2] not in ("actions", "action"):
         return cli.main(argv)
-    from secplan_tui.cli_actions import add_action_commands, run_actions_command
+    from secplan_tui.cli.actions import add_action_commands, run_actions_command
     from secplan_tui.store import Workspace
 
     parser = cli.build_parser()
@@ -119,7 +119,7 @@ def test_bad_changes_are_refused_with_exit_2(run: Run) -> None:
 
 def test_action_not_in_plan_is_refused(run: Run) -> None:
     """An action of the library that the answers do not call for cannot be given a status."""
-    from secplan_tui import catalogue
+    from secplan_tui.core import catalogue
 
     ids = set(_ids(run))
     outside = next(a.id for a in catalogue.load("starter").actions if a.id not in ids)

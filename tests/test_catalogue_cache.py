@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import catalogue
+from secplan_tui.core import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 

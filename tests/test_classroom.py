@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import catalogue
 from secplan_tui import store as store_module
-from secplan_tui.cli_classroom import add_classroom_commands, run_classroom_command
-from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.cli.classroom import add_classroom_commands, run_classroom_command
+from secplan_tui.core import catalogue
+from secplan_tui.core.errors import InvalidInput, SecplanError
 from secplan_tui.store import CLASSROOM_MARKER, CLASSROOM_TRAINERS, Workspace, init_classroom, read_classroom
 from tests.unix_users import as_user, readable_bundled, scratch_area, secplan
 

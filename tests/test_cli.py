@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui.cli import main
+from secplan_tui.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"

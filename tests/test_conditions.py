@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secplan_tui.conditions import MAX_CONDITION_LENGTH, ConditionSyntaxError, parse
-from secplan_tui.model import AnswerValue
+from secplan_tui.core.conditions import MAX_CONDITION_LENGTH, ConditionSyntaxError, parse
+from secplan_tui.core.model import AnswerValue
 
 ANSWERS: dict[str, AnswerValue] = {
     "p.size": "micro",
@@ -426,7 +426,7 @@ def test_holds_for_some_tries_each_possible_answer_together() -> None:
 def test_holds_for_some_assumes_it_holds_past_the_limit() -> None:
     """Too many combinations to try: the condition is taken to hold (an unsure answer shows too much rather than
     hide what matters)."""
-    from secplan_tui.conditions import MAX_COMBINATIONS
+    from secplan_tui.core.conditions import MAX_COMBINATIONS
 
     cond = parse("a.n == -1 and b.n == -1")
     many = list(range(int(MAX_COMBINATIONS**0.5) + 2))

@@ -11,23 +11,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CORE = [
-    "secplan_tui.errors",
-    "secplan_tui.model",
-    "secplan_tui.conditions",
-    "secplan_tui.loader",
-    "secplan_tui.validate",
-    "secplan_tui.engine",
-    "secplan_tui.sanitize",
-    "secplan_tui.controls",
-    "secplan_tui.catalogue",
-    "secplan_tui.answers",
-    "secplan_tui.show",
+    "secplan_tui.core.errors",
+    "secplan_tui.core.model",
+    "secplan_tui.core.conditions",
+    "secplan_tui.core.loader",
+    "secplan_tui.core.validate",
+    "secplan_tui.core.engine",
+    "secplan_tui.core.text",
+    "secplan_tui.core.control_ids",
+    "secplan_tui.core.catalogue",
+    "secplan_tui.session.answer_files",
+    "secplan_tui.cli.show",
     "secplan_tui.plan",
-    "secplan_tui.session",
+    "secplan_tui.session.controller",
     "secplan_tui.review",
-    "secplan_tui.scenario",
-    "secplan_tui.exercise",
-    "secplan_tui.plain_line",
+    "secplan_tui.teaching.scenario",
+    "secplan_tui.teaching.exercise",
+    "secplan_tui.frontends.plain.lines",
 ]
 """The core modules; every submodule of ``secplan_tui.plan`` is imported too."""
 
@@ -77,4 +77,4 @@ def test_core_imports_no_terminal_library_and_no_tinydb() -> None:
 
 def test_probe_notices_a_forbidden_import() -> None:
     """The probe itself works: a module that imports tinydb is reported."""
-    assert probe(["secplan_tui.errors", "tinydb"]) == {"secplan_tui.errors": [], "tinydb": ["tinydb"]}
+    assert probe(["secplan_tui.core.errors", "tinydb"]) == {"secplan_tui.core.errors": [], "tinydb": ["tinydb"]}

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secplan_tui.engine import (
+from secplan_tui.core.engine import (
     WORDS_PER_MINUTE,
     AnswerRejected,
     Flow,
@@ -23,10 +23,10 @@ from secplan_tui.engine import (
     question_reference,
     question_words,
 )
-from secplan_tui.errors import InvalidInput
-from secplan_tui.loader import load_file
-from secplan_tui.model import AnswerValue, Question, Questionnaire
-from secplan_tui.validate import load_questionnaire
+from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.loader import load_file
+from secplan_tui.core.model import AnswerValue, Question, Questionnaire
+from secplan_tui.core.validate import load_questionnaire
 
 FLOW_YAML = """\
     id: flow

@@ -14,12 +14,15 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from secplan_tui import catalogue
-from secplan_tui.answers import progress_of
-from secplan_tui.cli_exercise import add_exercise_commands, check_new_scenario, run_exercise_command
-from secplan_tui.engine import Flow
-from secplan_tui.errors import InvalidInput
-from secplan_tui.exercise import (
+from secplan_tui.cli.exercise import add_exercise_commands, check_new_scenario, run_exercise_command
+from secplan_tui.core import catalogue
+from secplan_tui.core.engine import Flow
+from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.model import AnswerValue, Question, Questionnaire, QuestionType, Status
+from secplan_tui.plan import compile_plan
+from secplan_tui.session.answer_files import progress_of
+from secplan_tui.store import MemoryWorkspace, SessionStore, Workspace
+from secplan_tui.teaching.exercise import (
     ACTION_WEIGHT,
     ANSWER_WEIGHT,
     DRIVER_WEIGHT,
@@ -36,10 +39,7 @@ from secplan_tui.exercise import (
     render_report_html,
     render_report_markdown,
 )
-from secplan_tui.model import AnswerValue, Question, Questionnaire, QuestionType, Status
-from secplan_tui.plan import compile_plan
-from secplan_tui.scenario import Scenario, load_scenario
-from secplan_tui.store import MemoryWorkspace, SessionStore, Workspace
+from secplan_tui.teaching.scenario import Scenario, load_scenario
 
 SCENARIOS = ("bike_shop", "architects", "distributor")
 
@@ -401,7 +401,7 @@ def test_empty_workspace_gives_an_empty_report() -> None:
 
 def test_session_whose_scenario_is_gone_is_listed_not_fatal() -> None:
     """A session on a scenario that no longer exists is listed as 'scenario missing' and takes no part in numbers."""
-    from secplan_tui.exercise import LearnerSession
+    from secplan_tui.teaching.exercise import LearnerSession
 
     scenario, _questionnaire = scenario_and_questionnaire("bike_shop")
     sessions = [LearnerSession("aaaa0001", "Kim", "retired_scenario", "2026-01-01T00:00:00Z", {"profile.sector": "x"}),
@@ -418,7 +418,7 @@ def test_session_whose_scenario_is_gone_is_listed_not_fatal() -> None:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     """Parse argv with a parser that has only the exercise commands, as cli.build_parser will add them."""
-    from secplan_tui.cli import _Parser
+    from secplan_tui.cli.main import _Parser
 
     parser = _Parser(prog="secplan")
     add_exercise_commands(parser.add_subparsers(dest="command", parser_class=_Parser))

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from textual.widget import Widget
 
-from secplan_tui import catalogue
+from secplan_tui.core import catalogue
+from secplan_tui.frontends.tui.app import make_app
+from secplan_tui.frontends.tui.screens.question import QuestionScreen
+from secplan_tui.frontends.tui.widgets.choices import ChoiceList
 from secplan_tui.store import MemoryWorkspace
-from secplan_tui.tui.app import make_app
-from secplan_tui.tui.screens.question import QuestionScreen
-from secplan_tui.tui.widgets.choices import ChoiceList
 
 SIZE = (80, 24)
 FIRST_LINES = 2

@@ -7,9 +7,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from secplan_tui import catalogue
+from secplan_tui.core import catalogue
+from secplan_tui.frontends.tui.app import make_app
 from secplan_tui.store import Workspace
-from secplan_tui.tui.app import make_app
 from tests.test_tui import keys, screen_text
 
 HOSTILE = "Acme \x1b]52;c;b3duZWQ=\x07\x1b[2J\u202eevil\u200b [@click=app.quit] # x | y"

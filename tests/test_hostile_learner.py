@@ -33,10 +33,11 @@ from typing import Any
 
 import pytest
 
-from secplan_tui import catalogue, cli
 from secplan_tui import store as store_module
-from secplan_tui.answers import imported_line, read_answers
-from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.cli import main as cli
+from secplan_tui.core import catalogue
+from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.session.answer_files import imported_line, read_answers
 from secplan_tui.store import CLASSROOM_TRAINERS, MAX_SESSION_BYTES, Workspace, init_classroom
 from tests.unix_users import as_user, readable_bundled, scratch_area, secplan
 
@@ -526,7 +527,7 @@ def _interpreter_for(user: User, area: Path) -> tuple[list[str], dict[str, str]]
     for python, extra in candidates:
         probe = subprocess.run(
             ["setpriv", f"--reuid={user.uid}", f"--regid={user.gid}", "--init-groups", "--", str(python), "-c",
-             "import secplan_tui.cli, tinydb, filelock"],
+             "import secplan_tui.cli.main, tinydb, filelock"],
             capture_output=True, timeout=60, env={**os.environ, **extra}, cwd="/", check=False,
         )
         if probe.returncode == 0:
@@ -597,9 +598,9 @@ def test_fifos_are_refused_without_waiting(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from secplan_tui.store import Workspace\n"
-        "from secplan_tui import catalogue\n"
-        "from secplan_tui.answers import read_answers\n"
-        "from secplan_tui.errors import InvalidInput\n"
+        "from secplan_tui.core import catalogue\n"
+        "from secplan_tui.session.answer_files import read_answers\n"
+        "from secplan_tui.core.errors import InvalidInput\n"
         f"ws = Workspace({str(tmp_path / 'ws')!r})\n"
         "print(len(ws.sessions()), any('not a regular file' in n for n in ws.notices))\n"
         "try:\n"

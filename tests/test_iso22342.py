@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import catalogue, controls
-from secplan_tui.answers import read_answers
-from secplan_tui.engine import Flow
-from secplan_tui.model import DOMAINS, EFFORTS, SKILLS, AnswerValue, Questionnaire
+from secplan_tui.core import catalogue
+from secplan_tui.core import control_ids as controls
+from secplan_tui.core.engine import Flow
+from secplan_tui.core.model import DOMAINS, EFFORTS, SKILLS, AnswerValue, Questionnaire
+from secplan_tui.core.validate import validate_path
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
-from secplan_tui.validate import validate_path
+from secplan_tui.session.answer_files import read_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "questionnaires" / "examples"
@@ -247,7 +248,7 @@ def test_essentials_pass_of_each_organisation_is_short(iso: Questionnaire, path:
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_essentials_pass_of_each_scenario_is_short(iso: Questionnaire, path: Path) -> None:
     """The teaching scenarios' organisations get at most 40 essential questions too."""
-    from secplan_tui.scenario import load_scenario_file
+    from secplan_tui.teaching.scenario import load_scenario_file
 
     flow = Flow(iso, load_scenario_file(path).model_answers)
     assert len([q for q in flow.visible_questions() if q.essential]) <= ESSENTIALS_AT_MOST

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from secplan_tui import loader
-from secplan_tui.loader import YList, YMap, parse_yaml_text
+from secplan_tui.core import loader
+from secplan_tui.core.loader import YList, YMap, parse_yaml_text
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(loader._FAST_LOADER is None, reason="this PyYAML has no libyaml")

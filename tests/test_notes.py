@@ -10,10 +10,16 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from secplan_tui import catalogue
-from secplan_tui.answers import read_answers
-from secplan_tui.errors import InvalidInput
-from secplan_tui.exercise import (
+from secplan_tui.core import catalogue
+from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.model import Questionnaire
+from secplan_tui.frontends.plain.lines import Command, LineUI, parse_line, run_flow
+from secplan_tui.frontends.tui.app import SecplanApp
+from secplan_tui.frontends.tui.dialogs import TextDialog
+from secplan_tui.session.answer_files import read_answers
+from secplan_tui.session.controller import SessionController
+from secplan_tui.store import MemoryWorkspace, Workspace
+from secplan_tui.teaching.exercise import (
     LearnerSession,
     check_exercise,
     check_json,
@@ -21,13 +27,7 @@ from secplan_tui.exercise import (
     render_check_markdown,
     render_report_markdown,
 )
-from secplan_tui.model import Questionnaire
-from secplan_tui.plain_line import Command, LineUI, parse_line, run_flow
-from secplan_tui.scenario import load_scenario
-from secplan_tui.session import SessionController
-from secplan_tui.store import MemoryWorkspace, Workspace
-from secplan_tui.tui.app import SecplanApp
-from secplan_tui.tui.dialogs import TextDialog
+from secplan_tui.teaching.scenario import load_scenario
 from tests.test_plain import new_session, run_interactive
 from tests.test_tui import (
     SIZE,
@@ -227,7 +227,7 @@ def test_exercise_check_shows_each_learners_note_beside_the_difference() -> None
 async def test_help_lists_the_note_key_the_scroll_keys_and_enter_for_the_details(tmp_path: Path) -> None:
     """F1 on the question screen names Ctrl+N for notes, the keys that scroll the question wherever the focus is,
     and Enter between the passes, though it works only there."""
-    from secplan_tui.tui.screens.help import HelpScreen
+    from secplan_tui.frontends.tui.screens.help import HelpScreen
 
     store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
     meta = starter_session(store)
@@ -276,7 +276,7 @@ def test_line_mode_note_typed_after_a_list_pick_keeps_on_empty(starter: Question
 
 def test_class_report_sessions_carry_the_learners_notes() -> None:
     """learner_sessions reads each learner's notes from the store, so the report's checks show them."""
-    from secplan_tui.exercise import learner_sessions
+    from secplan_tui.teaching.exercise import learner_sessions
 
     scenario = load_scenario("bike_shop")
     questionnaire = catalogue.load(scenario.questionnaire_id)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import catalogue
-from secplan_tui.answers import read_answers
-from secplan_tui.model import Questionnaire
+from secplan_tui.core import catalogue
+from secplan_tui.core.model import Questionnaire
 from secplan_tui.plan import Plan, compile_plan, render_json, render_markdown
 from secplan_tui.plan.schedule import MIN_CAPACITY
+from secplan_tui.session.answer_files import read_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "questionnaires" / "examples"

@@ -14,15 +14,15 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input.defaults import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from secplan_tui import catalogue
-from secplan_tui.engine import Flow
-from secplan_tui.model import DONT_KNOW, NOT_APPLICABLE, AnswerValue, Question, Questionnaire, QuestionType
-from secplan_tui.plain import needs_line_mode, no_app_reason, run_plain
-from secplan_tui.plain_line import MORE, MORE_LAST, Command, LineUI, Reply, Unclear, parse_line, wrap
-from secplan_tui.scenario import briefing_text, load_scenario
-from secplan_tui.session import SessionController
+from secplan_tui.core import catalogue
+from secplan_tui.core.engine import Flow
+from secplan_tui.core.model import DONT_KNOW, NOT_APPLICABLE, AnswerValue, Question, Questionnaire, QuestionType
+from secplan_tui.core.validate import load_questionnaire
+from secplan_tui.frontends.plain.interactive import needs_line_mode, no_app_reason, run_plain
+from secplan_tui.frontends.plain.lines import MORE, MORE_LAST, Command, LineUI, Reply, Unclear, parse_line, wrap
+from secplan_tui.session.controller import SessionController
 from secplan_tui.store import MemoryWorkspace
-from secplan_tui.validate import load_questionnaire
+from secplan_tui.teaching.scenario import briefing_text, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from secplan_tui import catalogue
-from secplan_tui.model import AnswerValue, Question, Questionnaire
+from secplan_tui.core import catalogue
+from secplan_tui.core.model import AnswerValue, Question, Questionnaire
 from secplan_tui.plan import compile_plan, render_markdown
 from secplan_tui.store import Workspace
 
@@ -48,7 +48,7 @@ def session(tmp_path: Path, starter: Questionnaire) -> tuple[Path, str]:
 
 
 def _cli_has_ask() -> bool:
-    from secplan_tui.cli import build_parser
+    from secplan_tui.cli.main import build_parser
 
     try:
         with contextlib.redirect_stderr(io.StringIO()):

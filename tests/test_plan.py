@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from secplan_tui.conditions import parse
-from secplan_tui.errors import InvalidInput
-from secplan_tui.model import (
+from secplan_tui.core.conditions import parse
+from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.model import (
     Action,
     AnswerValue,
     Choice,
@@ -32,8 +32,8 @@ from secplan_tui.model import (
 )
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
 from secplan_tui.plan.compile import GENERIC_DISCOVERY_HOW, Plan, answer_text, risk_rating
+from secplan_tui.plan.escape import clean_text, md_code, md_inline
 from secplan_tui.plan.markdown import markdown_blocks
-from secplan_tui.plan.sanitize import clean_text, md_code, md_inline
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = date(2025, 3, 1)
@@ -927,8 +927,8 @@ def test_starter_and_examples_exist() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_starter_examples_compile_to_a_full_plan(example: Path) -> None:
     """Each example answer file compiles with the starter into a plan with actions, risks and a name."""
-    from secplan_tui.answers import read_answers
-    from secplan_tui.validate import load_questionnaire
+    from secplan_tui.core.validate import load_questionnaire
+    from secplan_tui.session.answer_files import read_answers
 
     questionnaire = load_questionnaire(ROOT / "questionnaires" / "starter.yaml")
     answers = read_answers(str(example), questionnaire).answers
@@ -967,9 +967,9 @@ def test_html_draws_maturity_as_inline_svg() -> None:
     import datetime as dt
     import re
 
-    from secplan_tui import catalogue
-    from secplan_tui.answers import read_answers
+    from secplan_tui.core import catalogue
     from secplan_tui.plan import compile_plan, render_html
+    from secplan_tui.session.answer_files import read_answers
 
     q = catalogue.load("starter")
     answers = read_answers(str(ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"), q).answers
@@ -994,7 +994,7 @@ def test_html_draws_maturity_as_inline_svg() -> None:
 def test_statuses_show_in_every_output_and_never_move_another_date() -> None:
     """Done: [x] in the checklist, out of the roadmap; deferred: at its new date; won't do: the risk it alone
     treated is accepted by the director role, with the note; JSON carries all; no other action's date moves."""
-    from secplan_tui.model import ActionStatus
+    from secplan_tui.core.model import ActionStatus
 
     answers = with_answers(physical__alarm="no")
     before = plan_for(answers)
@@ -1039,7 +1039,7 @@ def test_statuses_show_in_every_output_and_never_move_another_date() -> None:
 
 def test_hostile_status_note_adds_no_structure() -> None:
     """A note with Markdown, HTML and an escape byte renders as text in every view."""
-    from secplan_tui.model import ActionStatus
+    from secplan_tui.core.model import ActionStatus
 
     note = "# Heading\n| cell | <script>x</script> [link](http://x) \x1b[31m"
     statuses = {"act.mfa": ActionStatus("act.mfa", "done", note=note, at="2025-03-05T09:00:00Z")}
@@ -1067,7 +1067,7 @@ def test_maturity_svg_draws_unknown_apart_and_never_says_zero_for_unknown() -> N
 
 def test_text_variants_fit_the_profile() -> None:
     """The first variant whose condition holds gives the title, how and why it has; the others stay."""
-    from secplan_tui.model import ActionVariant
+    from secplan_tui.core.model import ActionVariant
 
     base = action("act.walk_round", "physical", "P2", "director", "physical.alarm == 'no'")
     varied = Action(
@@ -1089,7 +1089,7 @@ def test_text_variants_fit_the_profile() -> None:
 def test_wont_do_is_listed_as_a_risk_accepted_by_the_director() -> None:
     """Every action marked "won't do" is listed in the roadmap as a risk accepted by the director role, with its
     reason, whatever the risk's rating."""
-    from secplan_tui.model import ActionStatus
+    from secplan_tui.core.model import ActionStatus
 
     statuses = {"act.backup": ActionStatus("act.backup", "wont", note="Files live in the cloud only.")}
     md = render_markdown(compile_plan(make_questionnaire(), BASE, DAY, statuses=statuses))
@@ -1117,7 +1117,7 @@ def test_answer_notes_show_in_the_answers_appendix_and_json_as_text() -> None:
 def test_statuses_show_in_the_html_plan() -> None:
     """A done action is a ticked box in the HTML checklist and its note is in the HTML full plan; an open one is
     an empty box."""
-    from secplan_tui.model import ActionStatus
+    from secplan_tui.core.model import ActionStatus
 
     statuses = {"act.mfa": ActionStatus("act.mfa", "done", note="All 12 mailboxes.", at="2025-03-05T09:00:00Z")}
     plan = compile_plan(make_questionnaire(), BASE, DAY, statuses=statuses)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from secplan_tui.conditions import parse
-from secplan_tui.model import (
+from secplan_tui.core.conditions import parse
+from secplan_tui.core.model import (
     Action,
     AnswerValue,
     Choice,
@@ -25,7 +25,7 @@ from secplan_tui.model import (
     Status,
 )
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
-from secplan_tui.plan.sanitize import clean_text, md_inline, one_line
+from secplan_tui.plan.escape import clean_text, md_inline, one_line
 from tests.test_plan import PLAN_HTML_TAGS, html_tags
 
 COMMONMARK = MarkdownIt("commonmark").enable("table")

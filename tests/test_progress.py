@@ -1,4 +1,4 @@
-"""The living plan's arithmetic (secplan_tui.progress): statuses, due dates, overdue, counts, filters, flags."""
+"""The living plan's arithmetic (secplan_tui.plan.living): statuses, due dates, overdue, counts, filters, flags."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import catalogue
-from secplan_tui.answers import read_answers
-from secplan_tui.model import ActionStatus
+from secplan_tui.core import catalogue
+from secplan_tui.core.model import ActionStatus
 from secplan_tui.plan import Plan, compile_plan
-from secplan_tui.plan.jsonout import plan_to_dict
-from secplan_tui.progress import (
+from secplan_tui.plan.living import (
     action_progress,
     by_domain,
     by_due_date,
@@ -24,6 +22,8 @@ from secplan_tui.progress import (
     status_changes,
     suggest_ids,
 )
+from secplan_tui.plan.plan_json import plan_to_dict
+from secplan_tui.session.answer_files import read_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
@@ -136,8 +136,8 @@ def test_suggest_ids() -> None:
 def test_plan_start_is_last_review_else_first_status_change_else_today() -> None:
     """A plan starts living at its last snapshot's plan date, else on the day of the first action-status change,
     else it is a fresh plan dated today."""
-    from secplan_tui.model import ActionStatus
-    from secplan_tui.progress import plan_start
+    from secplan_tui.core.model import ActionStatus
+    from secplan_tui.plan.living import plan_start
 
     today = dt.date(2026, 5, 9)
     assert plan_start((), (), today) == today
@@ -195,7 +195,7 @@ def test_progress_imports_no_store_and_no_ui() -> None:
     import sys
 
     code = (
-        "import sys, secplan_tui.progress; "
+        "import sys, secplan_tui.plan.living; "
         "bad = [m for m in ('secplan_tui.store', 'textual', 'questionary', 'prompt_toolkit', 'tinydb') "
         "if m in sys.modules]; print(bad)"
     )

@@ -1,4 +1,4 @@
-"""The yearly review: plan snapshots, plan references and `secplan diff` (secplan_tui/review.py, cli_review.py)."""
+"""The yearly review: plan snapshots, plan references and `secplan diff` (secplan_tui/review, cli/review.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from secplan_tui import catalogue
-from secplan_tui.answers import read_answers
-from secplan_tui.cli_review import (
+from secplan_tui.cli.review import (
     PlanSource,
     add_review_commands,
     add_snapshot_options,
@@ -28,10 +26,11 @@ from secplan_tui.cli_review import (
     resolve_reference,
     run_diff,
 )
-from secplan_tui.errors import InvalidInput
-from secplan_tui.model import ActionStatus, AnswerValue, Questionnaire
+from secplan_tui.core import catalogue
+from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.model import ActionStatus, AnswerValue, Questionnaire
 from secplan_tui.plan import compile_plan, render_json
-from secplan_tui.plan.jsonout import plan_to_dict
+from secplan_tui.plan.plan_json import plan_to_dict
 from secplan_tui.review import (
     PlanDiff,
     changes_since_last_snapshot,
@@ -39,6 +38,7 @@ from secplan_tui.review import (
     diff_plans,
     render_diff_markdown,
 )
+from secplan_tui.session.answer_files import read_answers
 from secplan_tui.store import MemoryWorkspace, SessionMeta, SessionStore, Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -638,7 +638,7 @@ def test_any_text_keeps_the_changelog_structure(text: str) -> None:
 def test_cli_review_import_is_cheap() -> None:
     """Importing cli_review (done on every start-up to build the parser) loads no plan compiler and no store."""
     probe = (
-        "import sys, secplan_tui.cli_review; "
+        "import sys, secplan_tui.cli.review; "
         "print(sorted(m for m in sys.modules if m in ('secplan_tui.plan', 'secplan_tui.review', 'tinydb')))"
     )
     result = subprocess.run(

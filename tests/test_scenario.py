@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import catalogue
-from secplan_tui.engine import Flow
-from secplan_tui.errors import InvalidInput, Severity
+from secplan_tui.core import catalogue
+from secplan_tui.core.engine import Flow
+from secplan_tui.core.errors import InvalidInput, Severity
 from secplan_tui.plan import compile_plan
-from secplan_tui.scenario import (
+from secplan_tui.teaching.scenario import (
     BRIEFING_WORDS,
     ScenarioInvalid,
     briefing_markdown,
@@ -143,7 +143,7 @@ def test_scenario_modules_import_no_terminal_library_and_no_tinydb() -> None:
     """scenario and exercise are core: importing them loads no textual, questionary, prompt_toolkit or tinydb."""
     probe = (
         "import json, sys\n"
-        "import secplan_tui.scenario, secplan_tui.exercise\n"
+        "import secplan_tui.teaching.scenario, secplan_tui.teaching.exercise\n"
         "bad = ('textual', 'questionary', 'prompt_toolkit', 'tinydb')\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in bad})))\n"
     )
@@ -426,7 +426,7 @@ def test_organisation_name_mismatch_is_a_warning(tiny: Path) -> None:
 
 def test_readme_documents_every_field_and_code() -> None:
     """The trainers' README names every scenario field and every S3xx code."""
-    from secplan_tui.scenario import SCENARIO_FIELDS, ScenarioCode
+    from secplan_tui.teaching.scenario import SCENARIO_FIELDS, ScenarioCode
 
     readme = (BUNDLED / "README.md").read_text(encoding="utf-8")
     for name in SCENARIO_FIELDS:
@@ -437,8 +437,8 @@ def test_readme_documents_every_field_and_code() -> None:
 
 def test_textwrap_example_in_module_docstring_is_valid_yaml_shape() -> None:
     """The format sketch in the module docstring names only real fields."""
-    import secplan_tui.scenario as module
-    from secplan_tui.scenario import SCENARIO_FIELDS
+    import secplan_tui.teaching.scenario as module
+    from secplan_tui.teaching.scenario import SCENARIO_FIELDS
 
     doc = textwrap.dedent((module.__doc__ or "").split("::", 1)[1].split("\n\n", 2)[1])
     keys = [line.split(":", 1)[0] for line in doc.splitlines() if line and not line.startswith(" ")]
@@ -448,7 +448,7 @@ def test_textwrap_example_in_module_docstring_is_valid_yaml_shape() -> None:
 def test_scenario_entries_list_what_scenarios_loads_without_checking() -> None:
     """The quick list (for the app's new-session dialog) names the same scenarios as the checked load, with their
     titles and questionnaires; a bad file is left out of it, not raised."""
-    from secplan_tui.scenario import scenario_entries, scenarios
+    from secplan_tui.teaching.scenario import scenario_entries, scenarios
 
     entries = scenario_entries()
     assert [(e.id, e.title, e.questionnaire_id) for e in entries] == [
@@ -457,7 +457,7 @@ def test_scenario_entries_list_what_scenarios_loads_without_checking() -> None:
 
 
 def test_scenario_entries_skip_unreadable_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from secplan_tui.scenario import scenario_entries
+    from secplan_tui.teaching.scenario import scenario_entries
 
     (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     (tmp_path / "no_id.yaml").write_text("title: x\nbriefing: y\n", encoding="utf-8")
@@ -469,7 +469,7 @@ def test_scenario_entries_skip_unreadable_files(tmp_path: Path, monkeypatch: pyt
 def test_the_listed_scenario_is_the_one_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A trainer's copy of a scenario under another file name, in SECPLAN_SCENARIOS, comes before the bundled one
     in the list and in every lookup by id (the briefing and the check load what the learner picked)."""
-    from secplan_tui.scenario import find_scenario, load_scenario, scenario_entries
+    from secplan_tui.teaching.scenario import find_scenario, load_scenario, scenario_entries
 
     bundled = ROOT / "questionnaires" / "scenarios" / "bike_shop.yaml"
     text = bundled.read_text(encoding="utf-8")

@@ -74,7 +74,7 @@ def test_serve_warns_before_listening_beyond_loopback(
     """Any address but loopback gets the warning (no log-in; SSH tunnel or authenticating proxy) before the
     server starts; 127.0.0.1, ::1 and localhost get none. The server is a stand-in: nothing listens."""
     textual_serve = pytest.importorskip("textual_serve.server", reason="the serve extra is part of the test extra")
-    from secplan_tui.cli import main
+    from secplan_tui.cli.main import main
 
     started: list[tuple[str, str, int, str]] = []
 
@@ -152,9 +152,9 @@ def test_exports_in_the_browser_are_downloads(
 ) -> None:
     """Under the web driver an export is delivered to the browser (named, never a path on the server); in a
     terminal nothing is delivered."""
-    from secplan_tui.tui import exporting
-    from secplan_tui.tui.dialogs import ExportRequest
-    from secplan_tui.tui.files import PLAN_FORMATS
+    from secplan_tui.frontends.tui import exporting
+    from secplan_tui.frontends.tui.dialogs import ExportRequest
+    from secplan_tui.frontends.tui.files import PLAN_FORMATS
 
     monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
     app = FakeApp()

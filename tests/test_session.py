@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import catalogue
-from secplan_tui.errors import InvalidInput, SecplanError
-from secplan_tui.model import Questionnaire
-from secplan_tui.session import SessionController
+from secplan_tui.core import catalogue
+from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.model import Questionnaire
+from secplan_tui.session.controller import SessionController
 from secplan_tui.store import MemoryWorkspace, SessionStore, Workspace
 
 
@@ -171,7 +171,7 @@ def test_an_answer_that_completes_the_session_is_one_write(
 def test_answers_file_notes_round_trip(store: SessionStore, starter: Questionnaire, tmp_path: Path) -> None:
     """An answers file may give an answer as {value, note}; import saves the note, export writes it back, and an
     answer given without a note keeps the note it had."""
-    from secplan_tui.answers import export_answers
+    from secplan_tui.session.answer_files import export_answers
 
     c = controller(store, starter)
     c.answer("profile.org_name", "Acme", note="from the letterhead")

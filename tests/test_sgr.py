@@ -1,5 +1,5 @@
-"""The style-code squashing of the app's output (secplan_tui.tui.sgr): every character is drawn with the style it
-had, checked by replaying both streams through a small terminal model."""
+"""The style-code squashing of the app's output (secplan_tui.frontends.tui.sgr): every character is drawn with the
+style it had, checked by replaying both streams through a small terminal model."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from secplan_tui.tui.sgr import PLAIN, Style, squash_sgr, transition
+from secplan_tui.frontends.tui.sgr import PLAIN, Style, squash_sgr, transition
 
 _SEQUENCE = re.compile(r"\x1b\[!p|\x1b\[([0-9;:?]*)([A-Za-z])|\x1b\][^\x07]*\x07|.", re.S)
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from secplan_tui import store as store_module
-from secplan_tui.errors import InvalidInput, SecplanError
+from secplan_tui.core.errors import InvalidInput, SecplanError
 from secplan_tui.store import (
     DEAD_WRITER_GRACE,
     STALE_TEMP_AGE,

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from secplan_tui.cli import main
-from secplan_tui.errors import SecplanError
+from secplan_tui.cli.main import main
+from secplan_tui.core.errors import SecplanError
 from secplan_tui.store import AtomicJSONStorage, MemoryWorkspace, SessionStore, Workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "format1" / "f0e1d2c3.json"

@@ -1,4 +1,4 @@
-"""The one sanitiser for everything written to a terminal (secplan_tui.sanitize.terminal_safe)."""
+"""The one sanitiser for everything written to a terminal (secplan_tui.core.text.terminal_safe)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from secplan_tui.sanitize import is_terminal_safe, terminal_safe
+from secplan_tui.core.text import is_terminal_safe, terminal_safe
 
 UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 

@@ -16,21 +16,21 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown
 
-from secplan_tui import catalogue
-from secplan_tui.answers import progress_of, read_answers
-from secplan_tui.errors import SecplanError
-from secplan_tui.model import AnswerValue
+from secplan_tui.core import catalogue
+from secplan_tui.core.errors import SecplanError
+from secplan_tui.core.model import AnswerValue
+from secplan_tui.frontends.tui import configure_from_environment, default_theme, parse_keymap
+from secplan_tui.frontends.tui.app import SecplanApp, make_app, questionnaire_entries
+from secplan_tui.frontends.tui.dialogs import ConfirmDialog, ExportDialog, NewSessionDialog, PathDialog
+from secplan_tui.frontends.tui.screens.help import HelpScreen
+from secplan_tui.frontends.tui.screens.home import HomeScreen
+from secplan_tui.frontends.tui.screens.plan import PlanScreen
+from secplan_tui.frontends.tui.screens.question import QuestionScreen
+from secplan_tui.frontends.tui.screens.review import ReviewScreen
+from secplan_tui.frontends.tui.text import ASCII, UNICODE, glyphs_for
 from secplan_tui.plan import compile_plan, render_html, render_markdown
+from secplan_tui.session.answer_files import progress_of, read_answers
 from secplan_tui.store import MemoryWorkspace, SessionMeta, SessionStore, Workspace
-from secplan_tui.tui import configure_from_environment, default_theme, parse_keymap
-from secplan_tui.tui.app import SecplanApp, make_app, questionnaire_entries
-from secplan_tui.tui.dialogs import ConfirmDialog, ExportDialog, NewSessionDialog, PathDialog
-from secplan_tui.tui.screens.help import HelpScreen
-from secplan_tui.tui.screens.home import HomeScreen
-from secplan_tui.tui.screens.plan import PlanScreen
-from secplan_tui.tui.screens.question import QuestionScreen
-from secplan_tui.tui.screens.review import ReviewScreen
-from secplan_tui.tui.text import ASCII, UNICODE, glyphs_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
@@ -495,7 +495,7 @@ async def test_help_lists_this_screens_keys_with_ids(tmp_path: Path) -> None:
 
 async def test_command_palette_lists_our_commands(tmp_path: Path) -> None:
     """ctrl+p's commands are the screen's actions and a jump to each section."""
-    from secplan_tui.tui.commands import SecplanCommands
+    from secplan_tui.frontends.tui.commands import SecplanCommands
 
     store = MemoryWorkspace(clock=fixed_clock, user=user_name)
     meta = starter_session(store)
@@ -516,10 +516,10 @@ async def test_command_palette_lists_our_commands(tmp_path: Path) -> None:
 def all_bindings() -> list[Any]:
     from textual.binding import Binding
 
-    from secplan_tui.tui import dialogs
-    from secplan_tui.tui.screens import document
-    from secplan_tui.tui.widgets.choices import ChoiceList
-    from secplan_tui.tui.widgets.sidebar import SectionSidebar
+    from secplan_tui.frontends.tui import dialogs
+    from secplan_tui.frontends.tui.screens import document
+    from secplan_tui.frontends.tui.widgets.choices import ChoiceList
+    from secplan_tui.frontends.tui.widgets.sidebar import SectionSidebar
 
     classes: list[type[Any]] = [
         SecplanApp, HomeScreen, QuestionScreen, ReviewScreen, PlanScreen, HelpScreen, ChoiceList, SectionSidebar,
@@ -612,7 +612,7 @@ def test_adaptive_table_keeps_a_narrow_table_a_grid_and_stacks_wide_ones() -> No
     "changes since the last snapshot" table at 80 columns); two columns and wide tables read as records."""
     from rich.console import Console
 
-    from secplan_tui.tui.widgets.plan_view import AdaptiveTable
+    from secplan_tui.frontends.tui.widgets.plan_view import AdaptiveTable
 
     def drawn(table: AdaptiveTable, width: int = 76) -> str:
         console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
@@ -818,7 +818,7 @@ async def test_status_line_keeps_the_counts_and_cuts_the_answer(tmp_path: Path) 
         await pilot.pause()
         [status] = [line for line in screen_text(app).split("\n") if "Saved" in line and "\u2026" in line]
         assert status.startswith(" \u2713 Saved \u00b7 \"Riverside Travel") and len(status.rstrip()) <= 80
-        from secplan_tui.tui.screens.question import saved_status
+        from secplan_tui.frontends.tui.screens.question import saved_status
 
         line = saved_status("*", "x" * 200, 2, 16, 80).plain
         assert line.startswith("* Saved · 2 more questions now apply · 16 questions no longer apply · \"")
@@ -879,7 +879,7 @@ async def test_footer_keeps_the_keys_that_fit(tmp_path: Path, twopass: str) -> N
 async def test_new_session_dialog_says_how_long_each_questionnaire_takes(tmp_path: Path, twopass: str) -> None:
     """Each questionnaire shows its first pass and its whole length in questions and minutes; the starter is
     named the older and short one, on one line, so the exercises still show."""
-    from secplan_tui.engine import ESSENTIALS, Flow
+    from secplan_tui.core.engine import ESSENTIALS, Flow
 
     store = Workspace(tmp_path / "ws", clock=fixed_clock, user=user_name)
     app = new_app(store, tmp_path)

@@ -17,13 +17,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
-from secplan_tui import catalogue
-from secplan_tui.answers import progress_of, read_answers
+from secplan_tui.core import catalogue
+from secplan_tui.frontends.tui.app import SecplanApp, make_app
+from secplan_tui.frontends.tui.screens.actions import ActionsScreen, StatusDialog
+from secplan_tui.frontends.tui.screens.home import HomeScreen
+from secplan_tui.frontends.tui.screens.plan import PlanScreen
+from secplan_tui.session.answer_files import progress_of, read_answers
 from secplan_tui.store import MemoryWorkspace
-from secplan_tui.tui.app import SecplanApp, make_app
-from secplan_tui.tui.screens.actions import ActionsScreen, StatusDialog
-from secplan_tui.tui.screens.home import HomeScreen
-from secplan_tui.tui.screens.plan import PlanScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
@@ -200,7 +200,7 @@ async def test_done_but_still_missing_is_flagged_and_u_opens_the_question(store:
         question = screen.shown[[p.id for p in screen.shown].index(action_id)].still_missing[0]
         await pilot.press("u")
         await pilot.pause()
-        from secplan_tui.tui.screens.question import QuestionScreen
+        from secplan_tui.frontends.tui.screens.question import QuestionScreen
 
         assert isinstance(app.screen, QuestionScreen)
         assert app.screen.current == question
@@ -253,9 +253,9 @@ def test_actions_screen_snapshot(snap_compare: SnapCompare, store: MemoryWorkspa
 async def test_changes_since_snapshot_count_actions_done_deferred_dropped(store: MemoryWorkspace,
                                                                           tmp_path: Path) -> None:
     """g on the plan: the header counts the actions done, deferred and dropped since the last snapshot."""
+    from secplan_tui.frontends.tui.screens.document import ChangesScreen
     from secplan_tui.plan import compile_plan
     from secplan_tui.review import take_snapshot
-    from secplan_tui.tui.screens.document import ChangesScreen
 
     session = add_session(store)
     plan = compile_plan(catalogue.load("starter"), store.answers(session), PLAN_DATE)
@@ -282,8 +282,8 @@ async def test_changes_since_snapshot_count_actions_done_deferred_dropped(store:
 
 def test_plan_export_formats_keep_the_chosen_view() -> None:
     """The plan's export offers the full plan first; a file name's suffix picks the format of the chosen view."""
-    from secplan_tui.tui.exporting import choose_format
-    from secplan_tui.tui.screens.plan import PLAN_EXPORTS
+    from secplan_tui.frontends.tui.exporting import choose_format
+    from secplan_tui.frontends.tui.screens.plan import PLAN_EXPORTS
 
     assert next(iter(PLAN_EXPORTS)) == "md"
     assert choose_format("plan.html", "summary.md", PLAN_EXPORTS) == ("summary.html", "plan.html")
@@ -295,8 +295,8 @@ def test_plan_export_formats_keep_the_chosen_view() -> None:
 
 def test_exports_go_to_a_private_folder_in_the_workspace(tmp_path: Path) -> None:
     """With no export folder fixed, an ordinary workspace offers its own exports/ folder, made 0700 on first use."""
+    from secplan_tui.frontends.tui.exporting import default_export_folder, make_private_folder
     from secplan_tui.store import Workspace
-    from secplan_tui.tui.exporting import default_export_folder, make_private_folder
 
     workspace = Workspace(tmp_path / "ws")
     app = make_app(workspace)
@@ -310,8 +310,8 @@ def test_exports_go_to_a_private_folder_in_the_workspace(tmp_path: Path) -> None
 
 async def test_the_plan_exports_the_full_plan_whatever_the_view(store: MemoryWorkspace, tmp_path: Path) -> None:
     """Reading the summary, e then Enter writes the full plan; choosing the summary in the dialog writes it."""
+    from secplan_tui.frontends.tui.dialogs import ExportDialog
     from secplan_tui.plan import render_markdown
-    from secplan_tui.tui.dialogs import ExportDialog
 
     session = add_session(store)
     app = app_for(store, tmp_path, session)
@@ -348,7 +348,7 @@ async def test_the_plan_exports_the_full_plan_whatever_the_view(store: MemoryWor
 async def test_home_list_has_a_plan_column_and_the_details_the_pass(store: MemoryWorkspace, tmp_path: Path) -> None:
     """Every session in the home list shows its living plan's progress within 80 columns; the details line says
     where the answering stands by pass, not "n of m answered"."""
-    from secplan_tui.tui.widgets.sessions import SessionList
+    from secplan_tui.frontends.tui.widgets.sessions import SessionList
 
     ticked = add_session(store, "Ticked Ltd")
     add_session(store, "Untouched Ltd")
@@ -376,7 +376,7 @@ async def test_home_list_has_a_plan_column_and_the_details_the_pass(store: Memor
 async def test_an_unreadable_questionnaire_folder_is_reported_not_fatal(store: MemoryWorkspace, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """n with a questionnaire or scenario folder that cannot be read says why, and the app carries on."""
-    from secplan_tui.errors import SecplanError
+    from secplan_tui.core.errors import SecplanError
 
     add_session(store)
     app = app_for(store, tmp_path)

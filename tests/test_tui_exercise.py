@@ -10,23 +10,23 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from secplan_tui import catalogue
-from secplan_tui.answers import progress_of
-from secplan_tui.exercise import check_exercise
-from secplan_tui.model import AnswerValue, Questionnaire
+from secplan_tui.core import catalogue
+from secplan_tui.core.model import AnswerValue, Questionnaire
+from secplan_tui.frontends.tui.app import SecplanApp
+from secplan_tui.frontends.tui.commands import SecplanCommands
+from secplan_tui.frontends.tui.dialogs import ConfirmDialog, TextDialog
+from secplan_tui.frontends.tui.screens.document import BriefingScreen, ChangesScreen, CheckScreen, DocumentScreen
+from secplan_tui.frontends.tui.screens.help import HelpScreen
+from secplan_tui.frontends.tui.screens.plan import PlanScreen
+from secplan_tui.frontends.tui.screens.question import QuestionScreen
+from secplan_tui.frontends.tui.widgets.plan_view import PlanMarkdown
 from secplan_tui.plan import compile_plan
-from secplan_tui.plan.jsonout import plan_to_dict
+from secplan_tui.plan.plan_json import plan_to_dict
 from secplan_tui.review import diff_plans, summarise_diff
-from secplan_tui.scenario import Scenario, load_scenario
+from secplan_tui.session.answer_files import progress_of
 from secplan_tui.store import MemoryWorkspace, SessionMeta
-from secplan_tui.tui.app import SecplanApp
-from secplan_tui.tui.commands import SecplanCommands
-from secplan_tui.tui.dialogs import ConfirmDialog, TextDialog
-from secplan_tui.tui.screens.document import BriefingScreen, ChangesScreen, CheckScreen, DocumentScreen
-from secplan_tui.tui.screens.help import HelpScreen
-from secplan_tui.tui.screens.plan import PlanScreen
-from secplan_tui.tui.screens.question import QuestionScreen
-from secplan_tui.tui.widgets.plan_view import PlanMarkdown
+from secplan_tui.teaching.exercise import check_exercise
+from secplan_tui.teaching.scenario import Scenario, load_scenario
 from tests.test_tui import (
     PLAN_DATE,
     SIZE,
@@ -152,9 +152,9 @@ async def test_a_new_exercise_opens_on_its_briefing(tmp_path: Path, bike_shop: t
 async def test_an_exercise_can_be_started_from_the_new_session_dialog(tmp_path: Path) -> None:
     """n lists the teaching exercises after the questionnaires; picking one makes a learner session on the
     scenario's questionnaire, which opens on its briefing."""
-    from secplan_tui.scenario import ScenarioEntry
-    from secplan_tui.tui.dialogs import NewSessionDialog
-    from secplan_tui.tui.screens.home import HomeScreen
+    from secplan_tui.frontends.tui.dialogs import NewSessionDialog
+    from secplan_tui.frontends.tui.screens.home import HomeScreen
+    from secplan_tui.teaching.scenario import ScenarioEntry
 
     store = MemoryWorkspace(clock=fixed_clock, user=user_name)
     app = new_app(store, tmp_path)

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from secplan_tui import catalogue
-from secplan_tui.answers import progress_of, read_answers
+from secplan_tui.core import catalogue
+from secplan_tui.frontends.tui import configure_from_environment
+from secplan_tui.frontends.tui.app import SecplanApp, make_app
+from secplan_tui.frontends.tui.screens.plan import PlanScreen
+from secplan_tui.frontends.tui.screens.question import QuestionScreen
+from secplan_tui.session.answer_files import progress_of, read_answers
 from secplan_tui.store import MemoryWorkspace
-from secplan_tui.tui import configure_from_environment
-from secplan_tui.tui.app import SecplanApp, make_app
-from secplan_tui.tui.screens.plan import PlanScreen
-from secplan_tui.tui.screens.question import QuestionScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "questionnaires" / "examples" / "starter-small-office.yaml"
@@ -111,7 +111,7 @@ def test_question_screen_linux_console_60x20(snap_compare: SnapCompare, store: M
 
 def learner_session(store: MemoryWorkspace, answers: dict[str, Any] | None = None) -> str:
     """A learner session on the bike shop scenario with the given answers (the model's when None)."""
-    from secplan_tui.scenario import load_scenario
+    from secplan_tui.teaching.scenario import load_scenario
 
     scenario = load_scenario("bike_shop")
     questionnaire = catalogue.load(scenario.questionnaire_id)
@@ -136,7 +136,7 @@ def open_document(*pressed: str) -> Callable[[Pilot[Any]], Any]:
 
 def test_briefing_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
     """A learner's briefing (F10): the question on screen and its hint, then the organisation's own words."""
-    from secplan_tui.scenario import load_scenario
+    from secplan_tui.teaching.scenario import load_scenario
 
     first = dict(list(load_scenario("bike_shop").model_answers.items())[:3])
     session = learner_session(store, first)
@@ -147,7 +147,7 @@ def test_briefing_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_
 def test_check_screen(snap_compare: SnapCompare, store: MemoryWorkspace, tmp_path: Path) -> None:
     """The check against the model (F12) for a learner with two answers wrong: the score, its formula, the start
     of the report."""
-    from secplan_tui.scenario import load_scenario
+    from secplan_tui.teaching.scenario import load_scenario
 
     answers = {**load_scenario("bike_shop").model_answers, "information.card_numbers": "never",
                "cyber.mfa_email": "yes"}

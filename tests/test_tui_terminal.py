@@ -29,16 +29,16 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import catalogue
-from secplan_tui.answers import progress_of
-from secplan_tui.session import SessionController
+from secplan_tui.core import catalogue
+from secplan_tui.frontends.tui.importing import import_answers
+from secplan_tui.session.answer_files import progress_of
+from secplan_tui.session.controller import SessionController
 from secplan_tui.store import Workspace
-from secplan_tui.tui.importing import import_answers
 
 LAUNCH = (
     "import sys\n"
     "from secplan_tui.store import Workspace\n"
-    "from secplan_tui.tui import run_app\n"
+    "from secplan_tui.frontends.tui import run_app\n"
     "sys.exit(run_app(Workspace(sys.argv[1]), session_id=sys.argv[2] if len(sys.argv) > 2 else None))\n"
 )
 TIMEOUT = 30.0
@@ -60,7 +60,7 @@ WRAP = (
 
 
 def cli_has_open() -> bool:
-    from secplan_tui.cli import build_parser
+    from secplan_tui.cli.main import build_parser
 
     for action in build_parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -344,9 +344,9 @@ def test_hostile_answers_reach_the_terminal_as_plain_text(tmp_path: Path) -> Non
 RAW_LAUNCH = (
     "import sys\n"
     "from textual.app import App\n"
-    "from secplan_tui.tui.app import SecplanApp\n"
+    "from secplan_tui.frontends.tui.app import SecplanApp\n"
     "SecplanApp.get_driver_class = App.get_driver_class  # Textual's own output, unsquashed\n"
-    "from secplan_tui.cli import main\n"
+    "from secplan_tui.cli.main import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
 

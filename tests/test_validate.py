@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from secplan_tui.errors import Problem, QuestionnaireInvalid, Severity
-from secplan_tui.loader import MAX_FILE_BYTES
-from secplan_tui.validate import load_questionnaire, validate_path
+from secplan_tui.core.errors import Problem, QuestionnaireInvalid, Severity
+from secplan_tui.core.loader import MAX_FILE_BYTES
+from secplan_tui.core.validate import load_questionnaire, validate_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "questionnaires"
@@ -564,8 +564,8 @@ def test_opening_a_questionnaire_leaves_the_reachability_lint_to_validate() -> N
     """`secplan validate` reports a question that can never be shown; opening the file to answer it (the
     catalogue's load, which the app and the commands use) does not run that slow lint, and every other check
     still refuses a broken file."""
-    from secplan_tui import catalogue
-    from secplan_tui.validate import validate_path
+    from secplan_tui.core import catalogue
+    from secplan_tui.core.validate import validate_path
 
     unreachable = CORPUS / "broken" / "unreachable_question.yaml"
     assert any(p.code == "E126" for p in validate_path(unreachable))

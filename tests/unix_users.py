@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from secplan_tui import catalogue, cli
+from secplan_tui.cli import main as cli
+from secplan_tui.core import catalogue
 
 
 class Ids(Protocol):

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from secplan_tui import __version__
-from secplan_tui.engine import DONE, ESSENTIALS, Flow, possible_answers
-from secplan_tui.model import (
+from secplan_tui.core.engine import DONE, ESSENTIALS, Flow, possible_answers
+from secplan_tui.core.model import (
     DOMAIN_TITLES,
     DOMAINS,
     DONT_KNOW,
@@ -32,7 +32,7 @@ from secplan_tui.model import (
     Role,
     Status,
 )
-from secplan_tui.plan.sanitize import clean_text, one_line
+from secplan_tui.plan.escape import clean_text, one_line
 from secplan_tui.plan.schedule import (
     MIN_CAPACITY,
     MONTH_DAYS,

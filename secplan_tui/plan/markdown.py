@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from secplan_tui.errors import InvalidInput
+from secplan_tui.core.errors import InvalidInput
 from secplan_tui.plan.compile import (
     RISK_BANDS,
     SKILL_LABELS,
@@ -30,7 +30,7 @@ from secplan_tui.plan.compile import (
     RiskEntry,
     ThemedSection,
 )
-from secplan_tui.plan.sanitize import md_code, md_inline, one_line
+from secplan_tui.plan.escape import md_code, md_inline, one_line
 from secplan_tui.plan.schedule import YEAR_MONTHS
 
 VIEWS: tuple[str, ...] = ("full", "summary", "checklist")

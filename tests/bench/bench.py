@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from secplan_tui import catalogue  # noqa: E402
-from secplan_tui.answers import progress_of, read_answers  # noqa: E402
+from secplan_tui.core import catalogue  # noqa: E402
+from secplan_tui.core.validate import validate_path  # noqa: E402
 from secplan_tui.plan import compile_plan, render_html, render_markdown  # noqa: E402
+from secplan_tui.session.answer_files import progress_of, read_answers  # noqa: E402
 from secplan_tui.store import Workspace  # noqa: E402
-from secplan_tui.validate import validate_path  # noqa: E402
 
 EXAMPLE = ROOT / "questionnaires" / "examples" / "iso22342-manufacturer.yaml"
 QUESTIONNAIRE = "iso22342"
@@ -100,7 +100,7 @@ def _snapshot_plan() -> tuple[dict[str, object], str]:
     questionnaire = catalogue.load(QUESTIONNAIRE)
     answers = read_answers(str(EXAMPLE), questionnaire).answers
     try:
-        from secplan_tui.plan.jsonout import plan_to_dict
+        from secplan_tui.plan.plan_json import plan_to_dict
 
         plan = plan_to_dict(compile_plan(questionnaire, answers, dt.date(2026, 12, 1)))
         size = len(json.dumps(plan))

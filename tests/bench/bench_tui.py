@@ -34,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from secplan_tui import catalogue  # noqa: E402
-from secplan_tui.answers import progress_of  # noqa: E402
+from secplan_tui.core import catalogue  # noqa: E402
+from secplan_tui.session.answer_files import progress_of  # noqa: E402
 from secplan_tui.store import Workspace  # noqa: E402
 
 COLS, ROWS = 80, 24
@@ -51,7 +51,7 @@ BARE_APP = (
 LAUNCH = (
     "import sys\n"
     "from secplan_tui.store import Workspace\n"
-    "from secplan_tui.tui import run_app\n"
+    "from secplan_tui.frontends.tui import run_app\n"
     "sys.exit(run_app(Workspace(sys.argv[1]), session_id=sys.argv[2] if len(sys.argv) > 2 else None))\n"
 )
 
@@ -71,7 +71,7 @@ STARTER_KEYS: list[bytes | tuple[bytes, ...]] = [
 
 def cli_has_open() -> bool:
     """Whether the CLI has the ``open`` command yet (then ``secplan`` itself starts the app)."""
-    from secplan_tui.cli import build_parser
+    from secplan_tui.cli.main import build_parser
 
     for action in build_parser()._actions:
         if isinstance(action, _argparse._SubParsersAction):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from secplan_tui import catalogue  # noqa: E402
-from secplan_tui.plain import run_plain  # noqa: E402
+from secplan_tui.core import catalogue  # noqa: E402
+from secplan_tui.frontends.plain.interactive import run_plain  # noqa: E402
 from secplan_tui.store import Workspace  # noqa: E402
 
 

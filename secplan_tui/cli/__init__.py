@@ -1,0 +1,1 @@
+"""The ``secplan`` command: argument parsing and one module per group of commands."""

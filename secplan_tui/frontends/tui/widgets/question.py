@@ -1,0 +1,275 @@
+"""The question panel: one question with the control that fits its type, its answer, and why it matters.
+
+The panel posts :class:`AnswerGiven` when the user confirms a value in its control; it never checks or saves.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static, TextArea
+
+from secplan_tui.core.engine import DEFAULT_TEXT_LENGTH
+from secplan_tui.core.model import SPECIAL_VALUES, AnswerValue, Question, QuestionType
+from secplan_tui.core.text import clean_text
+from secplan_tui.frontends.tui.messages import AnswerGiven
+from secplan_tui.frontends.tui.text import Glyphs, join, plain, styled
+from secplan_tui.frontends.tui.widgets.choices import ChoiceList
+from secplan_tui.frontends.tui.widgets.inputs import CleanInput
+from secplan_tui.frontends.tui.widgets.quiet import QuietStatic, QuietVertical, QuietVerticalScroll
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def bounds_text(question: Question) -> str:
+    """What a number question accepts, in words: "A whole number from 1 to 500 (people)."."""
+    kind = "A whole number" if question.integer else "A number"
+    lo, hi = question.minimum, question.maximum
+    if lo is not None and hi is not None:
+        text = f"{kind} from {_number(lo)} to {_number(hi)}"
+    elif lo is not None:
+        text = f"{kind} of at least {_number(lo)}"
+    elif hi is not None:
+        text = f"{kind} of at most {_number(hi)}"
+    else:
+        text = kind
+    return f"{text} ({question.unit})." if question.unit else f"{text}."
+
+
+def _typed(current: AnswerValue | None, *, keep_newlines: bool = False) -> str:
+    """What a text box shows for a stored answer ("don't know" shows as empty), cleaned of control characters."""
+    if current is None or current in SPECIAL_VALUES or isinstance(current, list):
+        return ""
+    return clean_text(str(current), keep_newlines=keep_newlines)
+
+
+class QuestionPanel(QuietVerticalScroll):
+    """Shows one question at a time, or the end of the questionnaire.
+
+    The three controls (a choice list, a text box, a long-text area) stay mounted and only the one that fits the
+    question is shown: changing question then repaints what changed, without mounting anything.
+    """
+
+    def __init__(self, glyphs: Glyphs, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.glyphs = glyphs
+        self.question: Question | None = None
+        self.cursor_blink = True
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic(id="q-position")
+        yield QuietStatic(id="q-text")
+        with QuietVertical(id="q-control"):
+            choices = ChoiceList(None, None, self.glyphs, id="answer-choices")
+            choices.display = False
+            yield choices
+            box = CleanInput(id="answer-text", select_on_focus=False)
+            box.cursor_blink = self.cursor_blink
+            box.display = False
+            yield box
+            area = AnswerArea(soft_wrap=True, tab_behavior="focus", show_line_numbers=False, id="answer-long")
+            area.cursor_blink = self.cursor_blink
+            long = _LongAnswer(area)
+            long.display = False
+            yield long
+        yield QuietStatic(id="q-keys")
+        yield QuietStatic(id="q-error")
+        yield QuietStatic(id="q-answer")
+        yield QuietStatic(id="q-why")
+        yield QuietStatic(id="q-hint")
+
+    # -- what the screen calls -------------------------------------------------------------------------------
+
+    def show_question(
+        self, question: Question, *, position: Content, current: AnswerValue | None, answer_text: str | None,
+        note: str = "",
+    ) -> None:
+        """Show a question with its current answer (if any) and the answer's note in the control that fits it, and
+        focus that."""
+        self.question = question
+        self._set("#q-position", position)
+        self._set("#q-text", styled(question.text, "bold"))
+        self._set("#q-error", Content(""))
+        self._set("#q-answer", self._answer_line(answer_text, note))
+        why = join(styled("Why this matters: ", "bold"), plain(question.why)) if question.why else Content("")
+        hint = join(styled("Hint: ", "bold"), plain(question.hint)) if question.hint else Content("")
+        self._set("#q-why", why)
+        self._set("#q-hint", hint)
+        self._set("#q-keys", Content(self._keys_text(question)))
+        control = self._load(question, current)
+        for widget in self._controls():
+            widget.display = widget is control
+        if self.scroll_y:
+            self.scroll_home(animate=False)
+        control.focus(scroll_visible=False)
+
+    def show_end(self, message: Content, details: Content) -> None:
+        """Show the end of the questionnaire (no control)."""
+        self.question = None
+        for widget in self._controls():
+            widget.display = False
+        self._set("#q-position", Content(""))
+        self._set("#q-text", message)
+        for widget_id in ("#q-keys", "#q-error", "#q-answer", "#q-hint"):
+            self._set(widget_id, Content(""))
+        self._set("#q-why", details)
+        self.scroll_home(animate=False)
+
+    def put_hint_first(self) -> None:
+        """Show the hint above "why this matters" (teaching exercises: the hint is what a learner needs, and on a
+        small terminal what comes last is below the fold)."""
+        self.move_child(self.query_one("#q-hint"), before=self.query_one("#q-why"))
+
+    def show_error(self, message: str) -> None:
+        """Say why the value was not saved, under the control (the value stays as typed)."""
+        self._set("#q-error", join(styled(f"{self.glyphs.failed} Not saved: ", "bold"), plain(message)))
+        control = self.control()
+        if isinstance(control, ChoiceList):
+            control.show_marks()
+
+    def control(self) -> Widget | None:
+        """The control of the question on show (None at the end)."""
+        if self.question is None:
+            return None
+        return next((widget for widget in self._controls() if widget.display), None)
+
+    def pending_value(self) -> object | None:
+        """The value in the control now, as the user left it (None when there is nothing to save)."""
+        control = self.control()
+        if isinstance(control, ChoiceList):
+            return control.pending_value()
+        if isinstance(control, Input):
+            return control.value
+        if isinstance(control, _LongAnswer):
+            return control.area.text
+        return None
+
+    # -- building --------------------------------------------------------------------------------------------
+
+    def _controls(self) -> tuple[Widget, ...]:
+        return (
+            self.query_one("#answer-choices", ChoiceList),
+            self.query_one("#answer-text", Input),
+            self.query_one(_LongAnswer),
+        )
+
+    def _load(self, question: Question, current: AnswerValue | None) -> Widget:
+        """Put the question into the control that fits its type; returns that control."""
+        kind = question.type
+        if kind.has_choices:
+            choices = self.query_one("#answer-choices", ChoiceList)
+            choices.load(question, current)
+            return choices
+        if kind is QuestionType.LONGTEXT:
+            long = self.query_one(_LongAnswer)
+            long.area.load_text(_typed(current, keep_newlines=True))
+            long.area.move_cursor(long.area.document.end)
+            return long
+        box = self.query_one("#answer-text", Input)
+        if kind is QuestionType.NUMBER:
+            box.type = "integer" if question.integer else "number"
+            box.max_length = None
+            box.placeholder = "Type a number"
+        else:
+            box.type = "text"
+            box.max_length = question.max_length or DEFAULT_TEXT_LENGTH
+            box.placeholder = "Type your answer"
+        box.value = _typed(current)
+        box.cursor_position = len(box.value)
+        return box
+
+    def _set(self, selector: str, content: Content) -> None:
+        static = self.query_one(selector, Static)
+        static.update(content)
+        static.display = bool(content.plain)
+
+    def show_note(self, answer_text: str | None, note: str) -> None:
+        """Show the saved answer again with its (new) note."""
+        self._set("#q-answer", self._answer_line(answer_text, note))
+
+    def _answer_line(self, answer_text: str | None, note: str = "") -> Content:
+        if answer_text is None:
+            return styled("Not answered yet.", "italic")
+        line = join(styled(f"{self.glyphs.saved} Saved answer: ", "bold"), plain(answer_text))
+        if note:
+            # The user's words, literal and on one line: no markup, no Markdown, no escape sequence.
+            line = join(line, "\n", styled("Note: ", "bold"), plain(" ".join(clean_text(note).split())))
+        return line
+
+    def _keys_text(self, question: Question) -> str:
+        kind = question.type
+        parts: list[str] = []
+        if kind is QuestionType.MULTI:
+            parts.append("Space ticks, Enter saves")
+        elif kind.has_choices:
+            parts.append("Enter or a digit saves")
+        elif kind is QuestionType.LONGTEXT:
+            parts.append("Ctrl+S saves (or Tab to the button)")
+        else:
+            parts.append("Enter saves")
+        if question.type is QuestionType.NUMBER:
+            parts.insert(0, bounds_text(question))
+        if not kind.has_choices:
+            if question.dont_know:
+                parts.append("F2 don't know")
+            if question.not_applicable:
+                parts.append("F3 not applicable")
+        parts.append("F4 skip")
+        return " · ".join(parts)
+
+    @on(TextArea.Changed, "#answer-long")
+    def _clean_long(self, event: TextArea.Changed) -> None:
+        # Pasted text can carry escape sequences; they never reach the screen (the engine cleans what is saved).
+        text = event.text_area.text
+        cleaned = clean_text(text, keep_newlines=True)
+        if cleaned != text:
+            event.text_area.load_text(cleaned)
+
+    @on(Input.Submitted, "#answer-text")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.question is not None:
+            self.post_message(AnswerGiven(self.question.id, event.value))
+
+    @on(Button.Pressed, "#save-long")
+    def _save_long(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.question is not None:
+            self.post_message(AnswerGiven(self.question.id, self.query_one(_LongAnswer).area.text))
+
+
+class AnswerArea(TextArea, inherit_bindings=False):
+    """A TextArea without its F5-F7 selection keys, which the question screen uses for navigation."""
+
+    BINDINGS = [b for b in TextArea.BINDINGS if not (isinstance(b, Binding) and b.key in ("f5", "f6", "f7"))]
+
+
+class _LongAnswer(Vertical):
+    """A text area with a Save button (Enter makes a new line in the text, so saving needs its own key)."""
+
+    DEFAULT_CSS = """
+    _LongAnswer {
+        height: auto;
+    }
+    _LongAnswer TextArea {
+        height: 6;
+    }
+    """
+
+    def __init__(self, area: TextArea) -> None:
+        super().__init__(id="answer-long-box")
+        self.area = area
+
+    def compose(self) -> ComposeResult:
+        yield self.area
+        yield Button(Content("Save answer"), id="save-long", compact=True)
+
+    def focus(self, scroll_visible: bool = True) -> _LongAnswer:
+        self.area.focus(scroll_visible)
+        return self

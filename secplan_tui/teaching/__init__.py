@@ -1,0 +1,1 @@
+"""Teaching exercises: scenarios (fictional organisations), the check of a learner's plan, class reports."""
