@@ -432,7 +432,7 @@ def test_readme_documents_every_field_and_code() -> None:
     for name in SCENARIO_FIELDS:
         assert f"`{name}`" in readme
     for code in ScenarioCode:
-        assert code.name in readme
+        assert code.number in readme
 
 
 def test_textwrap_example_in_module_docstring_is_valid_yaml_shape() -> None:

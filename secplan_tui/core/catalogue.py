@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.files import AtomicWriteError, write_atomic
 from secplan_tui.core.loader import read_yaml
 from secplan_tui.core.model import Questionnaire
 from secplan_tui.core.text import terminal_safe
@@ -235,23 +235,14 @@ def _from_cache(path: Path, key: tuple[str, int, int]) -> Questionnaire | None:
 
 def _to_cache(key: tuple[str, int, int], questionnaire: Questionnaire) -> None:
     import pickle  # noqa: S403 - see _from_cache
-    import tempfile
 
     cache = _cache_file(key)
     if cache is None:
         return
     try:
         cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=cache.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(pickle.dumps(questionnaire, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temp, cache)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-    except OSError:
+        write_atomic(cache, pickle.dumps(questionnaire, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, AtomicWriteError):
         return  # a cache that cannot be written (read-only home, full disk) only costs the next start its time
 
 

@@ -115,20 +115,20 @@ def read_yaml(
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
-        return None, b"", [problem(Code.E100, name, 0, reason="it is a folder, not a file")]
+        return None, b"", [problem(Code.FILE_UNREADABLE, name, 0, reason="it is a folder, not a file")]
     except OSError as exc:
-        return None, b"", [problem(Code.E100, name, 0, reason=exc.strerror or str(exc))]
+        return None, b"", [problem(Code.FILE_UNREADABLE, name, 0, reason=exc.strerror or str(exc))]
     if len(data) > MAX_FILE_BYTES:
-        too_large = problem(Code.E105, name, 0, size=f"more than {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES)
+        too_large = problem(Code.FILE_TOO_LARGE, name, 0, size=f"more than {MAX_FILE_BYTES}", limit=MAX_FILE_BYTES)
         return None, data, [too_large]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, data, [problem(Code.E101, name, line, offset=exc.start)]
+        return None, data, [problem(Code.NOT_UTF8, name, line, offset=exc.start)]
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
-        return None, data, [problem(Code.E102, name, 0)]
+        return None, data, [problem(Code.FILE_EMPTY, name, 0)]
     try:
         return parse_yaml_text(text, name), data, []
     except _Abort as abort:
@@ -167,16 +167,16 @@ def parse_yaml_text(text: str, name: str) -> Any:
         if start is not None and mark is not None and start.line != mark.line:
             # An unclosed quote or bracket is reported where the file ends; say where it was opened.
             reason = f"{reason} (it starts at line {start.line + 1})"
-        raise _Abort(problem(Code.E103, name, line, reason=reason or "cannot parse")) from None
+        raise _Abort(problem(Code.YAML_SYNTAX, name, line, reason=reason or "cannot parse")) from None
     except yaml.reader.ReaderError as exc:
         # A character YAML refuses (NUL, other control characters): point at its line.
         line = text[: exc.position].count("\n") + 1
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        raise _Abort(problem(Code.E103, name, line, reason=f"{exc.reason} (U+{char:04X})")) from None
+        raise _Abort(problem(Code.YAML_SYNTAX, name, line, reason=f"{exc.reason} (U+{char:04X})")) from None
     except yaml.YAMLError as exc:
-        raise _Abort(problem(Code.E103, name, 0, reason=str(exc).splitlines()[0])) from None
+        raise _Abort(problem(Code.YAML_SYNTAX, name, 0, reason=str(exc).splitlines()[0])) from None
     except RecursionError:
-        raise _Abort(problem(Code.E106, name, 0, limit=MAX_DEPTH)) from None
+        raise _Abort(problem(Code.NESTED_TOO_DEEP, name, 0, limit=MAX_DEPTH)) from None
 
 
 def _parse_with(loader_class: type[yaml.SafeLoader], text: str, name: str) -> Any:
@@ -188,20 +188,20 @@ def _parse_with(loader_class: type[yaml.SafeLoader], text: str, name: str) -> An
         if isinstance(token, _OPENING_TOKENS):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _Abort(problem(Code.E106, name, token.start_mark.line + 1, limit=MAX_DEPTH))
+                raise _Abort(problem(Code.NESTED_TOO_DEEP, name, token.start_mark.line + 1, limit=MAX_DEPTH))
         elif isinstance(token, _CLOSING_TOKENS):
             depth -= 1
         if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-            raise _Abort(problem(Code.E107, name, token.start_mark.line + 1, name=token.value))
+            raise _Abort(problem(Code.ALIAS_OR_ANCHOR, name, token.start_mark.line + 1, name=token.value))
         if isinstance(token, yaml.TagToken):
             handle, suffix = token.value
             tag = f"{handle or ''}{suffix}"
-            raise _Abort(problem(Code.E104, name, token.start_mark.line + 1, tag=tag))
+            raise _Abort(problem(Code.UNSAFE_TAG, name, token.start_mark.line + 1, tag=tag))
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            raise _Abort(problem(Code.E102, name, 0))
+            raise _Abort(problem(Code.FILE_EMPTY, name, 0))
         return _convert(node, loader, name, 0)
     finally:
         loader.dispose()
@@ -210,12 +210,12 @@ def _parse_with(loader_class: type[yaml.SafeLoader], text: str, name: str) -> An
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, depth: int) -> Any:
     line = node.start_mark.line + 1
     if depth > MAX_DEPTH:
-        raise _Abort(problem(Code.E106, name, line, limit=MAX_DEPTH))
+        raise _Abort(problem(Code.NESTED_TOO_DEEP, name, line, limit=MAX_DEPTH))
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
         # An unquoted date (`version: 2024-05-01`) is text to us; explicit tags were refused while scanning.
         return node.value
     if node.tag not in _STANDARD_TAGS:
-        raise _Abort(problem(Code.E104, name, line, tag=node.tag))
+        raise _Abort(problem(Code.UNSAFE_TAG, name, line, tag=node.tag))
     if isinstance(node, yaml.MappingNode):
         result = YMap()
         result.line = line
@@ -227,7 +227,7 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, name: str, depth: int) ->
                 key = str(key)
             if key in result:
                 raise _Abort(
-                    problem(Code.E110, name, key_line, where=f"key '{key}'", expected="each key once",
+                    problem(Code.WRONG_TYPE, name, key_line, where=f"key '{key}'", expected="each key once",
                             found=f"'{key}' twice (also at line {result.key_lines[key]})")
                 )
             result[key] = _convert(value_node, loader, name, depth + 1)
@@ -280,11 +280,11 @@ class _Builder:
             if key not in allowed:
                 near = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"; did you mean '{near[0]}'?" if near else f"; known fields: {', '.join(allowed)}"
-                self.add(Code.E112, data.key_lines.get(key, data.line), where=where, field=key,
+                self.add(Code.UNKNOWN_FIELD, data.key_lines.get(key, data.line), where=where, field=key,
                          suggestion=hint)
         for key in required:
             if key not in data or data[key] is None or data[key] == "":
-                self.add(Code.E111, data.key_lines.get(key, data.line), where=where, field=key)
+                self.add(Code.MISSING_FIELD, data.key_lines.get(key, data.line), where=where, field=key)
 
     def line_of(self, data: YMap, key: str) -> int:
         return data.key_lines.get(key, data.line)
@@ -294,7 +294,7 @@ class _Builder:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected="text",
+            self.add(Code.WRONG_TYPE, self.line_of(data, key), where=f"{where} '{key}'", expected="text",
                      found=describe_value(value))
             return default
         return str(value).strip()
@@ -304,7 +304,7 @@ class _Builder:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected="true or false",
+            self.add(Code.WRONG_TYPE, self.line_of(data, key), where=f"{where} '{key}'", expected="true or false",
                      found=describe_value(value))
             return default
         return value
@@ -314,7 +314,7 @@ class _Builder:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected="a number",
+            self.add(Code.WRONG_TYPE, self.line_of(data, key), where=f"{where} '{key}'", expected="a number",
                      found=describe_value(value))
             return None
         return value
@@ -324,13 +324,13 @@ class _Builder:
         if value is None:
             return ""
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.add(Code.E113, self.line_of(data, key), where=where, value=value)
+            self.add(Code.BAD_ID, self.line_of(data, key), where=where, value=value)
             return str(value)
         return value
 
     def mapping(self, value: object, line: int, where: str) -> YMap | None:
         if not isinstance(value, YMap):
-            self.add(Code.E110, line, where=where, expected="a mapping (key: value lines)",
+            self.add(Code.WRONG_TYPE, line, where=where, expected="a mapping (key: value lines)",
                      found=describe_value(value))
             return None
         return value
@@ -340,7 +340,7 @@ class _Builder:
         if value is None:
             return
         if not isinstance(value, YList):
-            self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected="a list",
+            self.add(Code.WRONG_TYPE, self.line_of(data, key), where=f"{where} '{key}'", expected="a list",
                      found=describe_value(value))
             return
         for item, line in zip(value, value.item_lines, strict=True):
@@ -356,14 +356,14 @@ class _Builder:
         if raw is None:
             return
         if not isinstance(raw, YList):
-            self.add(Code.E110, self.line_of(data, key), where=f"{where} '{key}'", expected=expected,
+            self.add(Code.WRONG_TYPE, self.line_of(data, key), where=f"{where} '{key}'", expected=expected,
                      found=describe_value(raw))
             return
         for item, line in zip(raw, raw.item_lines, strict=True):
             if isinstance(item, str):
                 yield item.strip(), line
             else:
-                self.add(Code.E110, line, where=item_where, expected=item_expected, found=describe_value(item))
+                self.add(Code.WRONG_TYPE, line, where=item_where, expected=item_expected, found=describe_value(item))
 
     def condition(self, data: YMap, key: str, record: str, where: str) -> Condition | None:
         value = data.get(key)
@@ -372,13 +372,13 @@ class _Builder:
         line = self.line_of(data, key)
         self.source_map.lines[(record, key)] = line
         if isinstance(value, bool) or not isinstance(value, str):
-            self.add(Code.E124, line, where=where,
+            self.add(Code.CONDITION_SYNTAX, line, where=where,
                      reason=f"expected a condition in quotes, found {describe_value(value)}")
             return None
         try:
             return parse(value)
         except ConditionSyntaxError as exc:
-            self.add(Code.E124, line, where=where, reason=str(exc))
+            self.add(Code.CONDITION_SYNTAX, line, where=where, reason=str(exc))
             return None
 
     def choice_of(self, data: YMap, key: str, where: str, allowed: tuple[str, ...], default: str) -> str:
@@ -386,7 +386,7 @@ class _Builder:
         if value is None:
             return default
         if not isinstance(value, str) or value not in allowed:
-            self.add(Code.E114, self.line_of(data, key), where=where, value=value, field=key,
+            self.add(Code.UNKNOWN_VALUE, self.line_of(data, key), where=where, value=value, field=key,
                      allowed=", ".join(allowed))
             return default
         return value
@@ -395,7 +395,7 @@ class _Builder:
 
     def questionnaire(self, data: object, digest: str) -> Questionnaire | None:
         if not isinstance(data, YMap):
-            self.add(Code.E110, getattr(data, "line", 1), where="the file",
+            self.add(Code.WRONG_TYPE, getattr(data, "line", 1), where="the file",
                      expected="a mapping with id, version, title and sections", found=describe_value(data))
             return None
         top = ("id", "version", "title", "description", "marking", "format", "roles", "sections", "actions",
@@ -409,7 +409,7 @@ class _Builder:
         elif isinstance(version_raw, int) and not isinstance(version_raw, bool):
             version = str(version_raw)
         elif version_raw is not None:
-            self.add(Code.E110, self.line_of(data, "version"), where="'version'",
+            self.add(Code.WRONG_TYPE, self.line_of(data, "version"), where="'version'",
                      expected="text in quotes, e.g. \"1.0\"", found=describe_value(version_raw))
         roles = tuple(
             r for r in (self.role(m, line) for m, line in self.items(data, "roles", "the questionnaire"))
@@ -452,7 +452,7 @@ class _Builder:
             self.fields(m, f"a case of {where} '{key}'", ("when", "hours"), ("hours",))
             hours = self.number(m, "hours", f"{where} '{key}'")
             if hours is not None and hours < 0:
-                self.add(Code.E110, self.line_of(m, "hours"), where=f"{where} '{key}'",
+                self.add(Code.WRONG_TYPE, self.line_of(m, "hours"), where=f"{where} '{key}'",
                          expected="a number of hours, 0 or more", found=describe_value(hours))
                 hours = None
             cond = self.condition(m, "when", record, f"a case of {where} '{key}'") if "when" in m else None
@@ -484,7 +484,7 @@ class _Builder:
         raw_groups = data.get("groups")
         if raw_groups is not None:
             if not isinstance(raw_groups, YList) or not all(isinstance(g, str) for g in raw_groups):
-                self.add(Code.E110, self.line_of(data, "groups"), where=f"{where} 'groups'",
+                self.add(Code.WRONG_TYPE, self.line_of(data, "groups"), where=f"{where} 'groups'",
                          expected="a list of role ids", found=describe_value(raw_groups))
             else:
                 groups = [g.strip() for g in raw_groups]
@@ -542,7 +542,7 @@ class _Builder:
         choices: list[Choice] = []
         if kind is QuestionType.YESNO:
             if "choices" in data:
-                self.add(Code.E131, self.line_of(data, "choices"), id=qid,
+                self.add(Code.BAD_QUESTION, self.line_of(data, "choices"), id=qid,
                          reason="a yesno question has the choices yes/no (and partly); "
                                 "use type single for others")
             control = domain != "profile"
@@ -552,7 +552,7 @@ class _Builder:
             choices.append(Choice("no", "No", Status.NOT_IN_PLACE if control else None))
         elif kind.has_choices:
             if "partly" in data:
-                self.add(Code.E131, self.line_of(data, "partly"), id=qid,
+                self.add(Code.BAD_QUESTION, self.line_of(data, "partly"), id=qid,
                          reason="'partly' is for yesno questions")
             for m, cline in self.items(data, "choices", where):
                 cid = self.ident(m, "id", f"a choice of {where}")
@@ -560,10 +560,10 @@ class _Builder:
                 self.fields(m, cwhere, ("id", "label", "status", "exclusive"), ("id", "label"))
                 exclusive = self.boolean(m, "exclusive", cwhere, False)
                 if exclusive and kind is not QuestionType.MULTI:
-                    self.add(Code.E131, self.line_of(m, "exclusive"), id=qid,
+                    self.add(Code.BAD_QUESTION, self.line_of(m, "exclusive"), id=qid,
                              reason="'exclusive' is for choices of multiple-choice (multi) questions")
                 if cid in SPECIAL_VALUES:
-                    self.add(Code.E131, cline, id=qid,
+                    self.add(Code.BAD_QUESTION, cline, id=qid,
                              reason=f"'{cid}' is reserved; "
                                     "use dont_know: true / not_applicable: true instead")
                 status_name = m.get("status")
@@ -574,28 +574,28 @@ class _Builder:
                 self.source_map.lines[(f"choice:{qid}", cid)] = cline
                 choices.append(Choice(cid, self.text(m, "label", cwhere), status, exclusive, self.loc(cline)))
             if "choices" not in data:
-                self.add(Code.E111, line, where=where, field="choices")
+                self.add(Code.MISSING_FIELD, line, where=where, field="choices")
         elif "choices" in data:
-            self.add(Code.E131, self.line_of(data, "choices"), id=qid,
+            self.add(Code.BAD_QUESTION, self.line_of(data, "choices"), id=qid,
                      reason=f"a {type_name} question has no choices")
         minimum = self.number(data, "min", where)
         maximum = self.number(data, "max", where)
         if kind is not QuestionType.NUMBER:
             for key in ("min", "max", "integer", "unit"):
                 if key in data:
-                    self.add(Code.E131, self.line_of(data, key), id=qid,
+                    self.add(Code.BAD_QUESTION, self.line_of(data, key), id=qid,
                              reason=f"'{key}' is for number questions")
         elif minimum is not None and maximum is not None and minimum > maximum:
-            self.add(Code.E131, self.line_of(data, "min"), id=qid,
+            self.add(Code.BAD_QUESTION, self.line_of(data, "min"), id=qid,
                      reason=f"min {minimum} is more than max {maximum}")
         max_length_raw = self.number(data, "max_length", where)
         max_length = None
         if max_length_raw is not None:
             if kind not in (QuestionType.TEXT, QuestionType.LONGTEXT):
-                self.add(Code.E131, self.line_of(data, "max_length"), id=qid,
+                self.add(Code.BAD_QUESTION, self.line_of(data, "max_length"), id=qid,
                          reason="'max_length' is for text")
             elif max_length_raw < 1 or not float(max_length_raw).is_integer():
-                self.add(Code.E131, self.line_of(data, "max_length"), id=qid,
+                self.add(Code.BAD_QUESTION, self.line_of(data, "max_length"), id=qid,
                          reason="'max_length' must be a whole number of at least 1")
             else:
                 max_length = int(max_length_raw)
@@ -651,7 +651,7 @@ class _Builder:
             self.fields(m, vwhere, ("when", "title", "how", "why"), ("when",))
             cond = self.condition(m, "when", f"action:{aid}:variant{index}", vwhere)
             if not any(k in m for k in ("title", "how", "why")):
-                self.add(Code.E111, m.line, where=vwhere, field="title, how or why")
+                self.add(Code.MISSING_FIELD, m.line, where=vwhere, field="title, how or why")
             if cond is not None:
                 variants.append(ActionVariant(cond, self.text(m, "title", vwhere), self.text(m, "how", vwhere),
                                               self.text(m, "why", vwhere)))
@@ -662,7 +662,7 @@ class _Builder:
         elif isinstance(if_unknown_raw, str) and if_unknown_raw.strip():
             if_unknown, if_unknown_text = True, clean_text(if_unknown_raw.strip())
         elif if_unknown_raw is not None:
-            self.add(Code.E110, self.line_of(data, "if_unknown"), where=f"{where} 'if_unknown'",
+            self.add(Code.WRONG_TYPE, self.line_of(data, "if_unknown"), where=f"{where} 'if_unknown'",
                      expected="true, false, or the condition in words (\"laptops are not encrypted\")",
                      found=describe_value(if_unknown_raw))
         refs: list[str] = []
@@ -707,7 +707,7 @@ class _Builder:
             return size, LEGACY_EFFORT_HOURS[size]
         if isinstance(value, int | float) and not isinstance(value, bool):
             if value <= 0 or value > 2000:
-                self.add(Code.E110, line, where=f"{where} 'effort'", expected=expected + ", more than 0",
+                self.add(Code.WRONG_TYPE, line, where=f"{where} 'effort'", expected=expected + ", more than 0",
                          found=describe_value(value))
                 return default
             return _hours_text(value), (float(value), float(value))
@@ -717,10 +717,10 @@ class _Builder:
             low, high = float(value[0]), float(value[1])
             if 0 < low <= high <= 2000:
                 return f"{_hours_text(low)}-{_hours_text(high)}", (low, high)
-            self.add(Code.E110, line, where=f"{where} 'effort'",
+            self.add(Code.WRONG_TYPE, line, where=f"{where} 'effort'",
                      expected="a range [low, high] with 0 < low <= high", found=f"[{value[0]}, {value[1]}]")
             return default
-        self.add(Code.E110, line, where=f"{where} 'effort'", expected=expected, found=describe_value(value))
+        self.add(Code.WRONG_TYPE, line, where=f"{where} 'effort'", expected=expected, found=describe_value(value))
         return default
 
     def risk(self, data: YMap, line: int) -> Risk | None:
@@ -734,7 +734,7 @@ class _Builder:
             if value is None:
                 return default
             if not float(value).is_integer() or not lo <= value <= 5:
-                self.add(Code.E110, self.line_of(m, key), where=f"{where} '{key}'",
+                self.add(Code.WRONG_TYPE, self.line_of(m, key), where=f"{where} '{key}'",
                          expected=f"a whole number from {lo} to 5", found=describe_value(value))
                 return default
             return int(value)
@@ -750,7 +750,7 @@ class _Builder:
         raw = data.get("treated_by")
         if raw is not None:
             if not isinstance(raw, YList) or not all(isinstance(t, str) for t in raw):
-                self.add(Code.E110, self.line_of(data, "treated_by"), where=f"{where} 'treated_by'",
+                self.add(Code.WRONG_TYPE, self.line_of(data, "treated_by"), where=f"{where} 'treated_by'",
                          expected="a list of action ids", found=describe_value(raw))
             else:
                 for t, tline in zip(raw, raw.item_lines, strict=True):
@@ -779,7 +779,7 @@ def _signed(builder: _Builder, data: YMap, key: str, where: str) -> int:
     if value is None:
         return 0
     if not float(value).is_integer() or not -4 <= value <= 4:
-        builder.add(Code.E110, builder.line_of(data, key), where=f"{where} '{key}'",
+        builder.add(Code.WRONG_TYPE, builder.line_of(data, key), where=f"{where} '{key}'",
                     expected="a whole number from -4 to 4", found=describe_value(value))
         return 0
     return int(value)

@@ -123,7 +123,7 @@ class _Checker:
                 if not ident:
                     continue
                 if ident in first:
-                    self.add(Code.E120, line, id=ident, first_line=first[ident])
+                    self.add(Code.DUPLICATE_ID, line, id=ident, first_line=first[ident])
                 else:
                     first[ident] = line
 
@@ -138,7 +138,7 @@ class _Checker:
         for qu in self.q.questions():
             dupes("choice", [(c.id, line(c.location) or line(qu.location)) for c in qu.choices])
             if qu.id and not qu.id.startswith(f"{qu.section}."):
-                self.add(Code.W207, line(qu.location), id=qu.id, section=qu.section)
+                self.add(Code.ID_OUTSIDE_SECTION, line(qu.location), id=qu.id, section=qu.section)
 
     # -- conditions ------------------------------------------------------------------------------------------
 
@@ -192,7 +192,7 @@ class _Checker:
             for qid in sorted(use.condition.question_ids()):
                 if qid not in self.questions:
                     bad = True
-                    self.add(Code.E121, use.line, where=use.where, id=qid,
+                    self.add(Code.UNKNOWN_QUESTION, use.line, where=use.where, id=qid,
                              suggestion=_suggest(qid, self.order))
                 # A reference to the same or a later question is a cycle (E125) or an order error (E132):
                 # check_cycles tells them apart.
@@ -228,7 +228,7 @@ class _Checker:
                                 # The first step of the cycle comes from the section's condition: point there.
                                 record, where = f"section:{q0.section}", f"section '{q0.section}'"
                             line = self.map.line(record, "when", _line(q0.location))
-                            self.add(Code.E125, line, where=where, cycle=" -> ".join([*path, start]))
+                            self.add(Code.CONDITION_CYCLE, line, where=where, cycle=" -> ".join([*path, start]))
                     elif nxt not in seen and nxt in deps:
                         seen.add(nxt)
                         stack.append((nxt, [*path, nxt]))
@@ -237,7 +237,7 @@ class _Checker:
                 continue
             for qid in sorted(use.condition.question_ids()):
                 if qid in self.position and self.position[qid] >= use.position and qid not in in_cycle:
-                    self.add(Code.E132, use.line, where=use.where, id=qid)
+                    self.add(Code.ASKED_TOO_LATE, use.line, where=use.where, id=qid)
         self.cyclic = in_cycle
 
     def check_types(self, uses: list[_Use]) -> None:
@@ -247,7 +247,7 @@ class _Checker:
             for call in _calls(use.condition.tree):
                 qu = self.questions.get(call.arg.id)
                 if qu is not None and call.func == "count" and qu.type is not QuestionType.MULTI:
-                    self.add(Code.E123, use.line, where=use.where,
+                    self.add(Code.TYPE_MISMATCH, use.line, where=use.where,
                              reason=f"count({qu.id}) needs a multiple-choice question; "
                                     f"'{qu.id}' is {qu.type.value}")
 
@@ -255,7 +255,7 @@ class _Checker:
         left, right, op = cmp.left, cmp.right, cmp.op
 
         def mismatch(reason: str) -> None:
-            self.add(Code.E123, use.line, where=use.where, reason=reason)
+            self.add(Code.TYPE_MISMATCH, use.line, where=use.where, reason=reason)
 
         if isinstance(left, Literal | ListLit) and isinstance(right, Literal | ListLit):
             mismatch(f"'{_show(left)} {op} {_show(right)}' compares two fixed values")
@@ -335,22 +335,22 @@ class _Checker:
         if allow_special and isinstance(value, str) and value in SPECIAL_VALUES:
             offered = qu.dont_know if value == "dont_know" else qu.not_applicable
             if not offered:
-                self.add(Code.E122, use.line, where=use.where, choice=value, id=qu.id,
+                self.add(Code.UNKNOWN_CHOICE, use.line, where=use.where, choice=value, id=qu.id,
                          suggestion=" (the question does not offer it)")
             return
         if qu.type.has_choices:
             if not isinstance(value, str):
-                self.add(Code.E123, use.line, where=use.where,
+                self.add(Code.TYPE_MISMATCH, use.line, where=use.where,
                          reason=f"'{qu.id}' answers with a choice id; {value!r} is a number")
                 return
             if qu.choice(value) is None:
                 choices = list(qu.choice_ids())
-                self.add(Code.E122, use.line, where=use.where, choice=value, id=qu.id,
+                self.add(Code.UNKNOWN_CHOICE, use.line, where=use.where, choice=value, id=qu.id,
                          suggestion=_suggest(value, choices) or f"; choices: {', '.join(choices)}")
         elif qu.type is QuestionType.NUMBER and not isinstance(value, int | float):
-            self.add(Code.E123, use.line, where=use.where, reason=f"'{qu.id}' is a number; '{value}' is text")
+            self.add(Code.TYPE_MISMATCH, use.line, where=use.where, reason=f"'{qu.id}' is a number; '{value}' is text")
         elif qu.type in (QuestionType.TEXT, QuestionType.LONGTEXT) and not isinstance(value, str):
-            self.add(Code.E123, use.line, where=use.where, reason=f"'{qu.id}' is text; {value!r} is a number")
+            self.add(Code.TYPE_MISMATCH, use.line, where=use.where, reason=f"'{qu.id}' is text; {value!r} is a number")
 
     # -- roles, references, help -----------------------------------------------------------------------------
 
@@ -361,10 +361,10 @@ class _Checker:
         for a in self.q.actions:
             where = f"action '{a.id}'"
             if a.owner and a.owner not in role_ids:
-                self.add(Code.E128, self.map.line(f"action:{a.id}", "owner", _line(a.location)), where=where,
+                self.add(Code.UNKNOWN_ROLE, self.map.line(f"action:{a.id}", "owner", _line(a.location)), where=where,
                          role=a.owner, suggestion=_suggest(a.owner, role_ids) or _roles_hint(role_ids))
             if not a.references:
-                self.add(Code.W202, _line(a.location), id=a.id)
+                self.add(Code.NO_CONTROL_REFS, _line(a.location), id=a.id)
             for ref in a.references:
                 if not controls.is_known(ref):
                     near = _suggest(ref, every_ref)
@@ -377,16 +377,16 @@ class _Checker:
                     if not near and ":" not in ref:
                         near = "; write PREFIX:ID with ISO27001, CSF, CIS or CE, e.g. CSF:GV.RR-02"
                     line = self.map.line(f"action:{a.id}", f"ref:{ref}", _line(a.location))
-                    self.add(Code.E129, line, where=where, ref=ref, suggestion=near)
+                    self.add(Code.UNKNOWN_CONTROL_REF, line, where=where, ref=ref, suggestion=near)
         for qu in self.q.questions():
             if qu.discover is not None and qu.discover.ask not in role_ids:
-                self.add(Code.E128, self.map.line(f"question:{qu.id}", "discover.ask", _line(qu.location)),
+                self.add(Code.UNKNOWN_ROLE, self.map.line(f"question:{qu.id}", "discover.ask", _line(qu.location)),
                          where=f"question '{qu.id}' 'discover'", role=qu.discover.ask,
                          suggestion=_suggest(qu.discover.ask, role_ids) or _roles_hint(role_ids))
         for r in self.q.risks:
             for t in r.treated_by:
                 if t not in action_ids:
-                    self.add(Code.E134, self.map.line(f"risk:{r.id}", f"treated_by:{t}", _line(r.location)),
+                    self.add(Code.UNKNOWN_ACTION, self.map.line(f"risk:{r.id}", f"treated_by:{t}", _line(r.location)),
                              where=f"risk '{r.id}'", id=t, suggestion=_suggest(t, action_ids))
 
     def check_actions(self) -> None:
@@ -398,17 +398,18 @@ class _Checker:
             record = f"action:{a.id}"
             if a.effort in LEGACY_EFFORT_HOURS:
                 low, high = LEGACY_EFFORT_HOURS[a.effort]
-                self.add(Code.W208, self.map.line(record, "effort", _line(a.location)), id=a.id, size=a.effort,
+                self.add(Code.EFFORT_AS_SIZE,
+                         self.map.line(record, "effort", _line(a.location)), id=a.id, size=a.effort,
                          low=int(low), high=int(high))
             if (record, "skill") not in self.map.lines:
-                self.add(Code.W209, _line(a.location), id=a.id)
+                self.add(Code.NO_SKILL, _line(a.location), id=a.id)
             deps[a.id] = []
             for dep in a.after:
                 line = self.map.line(record, f"after:{dep}", self.map.line(record, "after", _line(a.location)))
                 if dep == a.id:
-                    self.add(Code.E135, line, where=f"action '{a.id}' 'after'", cycle=f"{a.id} -> {a.id}")
+                    self.add(Code.AFTER_CYCLE, line, where=f"action '{a.id}' 'after'", cycle=f"{a.id} -> {a.id}")
                 elif dep not in known:
-                    self.add(Code.E134, line, where=f"action '{a.id}' 'after'", id=dep,
+                    self.add(Code.UNKNOWN_ACTION, line, where=f"action '{a.id}' 'after'", id=dep,
                              suggestion=_suggest(dep, action_ids))
                 else:
                     deps[a.id].append(dep)
@@ -427,7 +428,7 @@ class _Checker:
                         reported.add(key)
                         first = by_id[cycle[0]]
                         line = self.map.line(f"action:{first.id}", f"after:{cycle[1]}", _line(first.location))
-                        self.add(Code.E135, line, where=f"action '{first.id}' 'after'", cycle=" -> ".join(cycle))
+                        self.add(Code.AFTER_CYCLE, line, where=f"action '{first.id}' 'after'", cycle=" -> ".join(cycle))
                 elif nxt not in state:
                     visit(nxt, [*path, nxt])
             state[node] = 2
@@ -451,49 +452,49 @@ class _Checker:
         for key, value in (("director_role", plan.director_role), ("lead_role", plan.lead_role),
                            ("technical_role", plan.technical_role)):
             if value and value not in role_ids:
-                self.add(Code.E128, line(key), where=f"'planning' '{key}'", role=value,
+                self.add(Code.UNKNOWN_ROLE, line(key), where=f"'planning' '{key}'", role=value,
                          suggestion=_suggest(value, role_ids) or _roles_hint(role_ids))
         for rid, _cases in plan.role_hours:
             if rid not in role_ids:
-                self.add(Code.E128, self.map.line("planning", f"role_hours:{rid}", line("role_hours")),
+                self.add(Code.UNKNOWN_ROLE, self.map.line("planning", f"role_hours:{rid}", line("role_hours")),
                          where="'planning' 'role_hours'", role=rid,
                          suggestion=_suggest(rid, role_ids) or _roles_hint(role_ids))
         for rid in plan.groups:
             if rid not in role_ids:
-                self.add(Code.E128, line("groups"), where="'planning' 'groups'", role=rid,
+                self.add(Code.UNKNOWN_ROLE, line("groups"), where="'planning' 'groups'", role=rid,
                          suggestion=_suggest(rid, role_ids) or _roles_hint(role_ids))
         for key, value in (("lead_action", plan.lead_action), ("it_help_action", plan.it_help_action)):
             if value and value not in action_ids:
-                self.add(Code.E134, line(key), where=f"'planning' '{key}'", id=value,
+                self.add(Code.UNKNOWN_ACTION, line(key), where=f"'planning' '{key}'", id=value,
                          suggestion=_suggest(value, action_ids))
         if plan.hours_question:
             qu = self.questions.get(plan.hours_question)
             if qu is None:
-                self.add(Code.E121, line("hours_question"), where="'planning' 'hours_question'",
+                self.add(Code.UNKNOWN_QUESTION, line("hours_question"), where="'planning' 'hours_question'",
                          id=plan.hours_question, suggestion=_suggest(plan.hours_question, self.order))
             elif qu.type is not QuestionType.NUMBER:
-                self.add(Code.E136, line("hours_question"), where="'planning' 'hours_question'",
+                self.add(Code.BAD_PLANNING, line("hours_question"), where="'planning' 'hours_question'",
                          reason=f"'{qu.id}' is {qu.type.value}; the hours a month need a number question")
         if plan.hours_question and not any(c.when is None for c in plan.default_hours):
-            self.add(Code.E136, line("default_hours"), where="'planning' 'default_hours'",
+            self.add(Code.BAD_PLANNING, line("default_hours"), where="'planning' 'default_hours'",
                      reason="give a last case without 'when' (the hours when no other case holds)")
 
     def check_help(self) -> None:
         for qu in self.q.questions():
             line = _line(qu.location)
             if not qu.why:
-                self.add(Code.E130, line, id=qu.id)
+                self.add(Code.NO_WHY, line, id=qu.id)
             else:
                 words = len(qu.why.split())
                 if words > WHY_WORD_LIMIT:
-                    self.add(Code.W206, self.map.line(f"question:{qu.id}", "why", line),
+                    self.add(Code.TEXT_TOO_LONG, self.map.line(f"question:{qu.id}", "why", line),
                              where=f"question '{qu.id}' 'why'", limit=WHY_WORD_LIMIT, words=words)
             if not qu.hint:
-                self.add(Code.W200, line, id=qu.id)
+                self.add(Code.NO_HINT, line, id=qu.id)
             if qu.is_control and not qu.dont_know:
-                self.add(Code.W201, line, id=qu.id)
+                self.add(Code.NO_DONT_KNOW, line, id=qu.id)
             if qu.dont_know and qu.discover is None:
-                self.add(Code.W205, line, id=qu.id)
+                self.add(Code.NO_DISCOVER, line, id=qu.id)
 
     def check_unused(self, uses: list[_Use]) -> None:
         used: set[str] = set()
@@ -501,7 +502,7 @@ class _Checker:
             used |= use.condition.question_ids()
         for qu in self.q.questions():
             if qu.type.has_choices and not qu.is_control and qu.id not in used:
-                self.add(Code.W204, _line(qu.location), id=qu.id)
+                self.add(Code.UNUSED_QUESTION, _line(qu.location), id=qu.id)
 
     # -- reachability ----------------------------------------------------------------------------------------
 
@@ -517,19 +518,19 @@ class _Checker:
                 verdict = self._search(conds)
                 if verdict is False:
                     self.unreachable.add(qu.id)
-                    self.add(Code.E126, _line(qu.location), id=qu.id,
+                    self.add(Code.QUESTION_NEVER_SHOWN, _line(qu.location), id=qu.id,
                              reason="no answers to earlier questions make "
                                     f"\"{' and '.join(c.source for c in conds)}\" true")
         for use in uses:
             if use.record.startswith("action:"):
                 verdict = self._search([use.condition])
                 if verdict is False:
-                    self.add(Code.E127, use.line, id=use.record.split(":", 1)[1],
+                    self.add(Code.ACTION_NEVER_TRIGGERS, use.line, id=use.record.split(":", 1)[1],
                              reason=f"no answers make \"{use.condition.source}\" true")
             if use.record.split(":")[0] in ("question", "section", "action") and (
                 self._search([use.condition], want_all=True) is True
             ):
-                self.add(Code.W203, use.line, where=use.where)
+                self.add(Code.ALWAYS_TRUE, use.line, where=use.where)
 
     def _search(self, conds: list[Condition], want_all: bool = False) -> bool | None:
         """Whether some (or, with want_all, every) consistent set of answers makes all conditions hold.

@@ -35,7 +35,8 @@ import yaml
 
 from secplan_tui.core import loader
 from secplan_tui.core.engine import AnswerRejected, Flow, check_answer, question_reference
-from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.errors import InvalidInput, NotFound, SecplanError, WriteFailed
+from secplan_tui.core.files import AtomicWriteError, write_atomic
 from secplan_tui.core.loader import YList, YMap
 from secplan_tui.core.model import AnswerValue, Question, Questionnaire
 from secplan_tui.core.text import clean_text, terminal_safe
@@ -356,7 +357,6 @@ def write_output(text: str, target: str | None) -> bool:
         SecplanError: the file cannot be written; says where and why.
     """
     import sys
-    import tempfile
 
     if target in (None, "-"):
         sys.stdout.write(text)
@@ -377,21 +377,12 @@ def write_output(text: str, target: str | None) -> bool:
         return False
     replaced = path.is_file()
     folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise NotFound("Cannot write file", f"folder {terminal_safe(str(folder))} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except FileNotFoundError:
-        raise SecplanError("Cannot write file", f"folder {terminal_safe(str(folder))} does not exist") from None
-    except OSError as exc:
-        raise SecplanError("Cannot write file", f"{shown}: {exc.strerror or exc}") from None
+        write_atomic(folder / path.name, text.encode("utf-8"))
+    except AtomicWriteError as exc:
+        raise WriteFailed("Cannot write file", f"{shown}: {exc.error.strerror or exc.error}") from None
     return replaced
 
 

@@ -90,6 +90,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.files import AtomicWriteError, fsync_dir, write_atomic
 from secplan_tui.core.model import ACTION_STATUSES, ActionStatus, AnswerValue
 from secplan_tui.core.text import clean_text, is_terminal_safe, terminal_safe
 
@@ -747,18 +748,8 @@ class _Missing(Exception):
     """The session file does not exist."""
 
 
-class _WriteFailed(Exception):
-    """An OSError during a durable write, with the step and the file it concerned."""
-
-    def __init__(self, step: str, path: Path, error: OSError, *, committed: bool = False) -> None:
-        super().__init__(f"{step} {path}: {error}")
-        self.step = step
-        self.path = path
-        self.error = error
-        self.committed = committed
-        """True when the new file is in place but its directory could not be synced."""
-        self.leftover: Path | None = None
-        """A temporary file that could not be removed."""
+_WriteFailed = AtomicWriteError
+"""An OSError during a durable write, with the step and the file it concerned."""
 
 
 def _dumps(tables: Tables) -> bytes:
@@ -1226,65 +1217,21 @@ def _read_owned(path: Path | str, limit: int = MAX_SESSION_BYTES) -> tuple[bytes
     return raw, st.st_uid
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        # Some file systems cannot sync a directory at all; there is nothing more to do there.
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
-            raise
-    finally:
-        os.close(fd)
+_fsync_dir = fsync_dir
 
 
 def _write_atomic(
     path: Path, payload: bytes, *, classroom_gid: int | None = None, mode: int = FILE_MODE
 ) -> None:
-    """Write ``payload`` to ``path`` so a crash leaves the old or the new content; return when durable.
+    """Write ``payload`` to ``path`` with the one atomic writer (:func:`secplan_tui.core.files.write_atomic`).
 
-    The temporary file is created 0600 and given its final mode before it replaces ``path``: ``mode``, or in
-    a classroom (``classroom_gid`` set) 0640 if the file carries the trainers' group, else 0600.
+    In a classroom (``classroom_gid`` set) the file is 0640 if it carries the trainers' group, else 0600.
     """
-    directory = path.parent
-    temp = directory / f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(temp, flags, FILE_MODE)
-    except OSError as exc:
-        raise _WriteFailed("creating", temp, exc) from exc
-    step = "writing"
-    try:
-        try:
-            if classroom_gid is not None:
-                mode = _classroom_file_mode(fd, classroom_gid)
-            os.fchmod(fd, mode)  # the umask may have taken bits away; the mode must be exactly this
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            step = "syncing"
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        step = "replacing"
-        os.replace(temp, path)
-    except BaseException as exc:
-        leftover: Path | None = None
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            leftover = temp  # reported in the message; the next start sweeps it
-        if isinstance(exc, OSError):
-            failure = _WriteFailed(step, path if step == "replacing" else temp, exc)
-            failure.leftover = leftover
-            raise failure from exc
-        raise
-    try:
-        _fsync_dir(directory)
-    except OSError as exc:
-        raise _WriteFailed("syncing the directory", directory, exc, committed=True) from exc
+    if classroom_gid is None:
+        write_atomic(path, payload, mode=mode)
+    else:
+        gid = classroom_gid
+        write_atomic(path, payload, choose_mode=lambda fd: _classroom_file_mode(fd, gid))
 
 
 class _JournalShort(Exception):

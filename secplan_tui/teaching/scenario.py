@@ -73,36 +73,44 @@ class ScenarioCode(MessageCode):
     """The catalogue of scenario problems: code, severity and message template (``S3xx``)."""
 
     # structure
-    S300 = (Severity.ERROR, "{where}: missing required field '{field}'")
-    S301 = (Severity.ERROR, "{where}: unknown field '{field}'{suggestion}")
-    S302 = (Severity.ERROR, "{where}: expected {expected}, found {found}")
-    S303 = (Severity.ERROR, "'{value}' is not a valid scenario id (lower-case letters, digits, _ and dots)")
+    MISSING_FIELD = ("S300", Severity.ERROR, "{where}: missing required field '{field}'")
+    UNKNOWN_FIELD = ("S301", Severity.ERROR, "{where}: unknown field '{field}'{suggestion}")
+    WRONG_TYPE = ("S302", Severity.ERROR, "{where}: expected {expected}, found {found}")
+    BAD_ID = ("S303", Severity.ERROR, "'{value}' is not a valid scenario id (lower-case letters, digits, _ and dots)")
     # the questionnaire
-    S304 = (Severity.ERROR, "unknown questionnaire '{id}'{suggestion}")
-    S305 = (Severity.ERROR, "questionnaire '{id}' has errors, so the model answers cannot be checked; "
+    UNKNOWN_QUESTIONNAIRE = ("S304", Severity.ERROR, "unknown questionnaire '{id}'{suggestion}")
+    QUESTIONNAIRE_HAS_ERRORS = ("S305", Severity.ERROR,
+        "questionnaire '{id}' has errors, so the model answers cannot be checked; "
                             "run `secplan validate {path}`")
-    S306 = (Severity.WARNING, "the model answers were written for version {version} of '{id}', which is now "
+    OLD_VERSION = ("S306", Severity.WARNING,
+        "the model answers were written for version {version} of '{id}', which is now "
                               "version {current}; check them and update 'version'")
     # model answers
-    S310 = (Severity.ERROR, "model answer to unknown question '{id}'{suggestion}")
-    S311 = (Severity.ERROR, "invalid model answer for '{id}': {reason}")
-    S312 = (Severity.ERROR, "the model answers leave question '{id}' unanswered, though a learner following "
+    MODEL_UNKNOWN_QUESTION = ("S310", Severity.ERROR, "model answer to unknown question '{id}'{suggestion}")
+    MODEL_INVALID = ("S311", Severity.ERROR, "invalid model answer for '{id}': {reason}")
+    MODEL_LEAVES_UNANSWERED = ("S312", Severity.ERROR,
+        "the model answers leave question '{id}' unanswered, though a learner following "
                             "them is asked it; add a model answer (dont_know is allowed)")
-    S313 = (Severity.WARNING, "model answer to '{id}', which the other model answers hide: learners never see "
+    MODEL_HIDDEN = ("S313", Severity.WARNING,
+        "model answer to '{id}', which the other model answers hide: learners never see "
                               "it and it takes no part in the check; remove it")
     # reasoning
-    S320 = (Severity.ERROR, "reasoning for unknown question '{id}'{suggestion}")
-    S321 = (Severity.ERROR, "reasoning for '{id}', which the model answers do not answer{detail}")
-    S322 = (Severity.WARNING, "reasoning for '{id}' is longer than {limit} words ({words}); keep it short")
+    REASONING_UNKNOWN_QUESTION = ("S320", Severity.ERROR, "reasoning for unknown question '{id}'{suggestion}")
+    REASONING_NOT_ANSWERED = ("S321", Severity.ERROR,
+        "reasoning for '{id}', which the model answers do not answer{detail}")
+    REASONING_TOO_LONG = ("S322", Severity.WARNING,
+        "reasoning for '{id}' is longer than {limit} words ({words}); keep it short")
     # accepted alternatives
-    S325 = (Severity.ERROR, "accepted answers for unknown question '{id}'{suggestion}")
-    S326 = (Severity.ERROR, "invalid accepted answer for '{id}': {reason}")
-    S327 = (Severity.ERROR, "accepted answers for '{id}', which the model answers do not answer{detail}")
-    S328 = (Severity.WARNING, "accepted answer for '{id}' is the model answer itself; remove it")
+    ACCEPTED_UNKNOWN_QUESTION = ("S325", Severity.ERROR, "accepted answers for unknown question '{id}'{suggestion}")
+    ACCEPTED_INVALID = ("S326", Severity.ERROR, "invalid accepted answer for '{id}': {reason}")
+    ACCEPTED_NOT_ANSWERED = ("S327", Severity.ERROR,
+        "accepted answers for '{id}', which the model answers do not answer{detail}")
+    ACCEPTED_IS_MODEL = ("S328", Severity.WARNING, "accepted answer for '{id}' is the model answer itself; remove it")
     # texts
-    S330 = (Severity.ERROR, "the briefing has {words} words; write between {low} and {high}")
-    S331 = (Severity.ERROR, "{where}: the text is empty")
-    S332 = (Severity.WARNING, "organisation '{organisation}' does not match the model answer to '{id}' "
+    BRIEFING_LENGTH = ("S330", Severity.ERROR, "the briefing has {words} words; write between {low} and {high}")
+    EMPTY_TEXT = ("S331", Severity.ERROR, "{where}: the text is empty")
+    ORGANISATION_MISMATCH = ("S332", Severity.WARNING,
+        "organisation '{organisation}' does not match the model answer to '{id}' "
                               "('{answer}')")
 
 
@@ -246,16 +254,16 @@ class _Reader:
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.add(ScenarioCode.S302, line, where=f"'{key}'", expected="text", found=describe_value(value))
+            self.add(ScenarioCode.WRONG_TYPE, line, where=f"'{key}'", expected="text", found=describe_value(value))
             return ""
         text = clean_text(str(value), keep_newlines=True).strip()
         if not text:
-            self.add(ScenarioCode.S331, line, where=f"'{key}'")
+            self.add(ScenarioCode.EMPTY_TEXT, line, where=f"'{key}'")
         return text
 
     def read(self, data: object) -> ScenarioResult:
         if not isinstance(data, YMap):
-            self.add(ScenarioCode.S302, int(getattr(data, "line", 1)) or 1, where="the file",
+            self.add(ScenarioCode.WRONG_TYPE, int(getattr(data, "line", 1)) or 1, where="the file",
                      expected="a mapping with id, title, questionnaire, briefing and model_answers",
                      found=describe_value(data))
             return ScenarioResult(self.name, None, None, self.problems)
@@ -263,13 +271,15 @@ class _Reader:
             if key not in SCENARIO_FIELDS:
                 near = difflib.get_close_matches(key, SCENARIO_FIELDS, n=1)
                 hint = f"; did you mean '{near[0]}'?" if near else f"; known fields: {', '.join(SCENARIO_FIELDS)}"
-                self.add(ScenarioCode.S301, data.key_lines.get(key, data.line), where="the scenario", field=key,
+                self.add(ScenarioCode.UNKNOWN_FIELD,
+                         data.key_lines.get(key, data.line), where="the scenario", field=key,
                          suggestion=hint)
         for key in SCENARIO_FIELDS:
             if key in OPTIONAL_FIELDS:
                 continue
             if key not in data or data[key] is None:
-                self.add(ScenarioCode.S300, data.key_lines.get(key, data.line), where="the scenario", field=key)
+                self.add(ScenarioCode.MISSING_FIELD,
+                         data.key_lines.get(key, data.line), where="the scenario", field=key)
 
         scenario_id = ""
         raw_id = data.get("id")
@@ -277,7 +287,7 @@ class _Reader:
             if isinstance(raw_id, str) and ID_PATTERN.match(raw_id):
                 scenario_id = raw_id
             else:
-                self.add(ScenarioCode.S303, data.key_lines.get("id", data.line), value=clean_text(str(raw_id)))
+                self.add(ScenarioCode.BAD_ID, data.key_lines.get("id", data.line), value=clean_text(str(raw_id)))
         title = self.text(data, "title")
         organisation = self.text(data, "organisation")
         briefing = self.text(data, "briefing")
@@ -288,13 +298,13 @@ class _Reader:
             if isinstance(raw_version, str | int | float) and not isinstance(raw_version, bool):
                 version = str(raw_version).strip()
             else:
-                self.add(ScenarioCode.S302, data.key_lines.get("version", data.line), where="'version'",
+                self.add(ScenarioCode.WRONG_TYPE, data.key_lines.get("version", data.line), where="'version'",
                          expected="text in quotes, e.g. \"1.0\"", found=describe_value(raw_version))
         if briefing:
             words = _word_count(briefing)
             low, high = BRIEFING_WORDS
             if not low <= words <= high:
-                self.add(ScenarioCode.S330, data.key_lines.get("briefing", data.line), words=words, low=low,
+                self.add(ScenarioCode.BRIEFING_LENGTH, data.key_lines.get("briefing", data.line), words=words, low=low,
                          high=high)
         objectives = self.objectives(data)
 
@@ -330,21 +340,21 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, YList):
-            self.add(ScenarioCode.S302, line, where="'objectives'", expected="a list of learning objectives",
+            self.add(ScenarioCode.WRONG_TYPE, line, where="'objectives'", expected="a list of learning objectives",
                      found=describe_value(value))
             return ()
         if not value:
-            self.add(ScenarioCode.S331, line, where="'objectives'")
+            self.add(ScenarioCode.EMPTY_TEXT, line, where="'objectives'")
             return ()
         found: list[str] = []
         for item, item_line in zip(value, value.item_lines, strict=True):
             if isinstance(item, bool) or not isinstance(item, str):
-                self.add(ScenarioCode.S302, item_line, where="an objective", expected="text",
+                self.add(ScenarioCode.WRONG_TYPE, item_line, where="an objective", expected="text",
                          found=describe_value(item))
                 continue
             text = clean_text(item).strip()
             if not text:
-                self.add(ScenarioCode.S331, item_line, where="an objective")
+                self.add(ScenarioCode.EMPTY_TEXT, item_line, where="an objective")
                 continue
             found.append(text)
         return tuple(found)
@@ -355,22 +365,23 @@ class _Reader:
         if raw is None:
             return None
         if not isinstance(raw, str) or not raw.strip():
-            self.add(ScenarioCode.S302, line, where="'questionnaire'", expected="a questionnaire id such as iso22342",
+            self.add(ScenarioCode.WRONG_TYPE,
+                     line, where="'questionnaire'", expected="a questionnaire id such as iso22342",
                      found=describe_value(raw))
             return None
         qid = raw.strip()
         path, known = _find_questionnaire(qid)
         if path is None:
             hint = _suggest(qid, known) or (f"; known: {', '.join(known)}" if known else "")
-            self.add(ScenarioCode.S304, line, id=clean_text(qid), suggestion=hint)
+            self.add(ScenarioCode.UNKNOWN_QUESTIONNAIRE, line, id=clean_text(qid), suggestion=hint)
             return None
         try:
             questionnaire = catalogue.load(qid)
         except QuestionnaireInvalid:
-            self.add(ScenarioCode.S305, line, id=qid, path=_display(path))
+            self.add(ScenarioCode.QUESTIONNAIRE_HAS_ERRORS, line, id=qid, path=_display(path))
             return None
         if version and version != questionnaire.version:
-            self.add(ScenarioCode.S306, data.key_lines.get("version", line), version=clean_text(version), id=qid,
+            self.add(ScenarioCode.OLD_VERSION, data.key_lines.get("version", line), version=clean_text(version), id=qid,
                      current=questionnaire.version)
         return questionnaire
 
@@ -380,7 +391,7 @@ class _Reader:
         if raw is None:
             return None
         if not isinstance(raw, YMap):
-            self.add(ScenarioCode.S302, block_line, where="'model_answers'",
+            self.add(ScenarioCode.WRONG_TYPE, block_line, where="'model_answers'",
                      expected="a mapping of question id: value", found=describe_value(raw))
             return None
         if questionnaire is None:
@@ -392,19 +403,19 @@ class _Reader:
             line = raw.key_lines.get(key, raw.line)
             question = questionnaire.question(key)
             if question is None:
-                self.add(ScenarioCode.S310, line, id=clean_text(key), suggestion=_suggest(key, ids))
+                self.add(ScenarioCode.MODEL_UNKNOWN_QUESTION, line, id=clean_text(key), suggestion=_suggest(key, ids))
                 near = difflib.get_close_matches(key, ids, n=1, cutoff=0.6)
                 self.attempted.update(near)
                 continue
             self.attempted.add(key)
             if value is None:
-                self.add(ScenarioCode.S311, line, id=key, reason="no value; give one (dont_know is allowed)")
+                self.add(ScenarioCode.MODEL_INVALID, line, id=key, reason="no value; give one (dont_know is allowed)")
                 continue
             plain = list(value) if isinstance(value, YList) else value
             try:
                 answers[key] = check_answer(question, plain)
             except InvalidInput as exc:
-                self.add(ScenarioCode.S311, line, id=key, reason=exc.message)
+                self.add(ScenarioCode.MODEL_INVALID, line, id=key, reason=exc.message)
                 continue
             lines[key] = line
         if any(p.code in ("S310", "S311") for p in self.problems):
@@ -415,9 +426,9 @@ class _Reader:
         flow = Flow(questionnaire, answers)
         for question in flow.unanswered():
             if question.id not in self.attempted:
-                self.add(ScenarioCode.S312, block_line, id=question.id)
+                self.add(ScenarioCode.MODEL_LEAVES_UNANSWERED, block_line, id=question.id)
         for key in flow.hidden_answers():
-            self.add(ScenarioCode.S313, lines[key], id=key)
+            self.add(ScenarioCode.MODEL_HIDDEN, lines[key], id=key)
         return answers
 
     def reasoning(
@@ -428,7 +439,7 @@ class _Reader:
         if raw is None:
             return {}
         if not isinstance(raw, YMap):
-            self.add(ScenarioCode.S302, block_line, where="'reasoning'",
+            self.add(ScenarioCode.WRONG_TYPE, block_line, where="'reasoning'",
                      expected="a mapping of question id: short text", found=describe_value(raw))
             return {}
         found: dict[str, str] = {}
@@ -437,26 +448,27 @@ class _Reader:
         for key, value in raw.items():
             line = raw.key_lines.get(key, raw.line)
             if isinstance(value, bool) or not isinstance(value, str):
-                self.add(ScenarioCode.S302, line, where=f"reasoning for '{clean_text(key)}'", expected="text",
+                self.add(ScenarioCode.WRONG_TYPE, line, where=f"reasoning for '{clean_text(key)}'", expected="text",
                          found=describe_value(value))
                 continue
             text = clean_text(value, keep_newlines=True).strip()
             if not text:
-                self.add(ScenarioCode.S331, line, where=f"reasoning for '{clean_text(key)}'")
+                self.add(ScenarioCode.EMPTY_TEXT, line, where=f"reasoning for '{clean_text(key)}'")
                 continue
             if questionnaire is not None:
                 if questionnaire.question(key) is None:
-                    self.add(ScenarioCode.S320, line, id=clean_text(key), suggestion=_suggest(key, ids))
+                    self.add(ScenarioCode.REASONING_UNKNOWN_QUESTION,
+                             line, id=clean_text(key), suggestion=_suggest(key, ids))
                     continue
                 if answers is not None and key not in effective:
                     if not self.flow_checked or (key not in answers and key in self.attempted):
                         continue  # its model answer is invalid or misspelt, and reported
                     detail = " (its answer is hidden by the other model answers)" if key in answers else ""
-                    self.add(ScenarioCode.S321, line, id=key, detail=detail)
+                    self.add(ScenarioCode.REASONING_NOT_ANSWERED, line, id=key, detail=detail)
                     continue
             words = _word_count(text)
             if words > REASONING_WORD_LIMIT:
-                self.add(ScenarioCode.S322, line, id=key, limit=REASONING_WORD_LIMIT, words=words)
+                self.add(ScenarioCode.REASONING_TOO_LONG, line, id=key, limit=REASONING_WORD_LIMIT, words=words)
             found[key] = text
         return found
 
@@ -468,7 +480,7 @@ class _Reader:
         if raw is None:
             return {}
         if not isinstance(raw, YMap):
-            self.add(ScenarioCode.S302, block_line, where="'accepted'",
+            self.add(ScenarioCode.WRONG_TYPE, block_line, where="'accepted'",
                      expected="a mapping of question id: list of answers", found=describe_value(raw))
             return {}
         if questionnaire is None or answers is None:
@@ -480,16 +492,17 @@ class _Reader:
             line = raw.key_lines.get(key, raw.line)
             question = questionnaire.question(key)
             if question is None:
-                self.add(ScenarioCode.S325, line, id=clean_text(key), suggestion=_suggest(key, ids))
+                self.add(ScenarioCode.ACCEPTED_UNKNOWN_QUESTION,
+                         line, id=clean_text(key), suggestion=_suggest(key, ids))
                 continue
             if key not in effective:
                 if not self.flow_checked or (key not in answers and key in self.attempted):
                     continue  # its model answer is invalid or misspelt, and reported
                 detail = " (its answer is hidden by the other model answers)" if key in answers else ""
-                self.add(ScenarioCode.S327, line, id=key, detail=detail)
+                self.add(ScenarioCode.ACCEPTED_NOT_ANSWERED, line, id=key, detail=detail)
                 continue
             if not isinstance(value, YList) or not value:
-                self.add(ScenarioCode.S302, line, where=f"accepted answers for '{key}'",
+                self.add(ScenarioCode.WRONG_TYPE, line, where=f"accepted answers for '{key}'",
                          expected="a list of answers, e.g. [no, dont_know]", found=describe_value(value))
                 continue
             alternatives: list[AnswerValue] = []
@@ -498,10 +511,10 @@ class _Reader:
                 try:
                     checked = check_answer(question, plain)
                 except InvalidInput as exc:
-                    self.add(ScenarioCode.S326, item_line, id=key, reason=exc.message)
+                    self.add(ScenarioCode.ACCEPTED_INVALID, item_line, id=key, reason=exc.message)
                     continue
                 if checked == effective[key]:
-                    self.add(ScenarioCode.S328, item_line, id=key)
+                    self.add(ScenarioCode.ACCEPTED_IS_MODEL, item_line, id=key)
                     continue
                 if checked not in alternatives:
                     alternatives.append(checked)
@@ -523,7 +536,7 @@ class _Reader:
                 return
             a, b = organisation.casefold(), answer.casefold()
             if a not in b and b not in a:
-                self.add(ScenarioCode.S332, data.key_lines.get("organisation", data.line),
+                self.add(ScenarioCode.ORGANISATION_MISMATCH, data.key_lines.get("organisation", data.line),
                          organisation=organisation, id=qid, answer=answer)
             return
 
