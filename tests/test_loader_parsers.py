@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from secplan_tui.core import loader
-from secplan_tui.core.loader import YList, YMap, parse_yaml_text
+from secplan_tui.core import yaml_reader
+from secplan_tui.core.yaml_reader import YamlStopped, YList, YMap, parse_yaml_text
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(loader._FAST_LOADER is None, reason="this PyYAML has no libyaml")
+pytestmark = pytest.mark.skipif(yaml_reader._FAST_LOADER is None, reason="this PyYAML has no libyaml")
 
 
 def shape(value: Any) -> Any:
@@ -29,10 +29,10 @@ def parsed(text: str, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The shape of the parse, or the problem that stopped it."""
     with monkeypatch.context() as patch:
         if not fast:
-            patch.setattr(loader, "_FAST_LOADER", None)
+            patch.setattr(yaml_reader, "_FAST_LOADER", None)
         try:
             return shape(parse_yaml_text(text, "f.yaml"))
-        except loader._Abort as abort:
+        except YamlStopped as abort:
             return ("refused", str(abort.problem))
 
 

@@ -13,7 +13,8 @@ from textual.widgets import Static
 from secplan_tui.core import catalogue
 from secplan_tui.core.errors import InvalidInput
 from secplan_tui.core.model import Questionnaire
-from secplan_tui.frontends.plain.lines import Command, LineUI, parse_line, run_flow
+from secplan_tui.frontends.plain.driver import Command, run_flow
+from secplan_tui.frontends.plain.lines import LineUI, parse_line
 from secplan_tui.frontends.tui.app import SecplanApp
 from secplan_tui.frontends.tui.dialogs import TextDialog
 from secplan_tui.session.answer_files import read_answers

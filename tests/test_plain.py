@@ -18,8 +18,9 @@ from secplan_tui.core import catalogue
 from secplan_tui.core.engine import Flow
 from secplan_tui.core.model import DONT_KNOW, NOT_APPLICABLE, AnswerValue, Question, Questionnaire, QuestionType
 from secplan_tui.core.validate import load_questionnaire
+from secplan_tui.frontends.plain.driver import MORE, MORE_LAST, Command, Reply, Unclear, wrap
 from secplan_tui.frontends.plain.interactive import needs_line_mode, no_app_reason, run_plain
-from secplan_tui.frontends.plain.lines import MORE, MORE_LAST, Command, LineUI, Reply, Unclear, parse_line, wrap
+from secplan_tui.frontends.plain.lines import LineUI, parse_line
 from secplan_tui.session.controller import SessionController
 from secplan_tui.store import MemoryWorkspace
 from secplan_tui.teaching.scenario import briefing_text, load_scenario

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from secplan_tui.core.errors import Problem, QuestionnaireInvalid, Severity
-from secplan_tui.core.loader import MAX_FILE_BYTES
 from secplan_tui.core.validate import load_questionnaire, validate_path
+from secplan_tui.core.yaml_reader import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "questionnaires"

@@ -26,7 +26,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.errors import InvalidInput, NotFound
 from secplan_tui.core.model import ACTION_STATUSES
 from secplan_tui.core.text import terminal_safe
 
@@ -141,7 +141,7 @@ def _list(args: argparse.Namespace, store: SessionStore) -> int:
         from secplan_tui.plan.living import roles_of
 
         known = ", ".join(f"{rid} ({title})" for rid, title in roles_of(plan.actions()))
-        raise InvalidInput("Unknown role", f"no action of session {_quote(meta.name)} is owned by "
+        raise NotFound("Unknown role", f"no action of session {_quote(meta.name)} is owned by "
                            f"{_quote(args.role)}; the roles with actions are: {terminal_safe(known)}")
     total = counts(items)
     if args.json:
@@ -238,7 +238,7 @@ def _change(args: argparse.Namespace, store: SessionStore) -> int:
             )
         near = suggest_ids(action_id, [a.id for a in plan.actions()]) or suggest_ids(action_id, library)
         hint = f"; did you mean {', '.join(_quote(n) for n in near)}?" if near else "."
-        raise InvalidInput(
+        raise NotFound(
             "Unknown action",
             f"session {_quote(meta.name)} has no action {_quote(action_id)}{hint} "
             f"List them with `secplan actions {meta.id}`.",

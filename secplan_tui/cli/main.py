@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from secplan_tui import __version__
-from secplan_tui.core.errors import InvalidInput, SecplanError, Severity
+from secplan_tui.core.errors import InvalidInput, NotFound, SecplanError, Severity
 from secplan_tui.core.text import clean_text, terminal_safe
 
 if TYPE_CHECKING:
@@ -296,7 +296,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
     path = files.get(args.example)
     if path is None:
         known = ", ".join(files) or "none"
-        raise InvalidInput("Unknown example", f"no example '{clean_text(args.example)}' (known: {known}). "
+        raise NotFound("Unknown example", f"no example '{clean_text(args.example)}' (known: {known}). "
                            f"List them with `{_command(args)} examples`.")
     try:
         text = path.read_text(encoding="utf-8")
@@ -413,7 +413,7 @@ def _tell(text: str) -> None:
     if folding:
         import shutil
 
-        from secplan_tui.frontends.plain.lines import wrap
+        from secplan_tui.frontends.plain.driver import wrap
 
         text = wrap(text.rstrip("\n"), shutil.get_terminal_size().columns - 1) + "\n"
     sys.stderr.write(text)
@@ -531,7 +531,7 @@ def cmd_answers(args: argparse.Namespace) -> int:
                 Path(fh.name).unlink(missing_ok=True)
         else:
             if not Path(args.file).exists():
-                raise InvalidInput("File not found", f"{terminal_safe(args.file)} does not exist")
+                raise NotFound("File not found", f"{terminal_safe(args.file)} does not exist")
             parsed = controller.import_file(args.file)
         for note in parsed.notes:
             _note(note)
@@ -643,7 +643,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 raise InvalidInput("Nothing to validate", f"no .yaml files in folder {terminal_safe(raw)}")
             files.extend((x, terminal_safe(str(x))) for x in found)
         elif not p.exists():
-            raise InvalidInput("File not found", f"{terminal_safe(raw)} does not exist")
+            raise NotFound("File not found", f"{terminal_safe(raw)} does not exist")
         else:
             files.append((p, terminal_safe(raw)))
     errors = warnings = 0

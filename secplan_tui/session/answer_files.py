@@ -33,20 +33,19 @@ from typing import Any
 
 import yaml
 
-from secplan_tui.core import loader
 from secplan_tui.core.engine import AnswerRejected, Flow, check_answer, question_reference
-from secplan_tui.core.errors import InvalidInput, NotFound, SecplanError, WriteFailed
+from secplan_tui.core.errors import InvalidInput, NotFound, WriteFailed
 from secplan_tui.core.files import AtomicWriteError, write_atomic
-from secplan_tui.core.loader import YList, YMap
 from secplan_tui.core.model import AnswerValue, Question, Questionnaire
 from secplan_tui.core.text import clean_text, terminal_safe
+from secplan_tui.core.yaml_reader import MAX_FILE_BYTES, YamlStopped, YList, YMap, parse_yaml_text
 
 MAX_REPORTED = 50
 """Invalid entries listed one per line before the rest are counted."""
 
 ANSWER_FIELDS = ("questionnaire", "version", "answers", "session", "exported", "history", "format")
 
-MAX_ANSWERS_BYTES = loader.MAX_FILE_BYTES
+MAX_ANSWERS_BYTES = MAX_FILE_BYTES
 """The largest answers file read (the size is checked before a byte is read)."""
 
 _LONG_NUMBER = re.compile(r"[0-9][0-9_]{4000,}")
@@ -85,7 +84,7 @@ def read_answers_data(path: str) -> Any:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InvalidInput("Cannot read answers", f"{shown}: there is no such file; check the path.") from None
+        raise NotFound("Cannot read answers", f"{shown}: there is no such file; check the path.") from None
     except OSError as exc:
         why = "it is a folder, not a file" if exc.errno == errno.EISDIR else (exc.strerror or str(exc)).lower()
         raise InvalidInput("Cannot read answers", f"{shown}: {terminal_safe(why)}.") from None
@@ -139,8 +138,8 @@ def read_answers_data(path: str) -> Any:
             shown, line, f"a number of {digits:,} digits; no question takes a number that long: check the file"
         )
     try:
-        return loader.parse_yaml_text(text, shown)
-    except loader._Abort as abort:  # noqa: SLF001 - the loader's one problem that stopped parsing
+        return parse_yaml_text(text, shown)
+    except YamlStopped as abort:
         found = abort.problem
         raise _invalid_file(found.file, found.line, terminal_safe(found.message)) from None
     except ValueError as exc:  # a conversion the parser refused (Python's integer-string limit, say)
@@ -373,7 +372,7 @@ def write_output(text: str, target: str | None) -> bool:
             with open(path, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         except OSError as exc:
-            raise SecplanError("Cannot write file", f"{shown}: {exc.strerror or exc}") from None
+            raise WriteFailed("Cannot write file", f"{shown}: {exc.strerror or exc}") from None
         return False
     replaced = path.is_file()
     folder = path.parent if str(path.parent) else Path(".")

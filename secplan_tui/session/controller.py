@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from secplan_tui.core.engine import Flow, check_answer
-from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.errors import NotFound
 from secplan_tui.core.model import AnswerValue, Question, Questionnaire
 from secplan_tui.core.text import terminal_safe
 from secplan_tui.session.answer_files import AnswerFile, read_answers
@@ -73,7 +73,7 @@ class SessionController:
         question = self.questionnaire.question(question_id)
         if question is None:
             shown = terminal_safe(str(question_id)[:200])
-            raise InvalidInput("Unknown question", f"no question '{shown}' in '{self.questionnaire.id}'")
+            raise NotFound("Unknown question", f"no question '{shown}' in '{self.questionnaire.id}'")
         return question
 
     def answer(self, question_id: str, value: object, note: str | None = None) -> AnswerValue:

@@ -23,23 +23,21 @@ from secplan_tui.core.engine import check_answer
 from secplan_tui.core.errors import InvalidInput
 from secplan_tui.core.model import DONT_KNOW, NOT_APPLICABLE, SPECIAL_VALUES, AnswerValue, Question, QuestionType
 from secplan_tui.core.text import clean_text
-from secplan_tui.frontends.plain.lines import (
+from secplan_tui.frontends.plain.driver import (
     QUESTION_ROWS,
     Command,
-    LineUI,
     Prompt,
     Reply,
     Unclear,
     describe,
     how_to_answer,
-    is_terminal,
     note_line,
-    parse_line,
     run_flow,
     screenfuls,
     user_message,
     wrap,
 )
+from secplan_tui.frontends.plain.lines import LineUI, is_terminal, parse_line
 from secplan_tui.session.controller import SessionController
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.errors import InvalidInput, SecplanError, WriteFailed
 from secplan_tui.core.text import terminal_safe
 from secplan_tui.frontends.tui.dialogs import ConfirmDialog, ExportDialog, ExportRequest
 from secplan_tui.frontends.tui.files import check_folder, target_in
@@ -62,7 +62,7 @@ def make_private_folder(folder: Path) -> None:
         folder.mkdir(mode=0o700)
         folder.chmod(0o700)
     except OSError as exc:
-        raise SecplanError("Cannot make the folder",
+        raise WriteFailed("Cannot make the folder",
                            f"{terminal_safe(str(folder))}: {terminal_safe(exc.strerror or str(exc))}; "
                            "type another folder") from None
 

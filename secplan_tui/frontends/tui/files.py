@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.errors import InvalidInput, NotFound
 from secplan_tui.core.text import clean_text
 
 PLAN_FORMATS: dict[str, tuple[str, str]] = {
@@ -65,7 +65,7 @@ def check_folder(folder: str) -> Path:
         raise InvalidInput("Invalid folder", "the folder is empty; type a path such as . or ~/plans")
     path = Path(text).expanduser()
     if not path.exists():
-        raise InvalidInput("Folder not found", f"{clean_text(text)} does not exist; create it first")
+        raise NotFound("Folder not found", f"{clean_text(text)} does not exist; create it first")
     if not path.is_dir():
         raise InvalidInput("Not a folder", f"{clean_text(text)} is a file, not a folder")
     return path.resolve()

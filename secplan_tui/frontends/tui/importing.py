@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.errors import NotFound
 from secplan_tui.core.text import clean_text
 from secplan_tui.session.answer_files import AnswerFile
 from secplan_tui.session.controller import SessionController
@@ -26,5 +26,5 @@ def import_answers(controller: SessionController, path: str) -> AnswerFile:
     """
     source = Path(path).expanduser()
     if not source.is_file():
-        raise InvalidInput("File not found", f"{clean_text(path)} does not exist or is not a file")
+        raise NotFound("File not found", f"{clean_text(path)} does not exist or is not a file")
     return controller.import_file(str(source))
