@@ -30,9 +30,10 @@ from secplan_tui.core.model import (
     Section,
     Status,
 )
+from secplan_tui.core.text import clean_text
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
 from secplan_tui.plan.compile import GENERIC_DISCOVERY_HOW, Plan, answer_text, risk_rating
-from secplan_tui.plan.escape import clean_text, md_code, md_inline
+from secplan_tui.plan.escape import md_code, md_inline
 from secplan_tui.plan.markdown import markdown_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -851,12 +852,12 @@ def test_json_fields_are_documented() -> None:
 
 def test_clean_text_strips_controls_and_escape_sequences() -> None:
     """Escape sequences vanish whole; C0/C1/DEL/bidi controls go; line breaks stay; letters stay."""
-    assert clean_text("a\x1b]0;owned\x07b") == "ab"
-    assert clean_text("\x1b[31mred\x1b[0m") == "red"
-    assert clean_text("x\x00\x08\x7f\x85y\u202ez\u2066") == "xyz"
-    assert clean_text("\x9b31mred\x9d8;;http://e.com\x9c") == "red"
-    assert clean_text("one\r\ntwo\rthree\tfour") == "one\ntwo\nthree four"
-    assert clean_text("Zoë Ångström 東京 مرحبا") == "Zoë Ångström 東京 مرحبا"
+    assert clean_text("a\x1b]0;owned\x07b", keep_newlines=True) == "ab"
+    assert clean_text("\x1b[31mred\x1b[0m", keep_newlines=True) == "red"
+    assert clean_text("x\x00\x08\x7f\x85y\u202ez\u2066", keep_newlines=True) == "xyz"
+    assert clean_text("\x9b31mred\x9d8;;http://e.com\x9c", keep_newlines=True) == "red"
+    assert clean_text("one\r\ntwo\rthree\tfour", keep_newlines=True) == "one\ntwo\nthree four"
+    assert clean_text("Zoë Ångström 東京 مرحبا", keep_newlines=True) == "Zoë Ångström 東京 مرحبا"
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,9 @@ from secplan_tui.core.model import (
     Section,
     Status,
 )
+from secplan_tui.core.text import clean_text
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
-from secplan_tui.plan.escape import clean_text, md_inline, one_line
+from secplan_tui.plan.escape import md_inline, one_line
 from tests.test_plan import PLAN_HTML_TAGS, html_tags
 
 COMMONMARK = MarkdownIt("commonmark").enable("table")
@@ -328,7 +329,8 @@ def test_html_and_json_outputs_stay_safe(raw: str) -> None:
 
     walk(data)
     assert not any(CONTROL.search(s) for s in strings)
-    assert any(s == clean_text(raw).strip() for s in strings) or not clean_text(raw).strip()
+    cleaned = clean_text(raw, keep_newlines=True).strip()
+    assert any(s == cleaned for s in strings) or not cleaned
 
 
 @settings(max_examples=500, deadline=None)
@@ -384,8 +386,8 @@ no_escapes = st.text().filter(lambda s: not any(c in s for c in "\x1b\x9b\x9d"))
 )
 def test_clean_text_removes_whole_escape_sequences(before: str, sequence: str, after: str) -> None:
     """A terminal escape sequence between two texts vanishes whole: nothing of its parameters is left."""
-    assert clean_text(before + sequence + after) == clean_text(before + after)
-    assert not CONTROL.search(clean_text(before + sequence + after).replace("\n", ""))
+    assert clean_text(before + sequence + after, keep_newlines=True) == clean_text(before + after, keep_newlines=True)
+    assert not CONTROL.search(clean_text(before + sequence + after, keep_newlines=True).replace("\n", ""))
 
 
 # -- the schedule ------------------------------------------------------------------------------------------------

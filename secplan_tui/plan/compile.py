@@ -32,7 +32,8 @@ from secplan_tui.core.model import (
     Role,
     Status,
 )
-from secplan_tui.plan.escape import clean_text, one_line
+from secplan_tui.core.text import clean_text
+from secplan_tui.plan.escape import one_line
 from secplan_tui.plan.schedule import (
     MIN_CAPACITY,
     MONTH_DAYS,
@@ -889,7 +890,7 @@ def _clean_value(value: AnswerValue) -> str | int | float | tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(one_line(str(v)) for v in value)
     if isinstance(value, str):
-        return clean_text(value).strip()
+        return clean_text(value, keep_newlines=True).strip()
     if isinstance(value, float) and not math.isfinite(value):
         return repr(value)  # JSON has no NaN or infinity; the engine refuses them, but be safe
     return value
@@ -1488,7 +1489,8 @@ class _Compiler:
                 how = variant.how or how
                 why = variant.why or why
                 break
-        return one_line(title), clean_text(how).strip(), clean_text(why).strip()
+        return (one_line(title), clean_text(how, keep_newlines=True).strip(),
+                clean_text(why, keep_newlines=True).strip())
 
     def organisation(self) -> str:
         """The organisation's name from the profile, or ""."""
@@ -1902,7 +1904,7 @@ class _Compiler:
             elif fallback is not None:
                 ask = fallback.id
             ask_title = self.title_of(ask) if ask else "Security owner"
-            how = clean_text(q.discover.how).strip() if q.discover is not None else ""
+            how = clean_text(q.discover.how, keep_newlines=True).strip() if q.discover is not None else ""
             tasks.append(
                 DiscoveryTask(
                     question_id=one_line(q.id),

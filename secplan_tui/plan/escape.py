@@ -1,10 +1,10 @@
-"""Make any text safe to place in a plan: strip control characters, then escape Markdown for inline use.
+"""Make any text safe to place in a plan: clean it, then escape Markdown for inline use.
 
-Two steps, kept apart so the JSON renderer can use the first without the second (this module owns both, so
-the guarantees the property tests check live in one place):
+Two steps, kept apart so the JSON renderer can use the first without the second:
 
-- :func:`clean_text` removes terminal escape sequences (CSI, OSC, DCS...), every C0 and C1 control character
-  except the line break, DEL, bidirectional overrides and lone surrogates. Letters of every script stay.
+- cleaning is :func:`secplan_tui.core.text.clean_text` with ``keep_newlines=True``, the one text cleaner: it
+  removes terminal escape sequences (CSI, OSC, DCS...), every C0 and C1 control character except the line break,
+  DEL, bidirectional overrides and lone surrogates. Letters of every script stay.
 - :func:`md_inline` cleans, folds all whitespace (line breaks included) into single spaces, and
   backslash-escapes what Markdown could read as syntax, so that the text renders as exactly itself inside one
   paragraph, list item, heading or table cell.
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from secplan_tui.core.text import clean_text as _clean_text
+from secplan_tui.core.text import clean_text
 
 _ALWAYS = "\\`*_~[]!<>#|{}@"
 _ESCAPE_TABLE = str.maketrans({c: "\\" + c for c in _ALWAYS})
@@ -38,11 +38,6 @@ _URL_COLON = re.compile(r":(?=//)")
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
 _LEADING_ORDINAL = re.compile(r"^([0-9]+)([.)])(?= |$)")
 _CODE_SAFE = re.compile(r"[A-Za-z0-9_.:\- ]+")
-
-
-def clean_text(text: str) -> str:
-    """Remove escape sequences and control characters, keeping line breaks (see :mod:`secplan_tui.core.text`)."""
-    return _clean_text(text, keep_newlines=True)
 
 
 def one_line(text: str) -> str:
@@ -54,7 +49,7 @@ def one_line(text: str) -> str:
     Returns:
         One line of clean text.
     """
-    return " ".join(clean_text(text).split())
+    return " ".join(clean_text(text, keep_newlines=True).split())
 
 
 @lru_cache(maxsize=8192)
