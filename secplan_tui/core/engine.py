@@ -168,10 +168,6 @@ class Flow:
         """Stored answers of questions that are hidden now, or no longer in the questionnaire."""
         return {k: v for k, v in self.answers.items() if k not in self._effective}
 
-    def removed_answers(self) -> dict[str, AnswerValue]:
-        """Stored answers to questions this questionnaire version no longer has."""
-        return {k: v for k, v in self.answers.items() if k not in self._visible}
-
     def assumed(self) -> list[tuple[Question, tuple[str, ...]]]:
         """Questions answered "don't know" that gate others, each with the ids of the questions shown only
         because some answer to it would show them, in questionnaire order."""
