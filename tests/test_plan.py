@@ -32,9 +32,12 @@ from secplan_tui.core.model import (
 )
 from secplan_tui.core.text import clean_text
 from secplan_tui.plan import compile_plan, render_html, render_json, render_markdown
-from secplan_tui.plan.compile import GENERIC_DISCOVERY_HOW, Plan, answer_text, risk_rating
+from secplan_tui.plan.discovery import GENERIC_DISCOVERY_HOW
 from secplan_tui.plan.escape import md_code, md_inline
+from secplan_tui.plan.facts import answer_text
 from secplan_tui.plan.markdown import markdown_blocks
+from secplan_tui.plan.records import Plan
+from secplan_tui.plan.risks import risk_rating
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = date(2025, 3, 1)

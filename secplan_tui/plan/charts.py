@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from secplan_tui.plan.compile import Plan
 from secplan_tui.plan.markdown import maturity_words
+from secplan_tui.plan.records import Plan
 
 
 def maturity_svg(plan: Plan) -> str:

@@ -14,8 +14,8 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from secplan_tui.plan.charts import maturity_svg
-from secplan_tui.plan.compile import Plan
 from secplan_tui.plan.markdown import markdown_blocks, maturity_chart
+from secplan_tui.plan.records import Plan
 
 PLAN_CSS = """\
 :root { color-scheme: light; }

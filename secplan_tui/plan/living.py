@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from secplan_tui.core.model import ACTION_STATUSES, ActionStatus, Answers, Questionnaire
-from secplan_tui.plan.compile import CONTROL_DOMAINS, Plan, PlannedAction, compile_plan
+from secplan_tui.plan.compile import compile_plan
+from secplan_tui.plan.records import Plan, PlannedAction
+from secplan_tui.plan.vocabulary import CONTROL_DOMAINS
 
 STATUS_WORDS: dict[str, str] = {
     "todo": "to do",

@@ -16,9 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from secplan_tui.core.errors import InvalidInput
-from secplan_tui.plan.compile import (
-    RISK_BANDS,
-    SKILL_LABELS,
+from secplan_tui.plan.escape import md_code, md_inline, one_line
+from secplan_tui.plan.records import (
     ConditionalAction,
     DiscoveryTask,
     DomainPlan,
@@ -30,8 +29,8 @@ from secplan_tui.plan.compile import (
     RiskEntry,
     ThemedSection,
 )
-from secplan_tui.plan.escape import md_code, md_inline, one_line
 from secplan_tui.plan.schedule import YEAR_MONTHS
+from secplan_tui.plan.vocabulary import RISK_BANDS, SKILL_LABELS
 
 VIEWS: tuple[str, ...] = ("full", "summary", "checklist")
 """The views every renderer accepts."""
