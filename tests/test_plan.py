@@ -752,6 +752,16 @@ def test_unknown_view_is_refused() -> None:
         render_html(plan_for(BASE), "poster")
 
 
+def test_unknown_view_is_invalid_input_itself() -> None:
+    """An unknown view is an InvalidInput, not a subclass (no NotFound): exit code 2, title "Unknown view"."""
+    plan = plan_for(BASE)
+    for render in (render_markdown, render_html, markdown_blocks):
+        with pytest.raises(InvalidInput) as caught:
+            render(plan, "poster")
+        assert type(caught.value) is InvalidInput, render
+        assert caught.value.exit_code == 2 and caught.value.title == "Unknown view"
+
+
 def test_html_is_a_safe_standalone_document() -> None:
     """HTML has charset, escaped title, marking, print CSS, no script, and shows a <script> answer as text."""
     hostile = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
