@@ -10,9 +10,10 @@ The HTML renderer imports markdown-it-py only when first called, so importing th
 
 from __future__ import annotations
 
-from secplan_tui.plan.compile import Plan, compile_plan
+from secplan_tui.plan.compile import compile_plan
 from secplan_tui.plan.markdown import VIEWS, render_markdown
 from secplan_tui.plan.plan_json import render_json
+from secplan_tui.plan.records import Plan
 
 __all__ = ["VIEWS", "Plan", "compile_plan", "render_html", "render_json", "render_markdown"]
 
