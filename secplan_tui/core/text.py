@@ -1,6 +1,6 @@
 """Cleaning of user text: strip terminal escape sequences and control characters before text is stored or shown.
 
-This is the one implementation; the plan's Markdown escaping (``plan/sanitize.py``) and the front ends build on it.
+This is the one implementation; the plan's Markdown escaping (``plan/escape.py``) and the front ends build on it.
 """
 
 from __future__ import annotations
