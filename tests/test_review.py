@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
@@ -27,7 +27,7 @@ from secplan_tui.cli.review import (
     run_diff,
 )
 from secplan_tui.core import catalogue
-from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.errors import Ambiguous, InvalidInput, NotFound
 from secplan_tui.core.model import ActionStatus, AnswerValue, Questionnaire
 from secplan_tui.plan import compile_plan, render_json
 from secplan_tui.plan.plan_json import plan_to_dict
@@ -356,10 +356,10 @@ def test_reference_json_file(tmp_path: Path, starter: Questionnaire, office: dic
 
 
 def test_unknown_snapshot_lists_the_available_ones(reviewed: tuple[MemoryWorkspace, SessionMeta]) -> None:
-    """An unknown snapshot is refused with exit code 2, naming the session and listing its snapshots."""
+    """An unknown snapshot is a NotFound (exit code 2), naming the session and listing its snapshots."""
     store, meta = reviewed
     for ref in ("acme@3", "acme@nope", "acme@"):
-        with pytest.raises(InvalidInput) as caught:
+        with pytest.raises(NotFound) as caught:
             resolve_reference(ref, store, THIS_YEAR)
         message = caught.value.message
         assert caught.value.exit_code == 2 and caught.value.title == "Unknown snapshot"
@@ -370,20 +370,48 @@ def test_unknown_snapshot_lists_the_available_ones(reviewed: tuple[MemoryWorkspa
 def test_snapshot_of_a_session_without_snapshots_is_refused(
     starter: Questionnaire, office: dict[str, AnswerValue]
 ) -> None:
-    """SESSION@latest on a session with no snapshot says so and how to take one."""
+    """SESSION@latest on a session with no snapshot is a NotFound that says so and how to take one."""
     store = MemoryWorkspace()
     _session(store, starter, "fresh", office)
-    with pytest.raises(InvalidInput, match=r"has no snapshots yet.*--snapshot"):
+    with pytest.raises(NotFound, match=r"has no snapshots yet.*--snapshot"):
         resolve_reference("fresh@latest", store, THIS_YEAR)
 
 
 def test_unknown_session_in_a_reference_suggests_a_name(reviewed: tuple[MemoryWorkspace, SessionMeta]) -> None:
-    """A misspelt session in SESSION@N names the reference and suggests the near name."""
+    """A misspelt session in SESSION@N is the store's own kind of error, naming the reference and suggesting the
+    near name."""
     store, _ = reviewed
+    with pytest.raises(InvalidInput) as direct:
+        store.resolve("acmee")
     with pytest.raises(InvalidInput) as caught:
         resolve_reference("acmee@1", store, THIS_YEAR)
-    assert caught.value.title == "Unknown session"
+    assert type(caught.value) is type(direct.value) and caught.value.title == direct.value.title
     assert "'acmee@1'" in caught.value.message and "Did you mean 'acme'" in caught.value.message
+
+
+class _NoSessions:
+    """A store with no session, whose resolve fails with the given kind of error."""
+
+    def __init__(self, kind: type[InvalidInput]) -> None:
+        self.kind = kind
+
+    def snapshots(self, session_id: str) -> list[Any]:
+        return []
+
+    def sessions(self) -> list[SessionMeta]:
+        return []
+
+    def resolve(self, ref: str) -> SessionMeta:
+        raise self.kind("Unknown session", f"no session '{ref}'.")
+
+
+@pytest.mark.parametrize("kind", [NotFound, Ambiguous, InvalidInput])
+def test_a_reference_keeps_the_kind_of_the_store_s_error(kind: type[InvalidInput]) -> None:
+    """The store's error about the session in SESSION@N keeps its class, its message naming the reference."""
+    with pytest.raises(InvalidInput) as caught:
+        resolve_reference("nobody@1", cast(SessionStore, _NoSessions(kind)), THIS_YEAR)
+    assert type(caught.value) is kind and caught.value.title == "Unknown session"
+    assert caught.value.message.startswith("in the plan reference 'nobody@1': no session 'nobody'.")
 
 
 @pytest.mark.parametrize(
@@ -399,21 +427,27 @@ def test_unknown_session_in_a_reference_suggests_a_name(reviewed: tuple[MemoryWo
     ],
 )
 def test_a_json_file_that_is_not_a_plan_is_refused_by_name(tmp_path: Path, content: bytes, says: str) -> None:
-    """A file that is not a secplan plan is refused with exit code 2, its name and what is wrong."""
+    """A file that is not a secplan plan is an InvalidInput (exit code 2; the file is there: not a NotFound),
+    naming it and what is wrong."""
     path = tmp_path / "thing.json"
     path.write_bytes(content)
     with pytest.raises(InvalidInput) as caught:
         resolve_reference(str(path), MemoryWorkspace(), THIS_YEAR)
-    assert caught.value.exit_code == 2
+    assert type(caught.value) is InvalidInput and caught.value.exit_code == 2
     assert str(path) in caught.value.message and says in caught.value.message
 
 
 def test_missing_file_and_empty_reference_are_refused(tmp_path: Path) -> None:
-    """A .json name that does not exist, and an empty reference, are clear usage errors."""
-    with pytest.raises(InvalidInput, match=r"gone\.json does not exist"):
+    """A .json name that does not exist is a NotFound; an empty reference, and a folder, are InvalidInput."""
+    with pytest.raises(NotFound, match=r"gone\.json does not exist"):
         resolve_reference(str(tmp_path / "gone.json"), MemoryWorkspace(), THIS_YEAR)
-    with pytest.raises(InvalidInput, match="empty"):
+    with pytest.raises(InvalidInput, match="empty") as empty:
         resolve_reference("  ", MemoryWorkspace(), THIS_YEAR)
+    assert type(empty.value) is InvalidInput
+    (tmp_path / "folder.json").mkdir()
+    with pytest.raises(InvalidInput, match="is a folder") as folder:
+        resolve_reference(str(tmp_path / "folder.json"), MemoryWorkspace(), THIS_YEAR)
+    assert type(folder.value) is InvalidInput
 
 
 def test_check_plan_accepts_a_compiled_plan(starter: Questionnaire, office: dict[str, AnswerValue]) -> None:
@@ -462,8 +496,9 @@ def test_bad_snapshot_label_is_refused(starter: Questionnaire, label: str) -> No
     """An empty or over-long label is refused and no snapshot is kept."""
     store = MemoryWorkspace()
     meta = _session(store, starter, "acme", {})
-    with pytest.raises(InvalidInput, match="label"):
+    with pytest.raises(InvalidInput, match="label") as caught:
         _plan_command(store, starter, "acme", "--snapshot", "--label", label)
+    assert type(caught.value) is InvalidInput and caught.value.title == "Invalid label"
     assert store.snapshots(meta.id) == []
 
 
@@ -689,8 +724,9 @@ def test_a_plan_of_a_newer_format_is_refused_by_name(tmp_path: Path) -> None:
     data["format_version"] = 3
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(InvalidInput, match="format_version 3"):
+    with pytest.raises(InvalidInput, match="format_version 3") as caught:
         check_plan(json.loads(path.read_text(encoding="utf-8")), str(path))
+    assert type(caught.value) is InvalidInput and caught.value.title == "Plan too new"
 
 
 def test_status_changes_are_listed(starter: Questionnaire, office: dict[str, AnswerValue]) -> None:

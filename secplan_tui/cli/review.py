@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.errors import Ambiguous, InvalidInput, NotFound, SecplanError
 from secplan_tui.core.text import clean_text, terminal_safe
 
 if TYPE_CHECKING:
@@ -122,7 +122,8 @@ def run_diff(args: argparse.Namespace, store: SessionStore | Callable[[], Sessio
             the workspace.
 
     Raises:
-        InvalidInput: a reference names no plan (unknown session or snapshot, a file that is not a plan...).
+        NotFound: a reference names no plan (an unknown session, snapshot or file).
+        InvalidInput: a reference is not usable otherwise (empty, ambiguous, a file that is not a plan...).
         SecplanError: a file or session could not be read, or the output could not be written.
     """
     from secplan_tui.review import diff_plans, render_diff_json, render_diff_markdown
@@ -213,8 +214,11 @@ def resolve_reference(
             (its last snapshot's, else the day of its first action-status change, else today).
 
     Raises:
-        InvalidInput: nothing matches (with the session's snapshots listed for an unknown snapshot), or a file
-            is not a secplan plan.
+        NotFound: no session, snapshot or file of that name (with the session's snapshots listed for an unknown
+            snapshot).
+        Ambiguous: several sessions have that name.
+        InvalidInput: the reference is empty, or names a folder or a file that is not a secplan plan.
+        SecplanError: a file could not be read.
     """
     stores = store if isinstance(store, _Stores) else _Stores(store)
     if not ref.strip():
@@ -236,8 +240,15 @@ def resolve_reference(
     try:
         st.resolve(key)
     except InvalidInput as exc:
-        raise InvalidInput(exc.title, f"in the plan reference {_quote(ref)}: {exc.message} {_ref_hint()}") from None
-    raise InvalidInput("Unknown plan", f"{_quote(ref)} names no plan. {_ref_hint()}")
+        raise _in_reference(exc, ref) from None
+    raise NotFound("Unknown plan", f"{_quote(ref)} names no plan. {_ref_hint()}")
+
+
+def _in_reference(exc: InvalidInput, ref: str) -> InvalidInput:
+    """The store's error about the session of a reference, of the same kind (NotFound, Ambiguous...), its
+    message saying which reference it was found in."""
+    kind = type(exc) if type(exc) in (NotFound, Ambiguous) else InvalidInput
+    return kind(exc.title, f"in the plan reference {_quote(ref)}: {exc.message} {_ref_hint()}")
 
 
 def _ref_hint() -> str:
@@ -273,11 +284,12 @@ def _from_session(store: SessionStore, meta: SessionMeta, plan_date: dt.date | N
 
 
 def _from_snapshot(store: SessionStore, meta: SessionMeta, selector: str, ref: str) -> PlanSource:
-    from secplan_tui.review import check_plan, snapshot_label
+    from secplan_tui.plan.plan_json import check_plan
+    from secplan_tui.review import snapshot_label
 
     snapshots = store.snapshots(meta.id)
     if not snapshots:
-        raise InvalidInput(
+        raise NotFound(
             "No snapshots",
             f"in the plan reference {_quote(ref)}: session {meta.label} has no snapshots yet. Take one with "
             f"`secplan plan {meta.id} --snapshot --label TEXT`, or compare its current answers with "
@@ -290,7 +302,7 @@ def _from_snapshot(store: SessionStore, meta: SessionMeta, selector: str, ref: s
             if one_line(selector)
             else f"write a snapshot number, '{LATEST}' or a label after the @ for session {meta.label}"
         )
-        raise InvalidInput(
+        raise NotFound(
             "Unknown snapshot",
             f"in the plan reference {_quote(ref)}: {what}. Its snapshots: {_listing(snapshots)}. "
             f"Write for example {meta.id}@{snapshots[-1].id} or {meta.id}@{LATEST}.",
@@ -325,7 +337,7 @@ def _listing(snapshots: list[Snapshot]) -> str:
 def _from_file(path_text: str) -> PlanSource:
     path = Path(path_text)
     if not path.exists():
-        raise InvalidInput("File not found", f"{path_text} does not exist. {_ref_hint()}")
+        raise NotFound("File not found", f"{path_text} does not exist. {_ref_hint()}")
     if path.is_dir():
         raise InvalidInput("Not a file", f"{path_text} is a folder; give a plan file such as plan-2025.json")
     try:
@@ -350,7 +362,7 @@ def _from_stdin() -> PlanSource:
 
 def _parse_plan(raw: bytes, source: str) -> dict[str, Any]:
     """Decode and check a plan document read from a file or standard input."""
-    from secplan_tui.review import check_plan
+    from secplan_tui.plan.plan_json import check_plan
 
     try:
         text = raw.decode("utf-8-sig")
