@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from secplan_tui.core.errors import Ambiguous, InvalidInput, NotFound, SecplanError
-from secplan_tui.core.text import clean_text, terminal_safe
+from secplan_tui.core.text import one_line, terminal_safe
 
 if TYPE_CHECKING:
     from secplan_tui.plan import Plan
@@ -381,11 +381,6 @@ def _parse_plan(raw: bytes, source: str) -> dict[str, Any]:
     except RecursionError:
         raise InvalidInput("Not a secplan plan", f"{source} is not a secplan plan: it is nested too deeply") from None
     return check_plan(data, source)
-
-
-def one_line(text: str) -> str:
-    """Text without control characters, every run of whitespace folded into one space, ends trimmed."""
-    return " ".join(clean_text(text, keep_newlines=True).split())
 
 
 def _quote(text: str, limit: int = 60) -> str:

@@ -67,6 +67,18 @@ _UNSAFE_KEEPING_NEWLINES: Final = re.compile(
 )
 
 
+def one_line(text: str) -> str:
+    """Clean text and fold every run of whitespace, line breaks included, into one space; trim the ends.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        One line of clean text.
+    """
+    return " ".join(clean_text(text, keep_newlines=True).split())
+
+
 def _visible(match: re.Match[str]) -> str:
     """A character made visible as a Python-style escape: ``\\x1b``, ``\\u202e``, ``\\U000e0041``."""
     code = ord(match.group())

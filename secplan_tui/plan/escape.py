@@ -29,7 +29,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from secplan_tui.core.text import clean_text
+from secplan_tui.core.text import one_line
+
+__all__ = ["md_code", "md_inline", "one_line"]
 
 _ALWAYS = "\\`*_~[]!<>#|{}@"
 _ESCAPE_TABLE = str.maketrans({c: "\\" + c for c in _ALWAYS})
@@ -38,18 +40,6 @@ _URL_COLON = re.compile(r":(?=//)")
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
 _LEADING_ORDINAL = re.compile(r"^([0-9]+)([.)])(?= |$)")
 _CODE_SAFE = re.compile(r"[A-Za-z0-9_.:\- ]+")
-
-
-def one_line(text: str) -> str:
-    """Clean text and fold every run of whitespace, line breaks included, into one space; trim the ends.
-
-    Args:
-        text: Any text.
-
-    Returns:
-        One line of clean text.
-    """
-    return " ".join(clean_text(text, keep_newlines=True).split())
 
 
 @lru_cache(maxsize=8192)
