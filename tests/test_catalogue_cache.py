@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the starter questionnaire, a cache folder of the test's own, and an empty in-process cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(catalogue, "_LOADED", {})
+    monkeypatch.setattr(catalogue, "_LOADED", catalogue.FileCache())
     path = tmp_path / "starter.yaml"
     shutil.copy(ROOT / "questionnaires" / "starter.yaml", path)
     return path
@@ -35,7 +35,7 @@ def test_the_second_start_reads_the_cache_and_gets_the_same_questionnaire(
     first = catalogue.load(str(copy))
     [cache] = cache_files(tmp_path)
     assert cache.stat().st_mode & 0o777 == 0o600 and cache.parent.stat().st_mode & 0o777 == 0o700
-    monkeypatch.setattr(catalogue, "_LOADED", {})
+    monkeypatch.setattr(catalogue, "_LOADED", catalogue.FileCache())
     monkeypatch.setattr(catalogue, "load_questionnaire", lambda *a, **k: pytest.fail("parsed, cache not used"))
     assert catalogue.load(str(copy)) == first
 
@@ -49,7 +49,7 @@ def test_a_changed_file_is_never_served_from_the_cache(copy: Path, monkeypatch: 
     assert len(changed) == len(text) and changed != text
     copy.write_text(changed, encoding="utf-8")
     os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    monkeypatch.setattr(catalogue, "_LOADED", {})
+    monkeypatch.setattr(catalogue, "_LOADED", catalogue.FileCache())
     assert catalogue.load(str(copy)).title.endswith("plaN")
 
 
@@ -69,7 +69,7 @@ def test_a_damaged_or_unsafe_cache_means_a_normal_load(
         target = tmp_path / "elsewhere.pickle"
         cache.rename(target)
         cache.symlink_to(target)
-    monkeypatch.setattr(catalogue, "_LOADED", {})
+    monkeypatch.setattr(catalogue, "_LOADED", catalogue.FileCache())
     parsed: list[bool] = []
     real = catalogue.load_questionnaire
 

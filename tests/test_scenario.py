@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from secplan_tui.core import catalogue
+from secplan_tui.core.catalogue import find_scenario, scenario_entries, scenario_files
 from secplan_tui.core.engine import Flow
 from secplan_tui.core.errors import InvalidInput, Severity
 from secplan_tui.plan import compile_plan
@@ -22,11 +23,9 @@ from secplan_tui.teaching.scenario import (
     ScenarioInvalid,
     briefing_markdown,
     briefing_text,
-    find_scenario,
     is_scenario_file,
     load_scenario,
     load_scenario_file,
-    scenario_files,
     scenarios,
     validate_scenario_path,
 )
@@ -140,7 +139,8 @@ def test_briefing_text_is_plain_paragraphs() -> None:
 
 
 def test_scenario_modules_import_no_terminal_library_and_no_tinydb() -> None:
-    """scenario and exercise are core: importing them loads no textual, questionary, prompt_toolkit or tinydb."""
+    """The teaching modules run without a terminal: importing them loads no textual, questionary, prompt_toolkit or
+    tinydb."""
     probe = (
         "import json, sys\n"
         "import secplan_tui.teaching.scenario, secplan_tui.teaching.exercise\n"
@@ -448,8 +448,6 @@ def test_textwrap_example_in_module_docstring_is_valid_yaml_shape() -> None:
 def test_scenario_entries_list_what_scenarios_loads_without_checking() -> None:
     """The quick list (for the app's new-session dialog) names the same scenarios as the checked load, with their
     titles and questionnaires; a bad file is left out of it, not raised."""
-    from secplan_tui.teaching.scenario import scenario_entries, scenarios
-
     entries = scenario_entries()
     assert [(e.id, e.title, e.questionnaire_id) for e in entries] == [
         (s.id, s.title, s.questionnaire_id) for s in scenarios()
@@ -457,8 +455,6 @@ def test_scenario_entries_list_what_scenarios_loads_without_checking() -> None:
 
 
 def test_scenario_entries_skip_unreadable_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from secplan_tui.teaching.scenario import scenario_entries
-
     (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     (tmp_path / "no_id.yaml").write_text("title: x\nbriefing: y\n", encoding="utf-8")
     monkeypatch.setenv("SECPLAN_SCENARIOS", str(tmp_path))
@@ -469,8 +465,6 @@ def test_scenario_entries_skip_unreadable_files(tmp_path: Path, monkeypatch: pyt
 def test_the_listed_scenario_is_the_one_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A trainer's copy of a scenario under another file name, in SECPLAN_SCENARIOS, comes before the bundled one
     in the list and in every lookup by id (the briefing and the check load what the learner picked)."""
-    from secplan_tui.teaching.scenario import find_scenario, load_scenario, scenario_entries
-
     bundled = ROOT / "questionnaires" / "scenarios" / "bike_shop.yaml"
     text = bundled.read_text(encoding="utf-8")
     assert "\ntitle: " in text

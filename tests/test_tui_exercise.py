@@ -152,9 +152,9 @@ async def test_a_new_exercise_opens_on_its_briefing(tmp_path: Path, bike_shop: t
 async def test_an_exercise_can_be_started_from_the_new_session_dialog(tmp_path: Path) -> None:
     """n lists the teaching exercises after the questionnaires; picking one makes a learner session on the
     scenario's questionnaire, which opens on its briefing."""
+    from secplan_tui.core.catalogue import ScenarioEntry
     from secplan_tui.frontends.tui.dialogs import NewSessionDialog
     from secplan_tui.frontends.tui.screens.home import HomeScreen
-    from secplan_tui.teaching.scenario import ScenarioEntry
 
     store = MemoryWorkspace(clock=fixed_clock, user=user_name)
     app = new_app(store, tmp_path)

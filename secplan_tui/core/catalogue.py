@@ -1,22 +1,42 @@
-"""Where questionnaires live, and finding one by id or path."""
+"""The one catalogue of questionnaires and teaching scenarios: where their files are, listing and finding them, and
+remembering what was read from them while the files are unchanged.
+
+Where each kind is looked for, first folder first:
+
+- questionnaires: the folders in ``SECPLAN_QUESTIONNAIRES`` (os.pathsep-separated), then the bundled folder;
+- scenarios: the folders in ``SECPLAN_SCENARIOS``, then ``scenarios/`` inside each questionnaire folder (the
+  bundled one last).
+
+A kind's files are the ``*.yaml`` / ``*.yml`` files directly in its folders. The catalogue reads a questionnaire
+file to list it (its id, title and version) and to load it checked (:func:`load`); it reads a scenario file only
+as far as its id, title and questionnaire: reading and checking a scenario is ``teaching.scenario``'s job (the core
+cannot import the teaching layer).
+
+One cache, :class:`FileCache`, keeps what was read from files while each of them has the same path, mtime and
+size: the two listings, the loaded questionnaires, and what a front end works out from them.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Generic, TypeVar
 
-from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.errors import NotFound, SecplanError
 from secplan_tui.core.files import AtomicWriteError, write_atomic
-from secplan_tui.core.loader import read_yaml
+from secplan_tui.core.loader import ID_PATTERN, YMap, read_yaml
 from secplan_tui.core.model import Questionnaire
-from secplan_tui.core.text import terminal_safe
+from secplan_tui.core.text import clean_text, terminal_safe
 from secplan_tui.core.validate import load_questionnaire
 
 DEFAULT_QUESTIONNAIRE = "iso22342"
 """The questionnaire a new session uses when none is named."""
 
+T = TypeVar("T")
 
 
 def _bundled_dir() -> Path:
@@ -47,14 +67,76 @@ def unreadable(path: Path) -> SecplanError:
     )
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One questionnaire file found in the questionnaire folders."""
+def display(path: Path) -> str:
+    """A file as users see it named: relative to the current folder when it is inside it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
-    id: str
-    path: Path
-    title: str
-    version: str
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the candidate nearest a misspelt name, or ``""`` when none is near."""
+    near = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{near[0]}'?" if near else ""
+
+
+# -- the one cache ------------------------------------------------------------------------------------------------
+
+Stamp = tuple[str, int, int]
+"""A file as the caches know it: its resolved path, mtime (ns) and size."""
+
+
+def stamp(path: Path) -> Stamp:
+    """The file's (resolved path, mtime in ns, size).
+
+    Raises:
+        OSError: the file cannot be looked at.
+    """
+    info = path.stat()
+    return (str(path.resolve()), info.st_mtime_ns, info.st_size)
+
+
+class FileCache(Generic[T]):
+    """Values read or worked out from files, used again while each of those files has the same path, mtime and
+    size (a changed, added or removed file means a new key, so the value is made again).
+
+    Safe to share between threads: a value is kept in a local name once made, never read back from the cache after
+    another thread may have dropped it.
+
+    Args:
+        keep: How many versions to keep; 1 for a listing (only its latest version matters), None for no limit
+            (the loaded questionnaires: one per file and version).
+    """
+
+    def __init__(self, keep: int | None = None) -> None:
+        self._keep = keep
+        self._found: dict[tuple[Stamp, ...], T] = {}
+
+    def get(self, files: Iterable[Path], make: Callable[[], T]) -> T:
+        """``make()``, made once while ``files`` are unchanged (made each time when one cannot be looked at)."""
+        try:
+            key = tuple(stamp(path) for path in files)
+        except OSError:
+            return make()  # a file went away while listing: the next call lists again
+        return self.remember(key, make)
+
+    def remember(self, key: tuple[Stamp, ...], make: Callable[[], T]) -> T:
+        """The value kept under ``key``, else ``make()``, kept under it."""
+        found = self._found.get(key)
+        if found is None:
+            found = make()
+            if self._keep is not None and len(self._found) >= self._keep:
+                self._found.clear()
+            self._found[key] = found
+        return found
+
+    def clear(self) -> None:
+        """Forget every value."""
+        self._found.clear()
+
+
+# -- the folders and files of each kind -----------------------------------------------------------------------------
 
 
 def questionnaire_dirs() -> list[Path]:
@@ -64,12 +146,12 @@ def questionnaire_dirs() -> list[Path]:
     return dirs
 
 
-def questionnaire_files() -> list[Path]:
-    """Every questionnaire file (``*.yaml`` directly in each folder; sub-folders hold examples, not questionnaires)."""
-    files: list[Path] = []
-    for d in questionnaire_dirs():
-        files.extend(yaml_files_in(d))
-    return files
+def scenario_dirs() -> list[Path]:
+    """Folders searched for scenarios: ``SECPLAN_SCENARIOS`` (os.pathsep-separated), then ``scenarios/`` inside
+    each questionnaire folder (the bundled one last)."""
+    dirs = [Path(p) for p in os.environ.get("SECPLAN_SCENARIOS", "").split(os.pathsep) if p]
+    dirs.extend(d / "scenarios" for d in questionnaire_dirs())
+    return dirs
 
 
 def yaml_files_in(folder: Path) -> list[Path]:
@@ -86,13 +168,79 @@ def yaml_files_in(folder: Path) -> list[Path]:
         raise unreadable(folder) from None
 
 
+def _files_in(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for d in dirs:
+        files.extend(yaml_files_in(d))
+    return files
+
+
+def questionnaire_files() -> list[Path]:
+    """Every questionnaire file (``*.yaml`` directly in each folder; sub-folders hold examples, not questionnaires)."""
+    return _files_in(questionnaire_dirs())
+
+
+def scenario_files() -> list[Path]:
+    """Every scenario file (``*.yaml`` / ``*.yml`` directly in each scenario folder), first folder first."""
+    return _files_in(scenario_dirs())
+
+
 def example_files() -> list[Path]:
     """The bundled example answers files, by name."""
     return yaml_files_in(EXAMPLES_DIR)
 
 
+def _named_file(dirs: list[Path], name: str) -> Path | None:
+    """``<name>.yaml`` (or ``.yml``) in the first folder that has it.
+
+    Raises:
+        SecplanError: a folder this user cannot enter (one line naming it, exit 1).
+    """
+    for d in dirs:
+        for suffix in (".yaml", ".yml"):
+            candidate = d / f"{name}{suffix}"
+            try:
+                if candidate.is_file():
+                    return candidate
+            except PermissionError:
+                raise unreadable(d) from None
+    return None
+
+
+# -- the listings -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One questionnaire file found in the questionnaire folders."""
+
+    id: str
+    path: Path
+    title: str
+    version: str
+
+
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """A scenario as listed for choosing one: read from its file's top level, not checked."""
+
+    id: str
+    title: str
+    questionnaire_id: str
+    path: Path
+
+
+_ENTRIES: FileCache[list[Entry]] = FileCache(keep=1)
+_SCENARIOS: FileCache[dict[str, ScenarioEntry]] = FileCache(keep=1)
+
+
 def entries() -> list[Entry]:
-    """The questionnaires found, first folder first; a file that cannot be read is left out (validate reports it)."""
+    """The questionnaires found, first folder first; a file that cannot be read is left out (validate reports it).
+    Read once while the questionnaire files are unchanged (it parses every file)."""
+    return list(_ENTRIES.get(questionnaire_files(), _read_entries))
+
+
+def _read_entries() -> list[Entry]:
     found: list[Entry] = []
     seen: set[str] = set()
     for path in questionnaire_files():
@@ -107,37 +255,117 @@ def entries() -> list[Entry]:
     return found
 
 
+def scenario_entries() -> list[ScenarioEntry]:
+    """The scenarios found, each read only as far as its id, title and questionnaire: quick enough to list in the
+    app. The scenario with an id is the first found folder by folder (``SECPLAN_SCENARIOS`` first, the bundled
+    folder last), and within a folder ``<id>.yaml`` before any other file with that id; every lookup by id
+    (:func:`find_scenario`) follows the same rule. A file that cannot be read, or lacks those fields, is left
+    out; choosing one runs every check (``teaching.scenario.check_new_scenario``). Read once while the scenario
+    files are unchanged."""
+    return list(_scenario_index().values())
+
+
+def _scenario_index() -> dict[str, ScenarioEntry]:
+    # A folder this user cannot read: one clear line, exit 1 (from yaml_files_in, as the listing is keyed).
+    return _SCENARIOS.get(scenario_files(), _read_scenario_index)
+
+
+def _read_scenario_index() -> dict[str, ScenarioEntry]:
+    index: dict[str, ScenarioEntry] = {}
+    for d in scenario_dirs():
+        here: dict[str, ScenarioEntry] = {}
+        for path in yaml_files_in(d):
+            data, _raw, problems = read_yaml(path)
+            if problems or not isinstance(data, YMap):
+                continue
+            sid, title, questionnaire = data.get("id"), data.get("title"), data.get("questionnaire")
+            if not (isinstance(sid, str) and isinstance(questionnaire, str)) or sid in index:
+                continue
+            if sid not in here or path.stem == sid:
+                here[sid] = ScenarioEntry(sid, title if isinstance(title, str) else sid, questionnaire, path)
+        index.update(here)
+    return index
+
+
+# -- finding one --------------------------------------------------------------------------------------------------
+
+
 def find(ref: str | None) -> Path:
     """The file of a questionnaire given by id or by path.
 
     Raises:
-        InvalidInput: no such questionnaire; the message lists those available.
+        NotFound: no such questionnaire; the message lists those available.
+        SecplanError: a questionnaire folder this user cannot enter.
     """
     ref = ref or DEFAULT_QUESTIONNAIRE
     candidate = Path(ref)
     if candidate.suffix in (".yaml", ".yml", ".json") and candidate.exists():
         return candidate
-    for d in questionnaire_dirs():
-        for suffix in (".yaml", ".yml"):
-            p = d / f"{ref}{suffix}"
-            try:
-                if p.is_file():
-                    return p
-            except PermissionError:
-                raise unreadable(d) from None
-    for entry in entries():
+    found = _named_file(questionnaire_dirs(), ref)
+    if found is not None:
+        return found
+    listed = entries()
+    for entry in listed:
         if entry.id == ref:
             return entry.path
-    known = ", ".join(e.id for e in entries()) or "none"
-    raise InvalidInput(
+    known = ", ".join(e.id for e in listed) or "none"
+    raise NotFound(
         "Unknown questionnaire",
         f"no questionnaire '{ref}' (known: {known}). Give an id from `secplan show` or a path to a .yaml file.",
     )
 
 
-_LOADED: dict[tuple[str, int, int], Questionnaire] = {}
-"""Loaded questionnaires by (file, mtime, size): checking the full questionnaire takes a noticeable fraction of a
-second, and the app, a scenario and its check all ask for it. The model is frozen, so sharing it is safe."""
+def questionnaire_file(questionnaire_id: str) -> Path | None:
+    """The file of a questionnaire by id only (never a path), as :func:`find` looks for it; None when unknown.
+
+    Raises:
+        SecplanError: a questionnaire folder this user cannot enter.
+    """
+    if ID_PATTERN.match(questionnaire_id):
+        found = _named_file(questionnaire_dirs(), questionnaire_id)
+        if found is not None:
+            return found
+    for entry in entries():
+        if entry.id == questionnaire_id:
+            return entry.path
+    return None
+
+
+def find_scenario(scenario_id: str) -> Path:
+    """The file of the scenario with this id, by the rule of :func:`scenario_entries` (folder by folder; within a
+    folder ``<id>.yaml`` first). A file named ``<id>.yaml`` that cannot be read is still found, so that loading it
+    reports its problems.
+
+    Raises:
+        NotFound: no such scenario; the message suggests a near id and lists those available.
+        SecplanError: a scenario folder or file this user cannot read.
+    """
+    index = _scenario_index()
+    if scenario_id in index:
+        return index[scenario_id].path
+    if ID_PATTERN.match(scenario_id):
+        found = _named_file(scenario_dirs(), scenario_id)  # a folder this user cannot enter: one line, exit 1
+        if found is not None:
+            try:
+                os.close(os.open(found, os.O_RDONLY | os.O_NONBLOCK))
+            except PermissionError:
+                raise unreadable(found) from None
+            return found
+    known = list(index)
+    raise NotFound(
+        "Unknown scenario",
+        f"no scenario '{clean_text(scenario_id)}'{suggest(scenario_id, known)} "
+        f"(known: {', '.join(sorted(known)) or 'none'}). "
+        "Scenarios live in questionnaires/scenarios/ or the folders in SECPLAN_SCENARIOS.",
+    )
+
+
+# -- loading a questionnaire --------------------------------------------------------------------------------------
+
+
+_LOADED: FileCache[Questionnaire] = FileCache()
+"""Loaded questionnaires, one per file and version: checking the full questionnaire takes a noticeable fraction of
+a second, and the app, a scenario and its check all ask for it. The model is frozen, so sharing it is safe."""
 
 
 def load(ref: str | None) -> Questionnaire:
@@ -145,27 +373,28 @@ def load(ref: str | None) -> Questionnaire:
     loaded once per version of its file.
 
     Raises:
-        InvalidInput: unknown, or invalid (QuestionnaireInvalid lists every problem).
+        InvalidInput: unknown (NotFound), or invalid (QuestionnaireInvalid lists every problem).
+        SecplanError: the file cannot be read by this user.
     """
     path = find(ref)
     try:
         os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # non-blocking: a FIFO never makes this wait
     except PermissionError:
         raise unreadable(path) from None  # one line, exit 1: a matter of rights, not of the file's contents
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    found = _LOADED.get(key)
-    if found is None:
-        found = _from_cache(path, key)
+    key = stamp(path)
+    return _LOADED.remember((key,), lambda: _load_file(path, key))
+
+
+def _load_file(path: Path, key: Stamp) -> Questionnaire:
+    found = _from_cache(path, key)
     if found is None:
         # Every check that keeps answering and planning right; the dead-question lint is `secplan validate`'s.
-        found = load_questionnaire(path, _display(path), reachability=False)
+        found = load_questionnaire(path, display(path), reachability=False)
         _to_cache(key, found)
-    _LOADED[key] = found
     return found
 
 
-# -- the parsed-questionnaire cache ---------------------------------------------------------------------------
+# -- the parsed-questionnaire cache on disk -----------------------------------------------------------------------
 #
 # Reading the 5,000-line questionnaire takes ~80 ms, most of the time to a session's first question. The checked
 # Questionnaire is kept in the user's own cache folder (0700, files 0600) and used again only when it is the same
@@ -181,7 +410,7 @@ _MODEL_CODE = ("model.py", "conditions.py", "loader.py", "validate.py", "control
 """The modules whose code shapes a loaded Questionnaire: a change to any of them makes a new cache key."""
 
 
-def _cache_file(key: tuple[str, int, int]) -> Path | None:
+def _cache_file(key: Stamp) -> Path | None:
     if os.environ.get("SECPLAN_NO_CACHE") == "1":
         return None
     import hashlib
@@ -204,7 +433,7 @@ def _cache_file(key: tuple[str, int, int]) -> Path | None:
     return Path(user_cache_dir("secplan")) / "questionnaires" / f"{digest}.pickle"
 
 
-def _from_cache(path: Path, key: tuple[str, int, int]) -> Questionnaire | None:
+def _from_cache(path: Path, key: Stamp) -> Questionnaire | None:
     import hashlib
     import pickle  # noqa: S403 - the user's own private cache, checked below
     import stat as stat_module
@@ -233,7 +462,7 @@ def _from_cache(path: Path, key: tuple[str, int, int]) -> Questionnaire | None:
         os.close(fd)
 
 
-def _to_cache(key: tuple[str, int, int], questionnaire: Questionnaire) -> None:
+def _to_cache(key: Stamp, questionnaire: Questionnaire) -> None:
     import pickle  # noqa: S403 - see _from_cache
 
     cache = _cache_file(key)
@@ -244,10 +473,3 @@ def _to_cache(key: tuple[str, int, int], questionnaire: Questionnaire) -> None:
         write_atomic(cache, pickle.dumps(questionnaire, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, AtomicWriteError):
         return  # a cache that cannot be written (read-only home, full disk) only costs the next start its time
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

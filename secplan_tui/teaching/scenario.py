@@ -22,20 +22,35 @@ is described in ``questionnaires/scenarios/README.md``)::
 
 Every problem is collected and reported as ``FILE:LINE: CODE message`` with the codes of :class:`ScenarioCode`
 (``S3xx``; file-level problems such as YAML syntax errors keep the questionnaire codes ``E10x``).
+
+Where scenario files are, and which file has an id, is the catalogue's to say (``core.catalogue``:
+``scenario_dirs``, ``scenario_files``, ``scenario_entries``, ``find_scenario``); this module reads and checks the
+file it names, and gives a learner session its scenario and briefing.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from secplan_tui.core import catalogue
+
+# Listed by the catalogue; importable from here too for callers that look for them beside the scenarios.
+from secplan_tui.core.catalogue import ScenarioEntry as ScenarioEntry
+from secplan_tui.core.catalogue import scenario_files as scenario_files
 from secplan_tui.core.engine import Flow, check_answer
-from secplan_tui.core.errors import InvalidInput, MessageCode, Problem, QuestionnaireInvalid, Severity, problem
+from secplan_tui.core.errors import (
+    InvalidInput,
+    MessageCode,
+    NotFound,
+    Problem,
+    QuestionnaireInvalid,
+    Severity,
+    problem,
+)
 from secplan_tui.core.loader import ID_PATTERN, YList, YMap, describe_value, read_yaml
 from secplan_tui.core.model import AnswerValue, Questionnaire, QuestionType
 from secplan_tui.core.text import clean_text
@@ -156,27 +171,6 @@ class ScenarioInvalid(InvalidInput):
         self.problems = problems
 
 
-# ------------------------------------------------------------------------------------------------------------
-# Where scenarios live
-# ------------------------------------------------------------------------------------------------------------
-
-
-def scenario_dirs() -> list[Path]:
-    """Folders searched for scenarios: ``SECPLAN_SCENARIOS`` (os.pathsep-separated), then ``scenarios/`` inside
-    each questionnaire folder (the bundled one last)."""
-    dirs = [Path(p) for p in os.environ.get("SECPLAN_SCENARIOS", "").split(os.pathsep) if p]
-    dirs.extend(d / "scenarios" for d in catalogue.questionnaire_dirs())
-    return dirs
-
-
-def scenario_files() -> list[Path]:
-    """Every scenario file (``*.yaml`` / ``*.yml`` directly in each scenario folder), first folder first."""
-    files: list[Path] = []
-    for d in scenario_dirs():
-        files.extend(catalogue.yaml_files_in(d))
-    return files
-
-
 def is_scenario_file(path: str | Path) -> bool:
     """Whether a YAML file is a scenario rather than a questionnaire: it has a top-level ``briefing`` or
     ``model_answers`` key. Decided on the text, so a scenario with a YAML error is still recognised."""
@@ -192,28 +186,6 @@ def is_scenario_file(path: str | Path) -> bool:
 # Loading and checking
 # ------------------------------------------------------------------------------------------------------------
 
-def _find_questionnaire(questionnaire_id: str) -> tuple[Path | None, list[str]]:
-    """The file of a questionnaire by id, looked for as catalogue.find does, and the known ids when not found.
-
-    Every questionnaire file is read at most once (catalogue.find reads them twice on a miss, and each read of
-    the full questionnaire takes a noticeable fraction of a second).
-    """
-    if ID_PATTERN.match(questionnaire_id):
-        for d in catalogue.questionnaire_dirs():
-            for suffix in (".yaml", ".yml"):
-                candidate = d / f"{questionnaire_id}{suffix}"
-                try:
-                    if candidate.is_file():
-                        return candidate, []
-                except PermissionError:
-                    raise catalogue.unreadable(d) from None
-    found = catalogue.entries()
-    for entry in found:
-        if entry.id == questionnaire_id:
-            return entry.path, []
-    return None, [e.id for e in found]
-
-
 @dataclass
 class ScenarioResult:
     """What loading a scenario file gave: the scenario if it could be built, its questionnaire, every problem."""
@@ -226,11 +198,6 @@ class ScenarioResult:
 
 def _word_count(text: str) -> int:
     return len(text.split())
-
-
-def _suggest(word: str, candidates: list[str]) -> str:
-    near = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f"; did you mean '{near[0]}'?" if near else ""
 
 
 class _Reader:
@@ -370,15 +337,16 @@ class _Reader:
                      found=describe_value(raw))
             return None
         qid = raw.strip()
-        path, known = _find_questionnaire(qid)
+        path = catalogue.questionnaire_file(qid)
         if path is None:
-            hint = _suggest(qid, known) or (f"; known: {', '.join(known)}" if known else "")
+            known = [e.id for e in catalogue.entries()]
+            hint = catalogue.suggest(qid, known) or (f"; known: {', '.join(known)}" if known else "")
             self.add(ScenarioCode.UNKNOWN_QUESTIONNAIRE, line, id=clean_text(qid), suggestion=hint)
             return None
         try:
             questionnaire = catalogue.load(qid)
         except QuestionnaireInvalid:
-            self.add(ScenarioCode.QUESTIONNAIRE_HAS_ERRORS, line, id=qid, path=_display(path))
+            self.add(ScenarioCode.QUESTIONNAIRE_HAS_ERRORS, line, id=qid, path=catalogue.display(path))
             return None
         if version and version != questionnaire.version:
             self.add(ScenarioCode.OLD_VERSION, data.key_lines.get("version", line), version=clean_text(version), id=qid,
@@ -403,7 +371,8 @@ class _Reader:
             line = raw.key_lines.get(key, raw.line)
             question = questionnaire.question(key)
             if question is None:
-                self.add(ScenarioCode.MODEL_UNKNOWN_QUESTION, line, id=clean_text(key), suggestion=_suggest(key, ids))
+                self.add(ScenarioCode.MODEL_UNKNOWN_QUESTION, line, id=clean_text(key),
+                         suggestion=catalogue.suggest(key, ids))
                 near = difflib.get_close_matches(key, ids, n=1, cutoff=0.6)
                 self.attempted.update(near)
                 continue
@@ -458,7 +427,7 @@ class _Reader:
             if questionnaire is not None:
                 if questionnaire.question(key) is None:
                     self.add(ScenarioCode.REASONING_UNKNOWN_QUESTION,
-                             line, id=clean_text(key), suggestion=_suggest(key, ids))
+                             line, id=clean_text(key), suggestion=catalogue.suggest(key, ids))
                     continue
                 if answers is not None and key not in effective:
                     if not self.flow_checked or (key not in answers and key in self.attempted):
@@ -493,7 +462,7 @@ class _Reader:
             question = questionnaire.question(key)
             if question is None:
                 self.add(ScenarioCode.ACCEPTED_UNKNOWN_QUESTION,
-                         line, id=clean_text(key), suggestion=_suggest(key, ids))
+                         line, id=clean_text(key), suggestion=catalogue.suggest(key, ids))
                 continue
             if key not in effective:
                 if not self.flow_checked or (key not in answers and key in self.attempted):
@@ -562,81 +531,44 @@ def load_scenario_file(path: str | Path, display: str | None = None) -> Scenario
     Raises:
         ScenarioInvalid: with every problem, when any is an error.
     """
-    result = load_scenario_result(path, display if display is not None else _display(Path(path)))
+    result = load_scenario_result(path, display if display is not None else catalogue.display(Path(path)))
     if result.scenario is None or any(p.severity is Severity.ERROR for p in result.problems):
         raise ScenarioInvalid(sorted(set(result.problems)))
     return result.scenario
 
 
-def find_scenario(scenario_id: str) -> Path:
-    """The file of the scenario with this id, by the rule of :func:`scenario_entries` (folder by folder; within a
-    folder ``<id>.yaml`` first). A file named ``<id>.yaml`` that cannot be read is still found, so that loading it
-    reports its problems.
+def load_scenario(scenario_id: str) -> Scenario:
+    """Find and load the scenario with this id, with every check run.
 
     Raises:
-        InvalidInput: no such scenario; the message lists those available.
+        NotFound: no scenario has this id, or its file holds another id.
+        ScenarioInvalid: the file has errors (with every problem).
+        SecplanError: a scenario folder or file this user cannot read.
     """
-    index = _scenario_index()
-    if scenario_id in index:
-        return index[scenario_id].path
-    if ID_PATTERN.match(scenario_id):
-        for d in scenario_dirs():
-            for suffix in (".yaml", ".yml"):
-                candidate = d / f"{scenario_id}{suffix}"
-                try:
-                    found = candidate.is_file()
-                except PermissionError:
-                    raise catalogue.unreadable(d) from None  # this user cannot enter the folder: one line, exit 1
-                if found:
-                    try:
-                        os.close(os.open(candidate, os.O_RDONLY | os.O_NONBLOCK))
-                    except PermissionError:
-                        raise catalogue.unreadable(candidate) from None
-                    return candidate
-    known = list(index)
-    shown = clean_text(scenario_id)
-    hint = _suggest(scenario_id, known)
-    raise InvalidInput(
-        "Unknown scenario",
-        f"no scenario '{shown}'{hint} (known: {', '.join(sorted(known)) or 'none'}). "
-        "Scenarios live in questionnaires/scenarios/ or the folders in SECPLAN_SCENARIOS.",
-    )
+    path = catalogue.find_scenario(scenario_id)
+    scenario = load_scenario_file(path)
+    if scenario.id != scenario_id:
+        raise NotFound("Unknown scenario", f"{catalogue.display(path)} holds scenario '{scenario.id}', "
+                       f"not '{clean_text(scenario_id)}'; rename the file or fix its id")
+    return scenario
 
 
-@dataclass(frozen=True)
-class ScenarioEntry:
-    """A scenario as listed for choosing one: read from its file's top level, not checked."""
-
-    id: str
-    title: str
-    questionnaire_id: str
-    path: Path
-
-
-def scenario_entries() -> list[ScenarioEntry]:
-    """The scenarios found, each read only as far as its id, title and questionnaire: quick enough to list in the
-    app. The scenario with an id is the first found folder by folder (``SECPLAN_SCENARIOS`` first, the bundled
-    folder last), and within a folder ``<id>.yaml`` before any other file with that id; every lookup by id
-    (:func:`find_scenario`) follows the same rule. A file that cannot be read, or lacks those fields, is left
-    out; choosing one runs every check (:func:`check_new_scenario`)."""
-    return list(_scenario_index().values())
+def scenarios() -> list[Scenario]:
+    """Every valid scenario found, in the order and by the rule of ``catalogue.scenario_entries``; an invalid file
+    is skipped (``secplan validate`` reports its problems)."""
+    found: list[Scenario] = []
+    for entry in catalogue.scenario_entries():
+        result = load_scenario_result(entry.path, catalogue.display(entry.path))
+        scenario = result.scenario
+        if scenario is None or any(p.severity is Severity.ERROR for p in result.problems):
+            continue
+        found.append(scenario)
+    return found
 
 
-def _scenario_index() -> dict[str, ScenarioEntry]:
-    index: dict[str, ScenarioEntry] = {}
-    for d in scenario_dirs():
-        here: dict[str, ScenarioEntry] = {}
-        for path in catalogue.yaml_files_in(d):  # a folder this user cannot read: one clear line, exit 1
-            data, _raw, problems = read_yaml(path)
-            if problems or not isinstance(data, YMap):
-                continue
-            sid, title, questionnaire = data.get("id"), data.get("title"), data.get("questionnaire")
-            if not (isinstance(sid, str) and isinstance(questionnaire, str)) or sid in index:
-                continue
-            if sid not in here or path.stem == sid:
-                here[sid] = ScenarioEntry(sid, title if isinstance(title, str) else sid, questionnaire, path)
-        index.update(here)
-    return index
+# ------------------------------------------------------------------------------------------------------------
+# The scenario of a session
+# ------------------------------------------------------------------------------------------------------------
 
 
 def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> Scenario:
@@ -648,7 +580,9 @@ def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> Sc
         questionnaire: A questionnaire given with it, if any; it must be the scenario's.
 
     Raises:
-        InvalidInput: unknown or invalid scenario, or a questionnaire other than the scenario's.
+        NotFound: unknown scenario.
+        ScenarioInvalid: the scenario has errors.
+        InvalidInput: a questionnaire other than the scenario's.
     """
     scenario = load_scenario(scenario_id)
     if questionnaire is not None and questionnaire != scenario.questionnaire_id:
@@ -660,20 +594,6 @@ def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> Sc
     return scenario
 
 
-def load_scenario(scenario_id: str) -> Scenario:
-    """Find and load the scenario with this id, with every check run.
-
-    Raises:
-        InvalidInput: unknown, or invalid (ScenarioInvalid lists every problem).
-    """
-    path = find_scenario(scenario_id)
-    scenario = load_scenario_file(path)
-    if scenario.id != scenario_id:
-        raise InvalidInput("Unknown scenario", f"{_display(path)} holds scenario '{scenario.id}', "
-                           f"not '{clean_text(scenario_id)}'; rename the file or fix its id")
-    return scenario
-
-
 def session_scenario(scenario_id: str) -> Scenario:
     """The scenario a learner session was created on (its metadata keeps only the id), for its briefing.
 
@@ -681,8 +601,9 @@ def session_scenario(scenario_id: str) -> Scenario:
         scenario_id: ``SessionMeta.scenario`` of the session.
 
     Raises:
-        InvalidInput: the scenario's file is gone or has errors. The message is one line that names the scenario
-            and, for a file with errors, the first problem as ``file:line`` and the command that lists them all.
+        NotFound: the scenario's file is gone.
+        InvalidInput: the scenario's file has errors. The message is one line that names the scenario and, for a
+            file with errors, the first problem as ``file:line`` and the command that lists them all.
     """
     shown = clean_text(scenario_id)
     try:
@@ -697,23 +618,15 @@ def session_scenario(scenario_id: str) -> Scenario:
             f"scenario '{shown}' has errors: {first}{more}; run `secplan validate {where}`",
         ) from exc
     except InvalidInput as exc:
-        raise InvalidInput(
+        raise NotFound(
             "Scenario unavailable",
             f"scenario '{shown}' cannot be found: {clean_text(exc.message)}",
         ) from exc
 
 
-def scenarios() -> list[Scenario]:
-    """Every valid scenario found, in the order and by the rule of :func:`scenario_entries`; an invalid file is
-    skipped (``secplan validate`` reports its problems)."""
-    found: list[Scenario] = []
-    for entry in _scenario_index().values():
-        result = load_scenario_result(entry.path, _display(entry.path))
-        scenario = result.scenario
-        if scenario is None or any(p.severity is Severity.ERROR for p in result.problems):
-            continue
-        found.append(scenario)
-    return found
+# ------------------------------------------------------------------------------------------------------------
+# The briefing
+# ------------------------------------------------------------------------------------------------------------
 
 
 def briefing_markdown(scenario: Scenario) -> str:
@@ -742,9 +655,3 @@ def briefing_text(scenario: Scenario) -> str:
     lines += [f"- {clean_text(o)}" for o in scenario.objectives]
     return "\n".join(lines) + "\n"
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

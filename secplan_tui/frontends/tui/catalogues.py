@@ -1,53 +1,29 @@
-"""The lists the app shows before a session is open: the questionnaires, the teaching exercises, and how long each
-questionnaire takes; each remembered while its files are unchanged (the home screen fills them in a thread).
+"""The lists the app shows before a session is open: the questionnaires and the teaching exercises (the catalogue's
+listings, which it keeps while their files are unchanged), and how long each questionnaire takes (kept the same
+way, in a ``catalogue.FileCache``). The home screen reads them in a thread.
 
-Kept apart from ``app.py`` so that the screens and dialogs that show these lists need not import the app.
+Kept apart from ``app.py`` so that the screens and dialogs that show these lists need not import the app. The
+catalogue itself is imported only when a list is first wanted: it loads the questionnaire checks, which the first
+frame of the home screen does not need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from secplan_tui.core.errors import SecplanError
 
 if TYPE_CHECKING:
-    from secplan_tui.core.catalogue import Entry
-    from secplan_tui.teaching.scenario import ScenarioEntry
-
-
-T = TypeVar("T")
-
-_ENTRIES: dict[tuple[tuple[str, int, int], ...], list[Entry]] = {}
-_LENGTHS: dict[tuple[tuple[str, int, int], ...], list[QuestionnaireLength]] = {}
-_EXERCISES: dict[tuple[tuple[str, int, int], ...], list[ScenarioEntry]] = {}
-
-
-def _stamp(path: Path) -> tuple[str, int, int]:
-    stat = path.stat()
-    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-def _remembered(cache: dict[tuple[tuple[str, int, int], ...], list[T]], files: list[Path],
-                build: Callable[[], list[T]]) -> list[T]:
-    """``build()``, remembered while ``files`` are unchanged. The home screen's thread fills the caches too, so
-    the result is kept in a local name, never read back from the cache after someone else may have cleared it."""
-    key = tuple(_stamp(path) for path in files)
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.clear()
-        cache[key] = found
-    return list(found)
+    from secplan_tui.core.catalogue import Entry, FileCache, ScenarioEntry
 
 
 def questionnaire_entries() -> list[Entry]:
-    """catalogue.entries, remembered while the questionnaire files are unchanged (it parses every file)."""
+    """The questionnaires found (catalogue.entries, read once while their files are unchanged)."""
     from secplan_tui.core import catalogue
 
-    return _remembered(_ENTRIES, catalogue.questionnaire_files(), catalogue.entries)
+    return catalogue.entries()
 
 
 @dataclass(frozen=True)
@@ -93,18 +69,25 @@ def _lengths() -> list[QuestionnaireLength]:
     return found
 
 
+@functools.cache
+def _lengths_cache() -> FileCache[list[QuestionnaireLength]]:
+    from secplan_tui.core.catalogue import FileCache
+
+    return FileCache(keep=1)
+
+
 def questionnaire_lengths() -> dict[str, QuestionnaireLength]:
-    """How long each questionnaire takes, by id; remembered while the questionnaire files are unchanged."""
+    """How long each questionnaire takes, by id; worked out once while the questionnaire files are unchanged."""
     from secplan_tui.core import catalogue
 
-    return {length.id: length for length in _remembered(_LENGTHS, catalogue.questionnaire_files(), _lengths)}
+    return {length.id: length for length in _lengths_cache().get(catalogue.questionnaire_files(), _lengths)}
 
 
 def exercise_entries() -> list[ScenarioEntry]:
-    """scenario.scenario_entries, remembered while the scenario files are unchanged."""
-    from secplan_tui.teaching import scenario
+    """The teaching scenarios found (catalogue.scenario_entries, read once while their files are unchanged)."""
+    from secplan_tui.core import catalogue
 
-    return _remembered(_EXERCISES, scenario.scenario_files(), scenario.scenario_entries)
+    return catalogue.scenario_entries()
 
 
 def read_catalogues() -> None:

@@ -17,11 +17,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from secplan_tui.core.catalogue import ScenarioEntry
 from secplan_tui.frontends.tui.files import with_suffix
 from secplan_tui.frontends.tui.text import join, plain, styled
 from secplan_tui.frontends.tui.widgets.inputs import CleanInput
 from secplan_tui.frontends.tui.widgets.marked import MarkedOptionList
-from secplan_tui.teaching.scenario import ScenarioEntry
 
 if TYPE_CHECKING:
     from secplan_tui.core.catalogue import Entry
