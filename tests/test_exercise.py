@@ -22,20 +22,23 @@ from secplan_tui.core.model import AnswerValue, Question, Questionnaire, Questio
 from secplan_tui.plan import compile_plan
 from secplan_tui.session.answer_files import progress_of
 from secplan_tui.store import MemoryWorkspace, SessionStore, Workspace
-from secplan_tui.teaching.exercise import (
+from secplan_tui.teaching.check import (
     ACTION_WEIGHT,
     ANSWER_WEIGHT,
     DRIVER_WEIGHT,
-    HISTOGRAM_BUCKETS,
     PLAIN_WEIGHT,
-    ClassReport,
     answer_credit,
     check_exercise,
     check_json,
-    class_report,
     driving_questions,
-    learner_sessions,
     render_check_markdown,
+)
+from secplan_tui.teaching.report import (
+    HISTOGRAM_BUCKETS,
+    ClassReport,
+    LearnerSession,
+    class_report,
+    learner_sessions,
     render_report_html,
     render_report_markdown,
 )
@@ -401,8 +404,6 @@ def test_empty_workspace_gives_an_empty_report() -> None:
 
 def test_session_whose_scenario_is_gone_is_listed_not_fatal() -> None:
     """A session on a scenario that no longer exists is listed as 'scenario missing' and takes no part in numbers."""
-    from secplan_tui.teaching.exercise import LearnerSession
-
     scenario, _questionnaire = scenario_and_questionnaire("bike_shop")
     sessions = [LearnerSession("aaaa0001", "Kim", "retired_scenario", "2026-01-01T00:00:00Z", {"profile.sector": "x"}),
                 LearnerSession("aaaa0002", "Lee", "bike_shop", "2026-01-02T00:00:00Z", dict(scenario.model_answers))]

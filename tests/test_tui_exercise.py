@@ -25,7 +25,7 @@ from secplan_tui.plan.plan_json import plan_to_dict
 from secplan_tui.review import diff_plans, summarise_diff
 from secplan_tui.session.answer_files import progress_of
 from secplan_tui.store import MemoryWorkspace, SessionMeta
-from secplan_tui.teaching.exercise import check_exercise
+from secplan_tui.teaching.check import check_exercise
 from secplan_tui.teaching.scenario import Scenario, load_scenario
 from tests.test_tui import (
     PLAN_DATE,

@@ -78,7 +78,8 @@ def check_new_scenario(scenario_id: str, questionnaire: str | None = None) -> tu
 
 def _check(args: argparse.Namespace, store: SessionStore) -> int:
     from secplan_tui.core import catalogue
-    from secplan_tui.teaching.exercise import check_exercise, learner_scenario, render_check_json, render_check_markdown
+    from secplan_tui.teaching.check import check_exercise, render_check_json, render_check_markdown
+    from secplan_tui.teaching.scenario import learner_scenario
 
     meta = store.resolve(args.session)
     scenario = learner_scenario(meta)
@@ -98,7 +99,7 @@ def _check(args: argparse.Namespace, store: SessionStore) -> int:
 
 def _report(args: argparse.Namespace, store: SessionStore) -> int:
     from secplan_tui.session.answer_files import write_output
-    from secplan_tui.teaching.exercise import class_report, learner_sessions, render_report_html, render_report_markdown
+    from secplan_tui.teaching.report import class_report, learner_sessions, render_report_html, render_report_markdown
     from secplan_tui.teaching.scenario import load_scenario
 
     if args.scenario is not None:

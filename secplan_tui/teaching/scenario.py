@@ -35,6 +35,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from secplan_tui.core import catalogue
 
@@ -56,6 +57,9 @@ from secplan_tui.core.model import AnswerValue, Questionnaire, QuestionType
 from secplan_tui.core.text import clean_text
 from secplan_tui.plan.compile import ORG_NAME_IDS
 from secplan_tui.plan.escape import md_inline
+
+if TYPE_CHECKING:
+    from secplan_tui.store import SessionMeta
 
 BRIEFING_WORDS: tuple[int, int] = (150, 400)
 """The shortest and the longest briefing, in words: enough facts to answer from, short enough to read in class."""
@@ -622,6 +626,31 @@ def session_scenario(scenario_id: str) -> Scenario:
             "Scenario unavailable",
             f"scenario '{shown}' cannot be found: {clean_text(exc.message)}",
         ) from exc
+
+
+def learner_scenario(meta: SessionMeta) -> Scenario:
+    """The scenario a learner session was started from (``secplan new NAME --scenario ID``), checked to be on the
+    session's questionnaire: where the check and the briefing of a session start.
+
+    Raises:
+        InvalidInput: the session was not started from a scenario, or its scenario is written for another
+            questionnaire; its scenario has errors (see :func:`session_scenario`).
+        NotFound: its scenario is gone.
+    """
+    if meta.scenario is None:
+        raise InvalidInput(
+            "Not an exercise",
+            f"session {meta.label} was not started from a scenario, so there is no model to compare with; "
+            "start one with `secplan new NAME --scenario ID`",
+        )
+    scenario = session_scenario(meta.scenario)
+    if scenario.questionnaire_id != meta.questionnaire_id:
+        raise InvalidInput(
+            "Scenario mismatch",
+            f"session {meta.label} uses questionnaire '{meta.questionnaire_id}', but scenario '{scenario.id}' "
+            f"uses '{scenario.questionnaire_id}'",
+        )
+    return scenario
 
 
 # ------------------------------------------------------------------------------------------------------------

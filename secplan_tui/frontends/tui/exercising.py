@@ -1,8 +1,9 @@
 """Teaching exercises and the yearly review in the app: what the keys for the briefing, the check against the
 model, the changes since the last snapshot and taking a snapshot do.
 
-The question and plan screens call these; the work is done by the core (``exercise``, ``scenario``, ``review``),
-and the documents are made in a thread by :class:`~secplan_tui.frontends.tui.screens.document.DocumentScreen`.
+The question and plan screens call these; the work is done by the services (``teaching.check``,
+``teaching.scenario``, ``review``), and the documents are made in a thread by
+:class:`~secplan_tui.frontends.tui.screens.document.DocumentScreen`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from secplan_tui.frontends.tui.screens.document import Document
     from secplan_tui.plan import Plan
     from secplan_tui.session.controller import SessionController
-    from secplan_tui.teaching.exercise import ExerciseCheck
+    from secplan_tui.teaching.check import ExerciseCheck
 
 
 
@@ -40,8 +41,7 @@ def show_briefing(app: SecplanApp, controller: SessionController, question: Ques
     intro = question_intro(question)
 
     def make() -> Document:
-        from secplan_tui.teaching.exercise import learner_scenario
-        from secplan_tui.teaching.scenario import briefing_markdown
+        from secplan_tui.teaching.scenario import briefing_markdown, learner_scenario
 
         return Document(briefing_markdown(learner_scenario(meta)), intro=intro)
 
@@ -93,7 +93,8 @@ def _open_check(app: SecplanApp, controller: SessionController) -> None:
     notes = controller.answer_notes
 
     def make() -> Document:
-        from secplan_tui.teaching.exercise import check_exercise, learner_scenario, render_check_markdown
+        from secplan_tui.teaching.check import check_exercise, render_check_markdown
+        from secplan_tui.teaching.scenario import learner_scenario
 
         check = check_exercise(learner_scenario(meta), questionnaire, answers, learner=meta.name, notes=notes,
                                suspect=meta.suspect)
@@ -105,7 +106,7 @@ def _open_check(app: SecplanApp, controller: SessionController) -> None:
 
 def score_header(check: ExerciseCheck) -> Content:
     """The score and what it is made of, and the formula in one line."""
-    from secplan_tui.teaching.exercise import SCORE_FORMULA, share_percent
+    from secplan_tui.teaching.check import SCORE_FORMULA, share_percent
 
     answers, actions = share_percent(check.answer_agreement), share_percent(check.action_f1)
     return Content("\n").join([
