@@ -71,7 +71,7 @@ def test_a_damaged_or_unsafe_cache_means_a_normal_load(
         cache.symlink_to(target)
     monkeypatch.setattr(catalogue, "_LOADED", catalogue.FileCache())
     parsed: list[bool] = []
-    real = catalogue.load_questionnaire
+    from secplan_tui.core.validate import load_questionnaire as real
 
     def counting(*args: object, **kwargs: object) -> object:
         parsed.append(True)
@@ -87,3 +87,66 @@ def test_no_cache_when_asked(copy: Path, tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("SECPLAN_NO_CACHE", "1")
     catalogue.load(str(copy))
     assert cache_files(tmp_path) == []
+
+
+# -- the listings, in the same cache ------------------------------------------------------------------------------
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every file the catalogue parses from now on."""
+    from secplan_tui.core.loader import read_yaml as real
+
+    read: list[Path] = []
+
+    def counting(path: Path, *args: object) -> object:
+        read.append(Path(path))
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalogue, "read_yaml", counting)
+    return read
+
+
+def test_the_listings_are_read_once_while_their_files_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing the questionnaires or the scenarios twice parses their files once; a changed file or a new one is
+    read again, and the listing shows it."""
+    questionnaires, scenarios = tmp_path / "questionnaires", tmp_path / "scenarios"
+    questionnaires.mkdir()
+    scenarios.mkdir()
+    shutil.copy(ROOT / "questionnaires" / "starter.yaml", questionnaires / "mine.yaml")
+    shutil.copy(ROOT / "questionnaires" / "scenarios" / "bike_shop.yaml", scenarios / "bikes.yaml")
+    monkeypatch.setenv("SECPLAN_QUESTIONNAIRES", str(questionnaires))
+    monkeypatch.setenv("SECPLAN_SCENARIOS", str(scenarios))
+    read = _counting_reads(monkeypatch)
+    first = catalogue.entries(), catalogue.scenario_entries()
+    assert read and questionnaires / "mine.yaml" in read and scenarios / "bikes.yaml" in read
+    read.clear()
+    assert (catalogue.entries(), catalogue.scenario_entries()) == first
+    assert read == []
+    text = (scenarios / "bikes.yaml").read_text(encoding="utf-8")
+    (scenarios / "bikes.yaml").write_text(text.replace("\ntitle: ", "\ntitle: Changed ", 1), encoding="utf-8")
+    [bikes] = [e for e in catalogue.scenario_entries() if e.id == "bike_shop"]
+    assert bikes.title.startswith("Changed ") and bikes.path == scenarios / "bikes.yaml"
+    assert scenarios / "bikes.yaml" in read and questionnaires / "mine.yaml" not in read
+    (questionnaires / "other.yaml").write_text((questionnaires / "mine.yaml").read_text(encoding="utf-8")
+                                               .replace("id: starter", "id: other_starter", 1), encoding="utf-8")
+    assert "other_starter" in {e.id for e in catalogue.entries()}
+
+
+def test_a_file_cache_keeps_what_was_made_while_the_files_are_unchanged(tmp_path: Path) -> None:
+    """FileCache makes a value once per version of its files, and keep=1 holds only the latest version."""
+    path = tmp_path / "a.yaml"
+    path.write_text("id: a\n", encoding="utf-8")
+    cache: catalogue.FileCache[str] = catalogue.FileCache(keep=1)
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(path.read_text(encoding="utf-8"))
+        return made[-1]
+
+    assert cache.get([path], make) == cache.get([path], make) == "id: a\n" and len(made) == 1
+    path.write_text("id: bb\n", encoding="utf-8")
+    assert cache.get([path], make) == "id: bb\n" and len(made) == 2
+    assert len(cache._found) == 1
+    assert cache.get([tmp_path / "gone.yaml"], lambda: "made, not kept") == "made, not kept"

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from secplan_tui.cli.exercise import add_exercise_commands, check_new_scenario, run_exercise_command
 from secplan_tui.core import catalogue
 from secplan_tui.core.engine import Flow
-from secplan_tui.core.errors import InvalidInput
+from secplan_tui.core.errors import InvalidInput, NotFound
 from secplan_tui.core.model import AnswerValue, Question, Questionnaire, QuestionType, Status
 from secplan_tui.plan import compile_plan
 from secplan_tui.session.answer_files import progress_of
@@ -42,7 +42,7 @@ from secplan_tui.teaching.report import (
     render_report_html,
     render_report_markdown,
 )
-from secplan_tui.teaching.scenario import Scenario, load_scenario
+from secplan_tui.teaching.scenario import Scenario, learner_scenario, load_scenario
 
 SCENARIOS = ("bike_shop", "architects", "distributor")
 
@@ -453,6 +453,7 @@ def test_cli_check_refuses_a_session_without_scenario() -> None:
     store.create("Plain", questionnaire.id, questionnaire.version, questionnaire.content_hash)
     with pytest.raises(InvalidInput) as caught:
         run_exercise_command(parse(["exercise", "check", "Plain"]), store)
+    assert type(caught.value) is InvalidInput and caught.value.title == "Not an exercise"
     assert caught.value.exit_code == 2 and "not started from a scenario" in caught.value.message
 
 
@@ -471,18 +472,20 @@ def test_cli_report_writes_html_and_markdown(tmp_path: Path, capsys: pytest.Capt
     text = capsys.readouterr().out
     assert text.startswith("# Class report: Fenwick Ashby Architects")
     assert "Learner name 01" not in text and "Learner name 00" in text  # 01 is on bike_shop, 00 on architects
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NotFound):
         run_exercise_command(parse(["exercise", "report", "--scenario", "no_such_scenario"]), store)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         run_exercise_command(parse(["exercise"]), store)
+    assert type(caught.value) is InvalidInput and caught.value.title == "Missing command"
 
 
 def test_check_new_scenario_refuses_unknown_and_conflicting() -> None:
     """`new --scenario` checks the scenario, and refuses a --questionnaire that is not the scenario's."""
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NotFound):
         check_new_scenario("nope")
     with pytest.raises(InvalidInput) as caught:
         check_new_scenario("bike_shop", questionnaire="starter")
+    assert not isinstance(caught.value, NotFound)
     assert "uses questionnaire 'iso22342'" in caught.value.message
     assert check_new_scenario("bike_shop", questionnaire="iso22342") == ("iso22342", "bike_shop")
 
@@ -492,3 +495,26 @@ def test_report_dataclass_exposes_checked_rows(classroom: tuple[Workspace, dict[
     store, given = classroom
     report: ClassReport = class_report(learner_sessions(store))
     assert {r.label for r in report.checked} == {name for name, answers in given.items() if answers}
+
+
+def test_a_learner_sessions_scenario_errors_by_class() -> None:
+    """learner_scenario: an ordinary session or a scenario on another questionnaire is an InvalidInput, a scenario
+    that is gone a NotFound; `exercise check` raises the same."""
+    _, questionnaire = scenario_and_questionnaire("bike_shop")
+    store = MemoryWorkspace()
+    plain = store.create("Plain", questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    other = store.create("Other", "starter", "1.0", "0" * 64, scenario="bike_shop")
+    gone = store.create("Gone", questionnaire.id, questionnaire.version, questionnaire.content_hash,
+                        scenario="gone_scenario")
+    with pytest.raises(InvalidInput) as caught:
+        learner_scenario(store.meta(plain.id))
+    assert type(caught.value) is InvalidInput and caught.value.title == "Not an exercise"
+    with pytest.raises(InvalidInput) as caught:
+        learner_scenario(store.meta(other.id))
+    assert type(caught.value) is InvalidInput and caught.value.title == "Scenario mismatch"
+    assert "uses questionnaire 'starter', but scenario 'bike_shop' uses 'iso22342'" in caught.value.message
+    with pytest.raises(NotFound) as caught:
+        learner_scenario(store.meta(gone.id))
+    assert caught.value.title == "Scenario unavailable" and "gone_scenario" in caught.value.message
+    with pytest.raises(NotFound):
+        run_exercise_command(parse(["exercise", "check", "Gone"]), store)

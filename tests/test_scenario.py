@@ -16,7 +16,7 @@ import pytest
 from secplan_tui.core import catalogue
 from secplan_tui.core.catalogue import find_scenario, scenario_entries, scenario_files
 from secplan_tui.core.engine import Flow
-from secplan_tui.core.errors import InvalidInput, Severity
+from secplan_tui.core.errors import InvalidInput, NotFound, Severity
 from secplan_tui.plan import compile_plan
 from secplan_tui.teaching.scenario import (
     BRIEFING_WORDS,
@@ -27,6 +27,7 @@ from secplan_tui.teaching.scenario import (
     load_scenario,
     load_scenario_file,
     scenarios,
+    session_scenario,
     validate_scenario_path,
 )
 
@@ -110,8 +111,8 @@ def test_bundled_scenarios_are_recognised_as_scenarios_and_questionnaires_are_no
 
 
 def test_unknown_scenario_is_refused_with_a_suggestion() -> None:
-    """load_scenario of a misspelt id raises InvalidInput naming the near id and the known ones."""
-    with pytest.raises(InvalidInput) as caught:
+    """load_scenario of a misspelt id raises NotFound naming the near id and the known ones."""
+    with pytest.raises(NotFound) as caught:
         load_scenario("bike_shopp")
     assert "did you mean 'bike_shop'?" in caught.value.message
     assert "architects" in caught.value.message
@@ -480,3 +481,50 @@ def test_the_listed_scenario_is_the_one_loaded(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "bike_shop.yaml").write_text(text, encoding="utf-8")
     assert find_scenario("bike_shop") == tmp_path / "bike_shop.yaml"
     assert [e.path for e in scenario_entries() if e.id == "bike_shop"] == [tmp_path / "bike_shop.yaml"]
+
+
+# -- errors, told apart by class ------------------------------------------------------------------------------------
+
+
+def test_an_unknown_questionnaire_or_scenario_is_not_found(tiny: Path) -> None:
+    """An id the catalogue does not know, or a scenario file that holds another id, is a NotFound (exit 2) with the
+    words users see: the known ids, a near one."""
+    with pytest.raises(NotFound) as caught:
+        catalogue.find("no_such_questionnaire")
+    assert caught.value.title == "Unknown questionnaire" and caught.value.exit_code == 2
+    assert "no questionnaire 'no_such_questionnaire' (known: tinyq, " in caught.value.message
+    with pytest.raises(NotFound):
+        catalogue.load("no_such_questionnaire")
+    _write(tiny, "tiny_office.yaml", VALID_SCENARIO)
+    with pytest.raises(NotFound) as caught:
+        find_scenario("tiny_ofice")
+    assert caught.value.title == "Unknown scenario" and "did you mean 'tiny_office'?" in caught.value.message
+    with pytest.raises(NotFound):
+        load_scenario("tiny_ofice")
+    _write(tiny, "other_name.yaml", VALID_SCENARIO)
+    with pytest.raises(NotFound) as caught:
+        load_scenario("other_name")
+    assert "holds scenario 'tiny_office', not 'other_name'" in caught.value.message
+    with pytest.raises(NotFound) as caught:
+        session_scenario("gone_scenario")
+    assert caught.value.title == "Scenario unavailable"
+    assert caught.value.message.startswith("scenario 'gone_scenario' cannot be found: no scenario 'gone_scenario'")
+
+
+def test_a_scenario_with_errors_is_invalid_not_missing(tiny: Path) -> None:
+    """A scenario file with errors is a ScenarioInvalid, and for its session an InvalidInput that is no NotFound; a
+    questionnaire other than the scenario's is a plain InvalidInput."""
+    from secplan_tui.teaching.scenario import check_new_scenario
+
+    _write(tiny, "broken_one.yaml", VALID_SCENARIO.replace("id: tiny_office", "id: broken_one")
+           .replace("  profile.size: small\n", "  profile.size: smal\n"))
+    with pytest.raises(ScenarioInvalid):
+        load_scenario("broken_one")
+    with pytest.raises(InvalidInput) as caught:
+        session_scenario("broken_one")
+    assert not isinstance(caught.value, NotFound | ScenarioInvalid) and caught.value.title == "Scenario unavailable"
+    assert "has errors: " in caught.value.message and "S311" in caught.value.message
+    _write(tiny, "tiny_office.yaml", VALID_SCENARIO)
+    with pytest.raises(InvalidInput) as caught:
+        check_new_scenario("tiny_office", questionnaire="starter")
+    assert type(caught.value) is InvalidInput and caught.value.title == "Conflicting options"
