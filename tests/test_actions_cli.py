@@ -179,7 +179,7 @@ def test_plan_date_is_last_snapshot_else_first_status_change_else_today(
     action-status change, else today; --date overrides."""
     import datetime as dt
 
-    from secplan_tui import store as store_module
+    from secplan_tui.store.base import StoreBase
 
     def plan_date(*extra: str) -> str:
         status, out, err = run("plan", "acme", "--format", "json", *extra)
@@ -188,7 +188,7 @@ def test_plan_date_is_last_snapshot_else_first_status_change_else_today(
 
     assert plan_date() == dt.date.today().isoformat()  # a fresh plan
     first = _ids(run)[0]
-    monkeypatch.setattr(store_module._StoreBase, "_now", lambda self: dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
+    monkeypatch.setattr(StoreBase, "_now", lambda self: dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
     assert run("action", "acme", first, "--status", "doing")[0] == 0
     monkeypatch.undo()
     assert run("action", "acme", first, "--status", "done", "--note", "did it")[0] == 0

@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from secplan_tui import store as store_module
 from secplan_tui.cli.classroom import add_classroom_commands, run_classroom_command
 from secplan_tui.core import catalogue
 from secplan_tui.core.errors import InvalidInput, SecplanError
 from secplan_tui.store import CLASSROOM_MARKER, CLASSROOM_TRAINERS, Workspace, init_classroom, read_classroom
+from secplan_tui.store import operations as store_operations
 from tests.unix_users import as_user, readable_bundled, scratch_area, secplan
 
 pytestmark = pytest.mark.skipif(
@@ -418,7 +418,7 @@ def test_a_folder_taken_by_another_learner_is_refused(root: Path, ids: Ids) -> N
 def test_ids_stay_unique_across_learners(root: Path, ids: Ids, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two learners who draw the same random id get different ids: the id register refuses the second."""
     draws = iter(["0000aaaa", "0000aaaa", "0000bbbb"])
-    monkeypatch.setattr(store_module, "_new_session_id", lambda: next(draws))  # each child starts at the top
+    monkeypatch.setattr(store_operations, "_new_session_id", lambda: next(draws))  # each child starts at the top
     alice_id = new_session(root, ids.alice, "alice-plan")
     bob_id = new_session(root, ids.bob, "bob-plan")
     assert (alice_id, bob_id) == ("0000aaaa", "0000bbbb")

@@ -33,12 +33,13 @@ from typing import Any
 
 import pytest
 
-from secplan_tui import store as store_module
 from secplan_tui.cli import main as cli
 from secplan_tui.core import catalogue
 from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.files import AtomicWriteError
 from secplan_tui.session.answer_files import imported_line, read_answers
 from secplan_tui.store import CLASSROOM_TRAINERS, MAX_SESSION_BYTES, Workspace, init_classroom
+from secplan_tui.store import storage as store_storage
 from tests.unix_users import as_user, readable_bundled, scratch_area, secplan
 
 pytestmark = pytest.mark.skipif(
@@ -691,9 +692,9 @@ def test_counts_agree_with_their_nouns(tmp_path: Path, monkeypatch: pytest.Monke
     session_id = ws.create("Acme", "iso22342", "1.0", "sha256:x").id
 
     def full_disk(path: Path, payload: bytes, **_: object) -> None:
-        raise store_module._WriteFailed("writing", path, OSError(28, "No space left on device"))
+        raise AtomicWriteError("writing", path, OSError(28, "No space left on device"))
 
-    monkeypatch.setattr(store_module, "_write_atomic", full_disk)
+    monkeypatch.setattr(store_storage, "write_file", full_disk)  # where AtomicJSONStorage.save looks it up
     with pytest.raises(SecplanError) as many:
         ws.save_answers(session_id, {f"q{i}": "a" for i in range(113)})
     assert "The 113 answers were NOT saved" in many.value.message

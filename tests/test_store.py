@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from secplan_tui import store as store_module
 from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.files import AtomicWriteError
 from secplan_tui.store import (
     DEAD_WRITER_GRACE,
     STALE_TEMP_AGE,
@@ -30,6 +30,8 @@ from secplan_tui.store import (
     Workspace,
     default_data_dir,
 )
+from secplan_tui.store import operations as store_operations
+from secplan_tui.store import storage as store_storage
 
 WRITER = Path(__file__).with_name("store_writer.py")
 START = datetime(2025, 1, 31, 9, 0, 0, tzinfo=UTC)
@@ -444,7 +446,7 @@ def test_same_answers_behaviour_in_both_twins(tmp_path: Path, monkeypatch: pytes
     """The same calls leave byte-identical session files in both twins (same clock, user and id)."""
     disk = Workspace(tmp_path / "ws", clock=Clock(), user=lambda: "u")
     memory = MemoryWorkspace(clock=Clock(), user=lambda: "u")
-    monkeypatch.setattr(store_module, "_new_session_id", lambda: "1234abcd")
+    monkeypatch.setattr(store_operations, "_new_session_id", lambda: "1234abcd")
     for store in (disk, memory):
         session_id = new(store)
         store.save_answers(session_id, {"a": 1, "b": ["x"]}, progress={"answered": 2, "total": 3})
@@ -1241,9 +1243,9 @@ def test_store_messages_say_were_for_many_and_was_for_one(ws: Workspace, monkeyp
     session_id = new(ws)
 
     def failing(path: Path, payload: bytes, **_: object) -> None:
-        raise store_module._WriteFailed("writing", path, OSError(errno.ENOSPC, "No space left on device"))
+        raise AtomicWriteError("writing", path, OSError(errno.ENOSPC, "No space left on device"))
 
-    monkeypatch.setattr(store_module, "_write_atomic", failing)
+    monkeypatch.setattr(store_storage, "write_file", failing)  # where AtomicJSONStorage.save looks it up
     with pytest.raises(SecplanError, match="The 2 answers were NOT saved"):
         ws.save_answers(session_id, {"q": "a", "r": "b"})
     with pytest.raises(SecplanError, match="The answer to 'q' was NOT saved"):

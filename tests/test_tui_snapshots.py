@@ -36,7 +36,7 @@ SnapCompare = Callable[..., bool]
 def store(monkeypatch: pytest.MonkeyPatch) -> MemoryWorkspace:
     """A memory workspace with a fixed clock and session ids 00000001, 00000002, ..."""
     counter = itertools.count(1)
-    monkeypatch.setattr("secplan_tui.store._new_session_id", lambda: f"{next(counter):08x}")
+    monkeypatch.setattr("secplan_tui.store.operations._new_session_id", lambda: f"{next(counter):08x}")
     return MemoryWorkspace(clock=lambda: NOW, user=lambda: "tester")
 
 
