@@ -94,7 +94,7 @@ def test_no_cache_when_asked(copy: Path, tmp_path: Path, monkeypatch: pytest.Mon
 
 def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every file the catalogue parses from now on."""
-    from secplan_tui.core.loader import read_yaml as real
+    from secplan_tui.core.yaml_reader import read_yaml as real
 
     read: list[Path] = []
 

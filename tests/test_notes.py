@@ -20,14 +20,8 @@ from secplan_tui.frontends.tui.dialogs import TextDialog
 from secplan_tui.session.answer_files import read_answers
 from secplan_tui.session.controller import SessionController
 from secplan_tui.store import MemoryWorkspace, Workspace
-from secplan_tui.teaching.exercise import (
-    LearnerSession,
-    check_exercise,
-    check_json,
-    class_report,
-    render_check_markdown,
-    render_report_markdown,
-)
+from secplan_tui.teaching.check import check_exercise, check_json, render_check_markdown
+from secplan_tui.teaching.report import LearnerSession, class_report, render_report_markdown
 from secplan_tui.teaching.scenario import load_scenario
 from tests.test_plain import new_session, run_interactive
 from tests.test_tui import (
@@ -277,7 +271,7 @@ def test_line_mode_note_typed_after_a_list_pick_keeps_on_empty(starter: Question
 
 def test_class_report_sessions_carry_the_learners_notes() -> None:
     """learner_sessions reads each learner's notes from the store, so the report's checks show them."""
-    from secplan_tui.teaching.exercise import learner_sessions
+    from secplan_tui.teaching.report import learner_sessions
 
     scenario = load_scenario("bike_shop")
     questionnaire = catalogue.load(scenario.questionnaire_id)

@@ -145,7 +145,6 @@ def test_scenario_modules_import_no_terminal_library_and_no_tinydb() -> None:
     probe = (
         "import json, sys\n"
         "import secplan_tui.teaching.scenario, secplan_tui.teaching.check, secplan_tui.teaching.report\n"
-        "import secplan_tui.teaching.exercise\n"
         "bad = ('textual', 'questionary', 'prompt_toolkit', 'tinydb')\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in bad})))\n"
     )

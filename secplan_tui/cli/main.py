@@ -628,11 +628,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Validate questionnaire files."""
     from secplan_tui.core import catalogue
     from secplan_tui.core.validate import validate_path
-    from secplan_tui.teaching.scenario import is_scenario_file, scenario_files, validate_scenario_path
+    from secplan_tui.teaching.scenario import is_scenario_file, validate_scenario_path
 
     files: list[tuple[Path, str]] = []
     if not args.paths:
-        files = [(p, _rel(p)) for p in catalogue.questionnaire_files()] + [(p, _rel(p)) for p in scenario_files()]
+        listed = catalogue.questionnaire_files() + catalogue.scenario_files()
+        files = [(p, catalogue.display(p)) for p in listed]
         if not files:
             raise InvalidInput("Nothing to validate", "no questionnaire files found; give a PATH")
     for raw in args.paths:
@@ -661,11 +662,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if errors else 0
 
 
-def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def cmd_delete(args: argparse.Namespace) -> int:

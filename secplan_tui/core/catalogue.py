@@ -28,10 +28,11 @@ from typing import Generic, TypeVar
 
 from secplan_tui.core.errors import NotFound, SecplanError
 from secplan_tui.core.files import AtomicWriteError, write_atomic
-from secplan_tui.core.loader import ID_PATTERN, YMap, read_yaml
+from secplan_tui.core.loader import ID_PATTERN
 from secplan_tui.core.model import Questionnaire
 from secplan_tui.core.text import clean_text, terminal_safe
 from secplan_tui.core.validate import load_questionnaire
+from secplan_tui.core.yaml_reader import YMap, read_yaml
 
 DEFAULT_QUESTIONNAIRE = "iso22342"
 """The questionnaire a new session uses when none is named."""

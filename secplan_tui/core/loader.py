@@ -38,8 +38,6 @@ from secplan_tui.core.model import (
 from secplan_tui.core.text import clean_text
 from secplan_tui.core.yaml_reader import YList, YMap, describe_value, read_yaml
 
-__all__ = ["ID_PATTERN", "LoadResult", "SourceMap", "YList", "YMap", "describe_value", "load_file", "read_yaml"]
-
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 

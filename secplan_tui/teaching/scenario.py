@@ -40,8 +40,6 @@ from typing import TYPE_CHECKING
 from secplan_tui.core import catalogue
 
 # Listed by the catalogue; importable from here too for callers that look for them beside the scenarios.
-from secplan_tui.core.catalogue import ScenarioEntry as ScenarioEntry
-from secplan_tui.core.catalogue import scenario_files as scenario_files
 from secplan_tui.core.engine import Flow, check_answer
 from secplan_tui.core.errors import (
     InvalidInput,
@@ -52,9 +50,10 @@ from secplan_tui.core.errors import (
     Severity,
     problem,
 )
-from secplan_tui.core.loader import ID_PATTERN, YList, YMap, describe_value, read_yaml
+from secplan_tui.core.loader import ID_PATTERN
 from secplan_tui.core.model import AnswerValue, Questionnaire, QuestionType
 from secplan_tui.core.text import clean_text
+from secplan_tui.core.yaml_reader import YList, YMap, describe_value, read_yaml
 from secplan_tui.plan.compile import ORG_NAME_IDS
 from secplan_tui.plan.escape import md_inline
 

@@ -27,12 +27,11 @@ from secplan_tui.frontends.tui.commands import SecplanCommands
 from secplan_tui.frontends.tui.text import UNICODE, Glyphs
 
 if TYPE_CHECKING:
-    from secplan_tui.core.catalogue import Entry
+    from secplan_tui.core.catalogue import Entry, ScenarioEntry
     from secplan_tui.core.model import Questionnaire
     from secplan_tui.frontends.tui.screens.question import QuestionScreen
     from secplan_tui.session.controller import SessionController
     from secplan_tui.store import SessionMeta, SessionStore
-    from secplan_tui.teaching.scenario import ScenarioEntry
 
 
 class SecplanApp(App[int]):
