@@ -150,3 +150,21 @@ def test_a_file_cache_keeps_what_was_made_while_the_files_are_unchanged(tmp_path
     assert cache.get([path], make) == "id: bb\n" and len(made) == 2
     assert len(cache._found) == 1
     assert cache.get([tmp_path / "gone.yaml"], lambda: "made, not kept") == "made, not kept"
+
+
+def test_the_cache_key_names_modules_that_exist() -> None:
+    """Every module named as shaping a loaded questionnaire exists (a missing one would turn the cache off
+    without a word), and every module the loader and the checks import from the core is among them."""
+    import ast
+
+    here = Path(catalogue.__file__).parent
+    named = set(catalogue._MODEL_CODE)
+    assert all((here / name).is_file() for name in named), named
+    for module in ("loader.py", "validate.py"):
+        tree = ast.parse((here / module).read_text(encoding="utf-8"))
+        used = {
+            node.module.rsplit(".", 1)[1] + ".py"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("secplan_tui.core.")
+        }
+        assert used <= named, f"{module} imports {sorted(used - named)}, which the cache key does not cover"

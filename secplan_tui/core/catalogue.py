@@ -407,7 +407,9 @@ def _load_file(path: Path, key: Stamp) -> Questionnaire:
 
 _CACHE_LIMIT = 8 * 1024 * 1024
 """A cache file larger than this is not read."""
-_MODEL_CODE = ("model.py", "conditions.py", "loader.py", "validate.py", "control_ids.py", "text.py", "errors.py")
+_MODEL_CODE = (
+    "model.py", "conditions.py", "loader.py", "yaml_reader.py", "validate.py", "control_ids.py", "text.py", "errors.py"
+)
 """The modules whose code shapes a loaded Questionnaire: a change to any of them makes a new cache key."""
 
 
