@@ -28,7 +28,7 @@ import pytest
 
 from secplan_tui.cli.classroom import add_classroom_commands, run_classroom_command
 from secplan_tui.core import catalogue
-from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.errors import InvalidInput, NotFound, NotPermitted, SecplanError
 from secplan_tui.store import CLASSROOM_MARKER, CLASSROOM_TRAINERS, Workspace, init_classroom, read_classroom
 from secplan_tui.store import operations as store_operations
 from tests.unix_users import as_user, readable_bundled, scratch_area, secplan
@@ -231,7 +231,7 @@ def test_cli_init_prints_the_next_steps_and_refuses_bad_input(area: Path, ids: I
         assert code == 0 and read_classroom(path) is not None
         text = out.getvalue()
         assert f"secplan --data-dir {path} new" in text and f"secplan --data-dir {path} exercise report" in text
-        with pytest.raises(InvalidInput, match="no group"):
+        with pytest.raises(NotFound, match="no group"):
             run_classroom_command(parser.parse_args(["classroom", "init", str(path), "--group", "no-such-grp"]))
         with pytest.raises(InvalidInput, match="name the folder"):
             run_classroom_command(parser.parse_args(["classroom", "init", "--group", str(ids.trainers)]))
@@ -244,8 +244,9 @@ def test_init_refuses_a_folder_of_ordinary_sessions(area: Path, ids: Ids) -> Non
     path = area / "ordinary-first"
     try:
         Workspace(path).create("Acme", "sme", "1.0", "sha256:x")
-        with pytest.raises(InvalidInput, match="ordinary session"):
+        with pytest.raises(InvalidInput, match="ordinary session") as caught:
             init_classroom(path, str(ids.trainers))
+        assert type(caught.value) is InvalidInput
         assert read_classroom(path) is None and mode(path) == 0o700
     finally:
         shutil.rmtree(path, ignore_errors=True)
@@ -259,10 +260,11 @@ def test_init_needs_root(area: Path, ids: Ids) -> None:
         try:
             init_classroom(path, str(ids.trainers))
         except SecplanError as exc:
-            return exc.message
+            return f"{type(exc).__name__}: {exc.message}"
         return "set up"
 
-    assert "needs root" in as_user(ids.trainer, attempt)
+    refusal = as_user(ids.trainer, attempt)
+    assert refusal.startswith("NotPermitted: ") and "needs root" in refusal
     assert not path.exists()
 
 
@@ -405,6 +407,54 @@ def test_history_names_the_learner_by_uid_not_by_user_variable(root: Path, ids: 
     assert history and {h.user for h in history} == {str(ids.alice.uid)}
 
 
+def error_class(action: Callable[[], object]) -> Callable[[], str]:
+    """An action that runs ``action`` and names the class and title of the SecplanError it raises ("" if none)."""
+
+    def attempt() -> str:
+        try:
+            action()
+        except SecplanError as exc:
+            return f"{type(exc).__name__}: {exc.title}"
+        return ""
+
+    return attempt
+
+
+def test_the_classroom_refusals_have_their_classes(root: Path, ids: Ids, area: Path) -> None:
+    """Each refusal is an error of its class: another's folder, session or workspace, or setting up a classroom
+    without root, is NotPermitted; a classroom not set up by root is a StoreError; an unknown group or learner is
+    NotFound (and nothing is made)."""
+    as_user(ids.bob, lambda: os.mkdir(root / ids.alice.folder, 0o777))
+    assert as_user(ids.alice, error_class(lambda: Workspace(root))) == "NotPermitted: Not your folder"
+    bob_id = new_session(root, ids.bob, "bob-plan")
+    assert as_user(ids.trainer, error_class(lambda: Workspace(root).delete(bob_id))) == (
+        "NotPermitted: Not yours to change"
+    )
+    with pytest.raises(NotPermitted):
+        Workspace(root).rename(bob_id, "taken over")
+    assert as_user(ids.trainer, error_class(lambda: init_classroom(area / "by-trainer-2", str(ids.trainers)))) == (
+        "NotPermitted: Classroom not set up"
+    )
+    others = area / f"bobs-{root.name}"
+    trap = area / f"trap-{root.name}"
+    try:
+        for folder in (others, trap):
+            folder.mkdir(mode=0o755)
+            os.chown(folder, ids.bob.uid, ids.bob.gid)
+        (trap / CLASSROOM_MARKER).write_text(json.dumps({"format": 1, "gid": ids.students, "group": "students"}))
+        os.chown(trap / CLASSROOM_MARKER, ids.bob.uid, ids.bob.gid)
+        assert as_user(ids.alice, error_class(lambda: Workspace(others))) == "NotPermitted: Not your workspace"
+        assert as_user(ids.alice, error_class(lambda: Workspace(trap))) == "StoreError: Untrusted classroom"
+    finally:
+        shutil.rmtree(others, ignore_errors=True)
+        shutil.rmtree(trap, ignore_errors=True)
+    with pytest.raises(NotFound, match="no group"):
+        init_classroom(area / "no-group", "no-such-group-61499")
+    with pytest.raises(NotFound, match="no user"):
+        init_classroom(area / "no-user", str(ids.trainers), ["no-such-user-61499"])
+    assert not (area / "no-group").exists() and not (area / "no-user").exists()
+
+
 def test_a_folder_taken_by_another_learner_is_refused(root: Path, ids: Ids) -> None:
     """If Bob makes a folder with Alice's name first, Alice's `new` refuses to save there, naming the owner."""
     squat = root / ids.alice.folder
@@ -498,7 +548,7 @@ def test_nobody_but_the_learner_changes_their_session(root: Path, ids: Ids, area
         assert run.code == 1 and "Traceback" not in run.err, run.err
         assert "Not yours to change" in run.err and "EACCES" in run.err
         assert f"'alice-plan' ({session_id})" in run.err and f"belongs to {ids.alice.uid}" in run.err
-    with pytest.raises(SecplanError, match="Not yours to change"):
+    with pytest.raises(NotPermitted, match="Not yours to change"):
         Workspace(root).rename(session_id, "taken over")
     assert path.read_bytes() == before and mode(path) == 0o640
     assert sorted(p.name for p in path.parent.iterdir()) == [".workspace.lock", path.name, f"{path.name}.lock"]

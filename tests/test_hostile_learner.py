@@ -35,7 +35,7 @@ import pytest
 
 from secplan_tui.cli import main as cli
 from secplan_tui.core import catalogue
-from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.errors import InvalidInput, NotFound, WriteFailed
 from secplan_tui.core.files import AtomicWriteError
 from secplan_tui.session.answer_files import imported_line, read_answers
 from secplan_tui.store import CLASSROOM_TRAINERS, MAX_SESSION_BYTES, Workspace, init_classroom
@@ -414,7 +414,7 @@ def test_the_store_leaves_no_raw_escape_in_any_message_or_meta(tmp_path: Path) -
     found = Workspace(ws.path).meta(meta.id)
     for text in (found.name, found.questionnaire_version, found.created):
         assert RAW.search(text) is None and "\\x1b" in text
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(NotFound) as caught:
         ws.resolve(f"nobody{HOSTILE}")
     assert RAW.search(caught.value.message + ws.location) is None and "\\u202e" in caught.value.message
     with pytest.raises(InvalidInput, match="invisible"):
@@ -695,9 +695,9 @@ def test_counts_agree_with_their_nouns(tmp_path: Path, monkeypatch: pytest.Monke
         raise AtomicWriteError("writing", path, OSError(28, "No space left on device"))
 
     monkeypatch.setattr(store_storage, "write_file", full_disk)  # where AtomicJSONStorage.save looks it up
-    with pytest.raises(SecplanError) as many:
+    with pytest.raises(WriteFailed) as many:
         ws.save_answers(session_id, {f"q{i}": "a" for i in range(113)})
     assert "The 113 answers were NOT saved" in many.value.message
-    with pytest.raises(SecplanError) as one:
+    with pytest.raises(WriteFailed) as one:
         ws.save_answers(session_id, {"q": "a"})
     assert "The 1 answer was NOT saved" in one.value.message

@@ -19,7 +19,18 @@ from typing import Any
 
 import pytest
 
-from secplan_tui.core.errors import InvalidInput, SecplanError
+from secplan_tui.core.errors import (
+    AlreadyExists,
+    Ambiguous,
+    InvalidInput,
+    NotFound,
+    SecplanError,
+    SessionTooNew,
+    SessionUnreadable,
+    StoreBusy,
+    StoreError,
+    WriteFailed,
+)
 from secplan_tui.core.files import AtomicWriteError
 from secplan_tui.store import (
     DEAD_WRITER_GRACE,
@@ -136,7 +147,7 @@ def test_ids_are_distinct(store: SessionStore) -> None:
 def test_duplicate_name_refused_ignoring_case(store: SessionStore) -> None:
     """A name already used, in any case, is refused with the other session's id."""
     first = new(store, "Acme Ltd")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(AlreadyExists) as caught:
         new(store, "  ACME ltd ")
     assert first in caught.value.message and "Acme Ltd" in caught.value.message
     assert len(store.sessions()) == 1
@@ -145,8 +156,9 @@ def test_duplicate_name_refused_ignoring_case(store: SessionStore) -> None:
 @pytest.mark.parametrize("name", ["", "   ", "evil\x1b[31mred", "tab\there", "x" * 81])
 def test_bad_names_refused(store: SessionStore, name: str) -> None:
     """Empty names, control characters and over-long names are refused and nothing is created."""
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         new(store, name)
+    assert type(caught.value) is InvalidInput  # bad input, not a name that is taken
     assert store.sessions() == []
 
 
@@ -158,7 +170,7 @@ def test_name_is_trimmed(store: SessionStore) -> None:
 def test_name_equal_to_another_id_refused(store: SessionStore) -> None:
     """A name that is another session's id would make references ambiguous, so it is refused."""
     other = new(store)
-    with pytest.raises(InvalidInput, match="id of another session"):
+    with pytest.raises(AlreadyExists, match="id of another session"):
         new(store, other.upper())
 
 
@@ -174,7 +186,7 @@ def test_resolve_by_id_and_name(store: SessionStore) -> None:
 def test_resolve_unknown_suggests_close_name(store: SessionStore) -> None:
     """An unknown reference names the workspace and suggests the closest session."""
     acme = new(store, "Acme Ltd")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(NotFound) as caught:
         store.resolve("acme ltf")
     assert "Did you mean 'Acme Ltd' (" + acme + ")" in caught.value.message
     assert caught.value.exit_code == 2 and store.location in caught.value.message
@@ -183,22 +195,23 @@ def test_resolve_unknown_suggests_close_name(store: SessionStore) -> None:
 def test_resolve_unknown_far_from_everything_has_no_suggestion(store: SessionStore) -> None:
     """A reference like nothing stored gets no suggestion, only the hint to list sessions."""
     new(store, "Acme Ltd")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(NotFound) as caught:
         store.resolve("zzzzzzzzzzzzzz")
     assert "Did you mean" not in caught.value.message and "secplan list" in caught.value.message
 
 
 def test_resolve_empty_reference(store: SessionStore) -> None:
     """An empty reference is bad input, not a lookup."""
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         store.resolve("   ")
+    assert type(caught.value) is InvalidInput
 
 
 def test_resolve_ambiguous_name_lists_ids(store: SessionStore) -> None:
     """Two sessions with one name (copied in from elsewhere) make the name ambiguous; the ids are listed."""
     first = new(store, "Acme Ltd")
     copy_session(store, first, "0badc0de")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Ambiguous) as caught:
         store.resolve("acme ltd")
     assert first in caught.value.message and "0badc0de" in caught.value.message
     assert store.resolve("0badc0de").id == "0badc0de"
@@ -377,7 +390,7 @@ def test_rename(store: SessionStore) -> None:
     acme, other = new(store, "Acme"), new(store, "Bakery")
     store.rename(acme, "Acme Holdings")
     assert store.resolve("acme holdings").id == acme
-    with pytest.raises(InvalidInput, match="already exists"):
+    with pytest.raises(AlreadyExists, match="already exists"):
         store.rename(other, "ACME HOLDINGS")
     assert store.rename(acme, "acme holdings").name == "acme holdings"  # its own name in another case is fine
 
@@ -411,11 +424,11 @@ def test_delete(store: SessionStore) -> None:
     store.save_answer(gone, "q", "a")
     assert store.delete(gone).name == "Gone"
     assert [m.id for m in store.sessions()] == [keep]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NotFound):
         store.resolve("Gone")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NotFound):
         store.answers(gone)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NotFound):
         store.delete(gone)
     assert new(store, "Gone") != gone  # the name is free again
 
@@ -438,7 +451,7 @@ def test_unknown_session_ids_refused(store: SessionStore, bad_id: str) -> None:
         lambda: store.delete(bad_id),
         lambda: store.meta(bad_id),
     ):
-        with pytest.raises(InvalidInput, match="no session with id"):
+        with pytest.raises(NotFound, match="no session with id"):
             call()
 
 
@@ -544,9 +557,9 @@ def test_action_history_survives_the_action_leaving(store: SessionStore) -> None
 def test_action_status_unknown_session_refused(store: SessionStore) -> None:
     """An unknown session is refused like for answers."""
     new(store)
-    with pytest.raises(InvalidInput, match="no session with id"):
+    with pytest.raises(NotFound, match="no session with id"):
         store.set_action_status("deadbeef", "act.x", "done")
-    with pytest.raises(InvalidInput, match="no session with id"):
+    with pytest.raises(NotFound, match="no session with id"):
         store.action_statuses("deadbeef")
 
 
@@ -679,7 +692,7 @@ def test_workspace_that_is_a_file_is_refused(tmp_path: Path) -> None:
     """A workspace path that is a file gives a clear error naming it."""
     path = tmp_path / "file"
     path.write_text("x")
-    with pytest.raises(SecplanError, match="not a directory"):
+    with pytest.raises(StoreError, match="not a directory"):
         Workspace(path)
 
 
@@ -688,7 +701,7 @@ def test_broken_classroom_marker_stops_with_a_clear_error(tmp_path: Path) -> Non
     path = tmp_path / "class"
     path.mkdir(mode=0o700)
     (path / ".secplan-classroom").write_text("not json")
-    with pytest.raises(SecplanError, match="Classroom set-up broken.*classroom init"):
+    with pytest.raises(StoreError, match="Classroom set-up broken.*classroom init"):
         Workspace(path)
     assert sorted(p.name for p in path.iterdir()) == [".secplan-classroom"]
 
@@ -698,8 +711,9 @@ def test_folder_inside_a_classroom_is_refused_as_workspace(tmp_path: Path) -> No
     path = tmp_path / "class"
     path.mkdir(mode=0o700)
     (path / ".secplan-classroom").write_text(json.dumps({"format": 1, "gid": os.getgid(), "group": "me"}))
-    with pytest.raises(InvalidInput, match=f"--data-dir {path}"):
+    with pytest.raises(InvalidInput, match=f"--data-dir {path}") as caught:
         Workspace(path / "someone")
+    assert type(caught.value) is InvalidInput
     assert not (path / "someone").exists()  # refused before anything is made
     assert Workspace(path).classroom is not None
 
@@ -883,7 +897,7 @@ def test_file_corrupted_while_open_is_moved_aside_on_read(ws: Workspace) -> None
     """A file that becomes unreadable later fails the read with a clear error and is moved aside."""
     session_id = new(ws)
     ws.session_path(session_id).write_bytes(b'{"meta": 1')
-    with pytest.raises(SecplanError) as caught:
+    with pytest.raises(SessionUnreadable) as caught:
         ws.save_answer(session_id, "q", "a")
     assert "moved aside" in caught.value.message and session_id in caught.value.message
     assert not ws.session_path(session_id).exists()
@@ -910,7 +924,7 @@ def test_unreadable_history_is_set_aside_and_the_session_kept(ws: Workspace, dam
         journal.unlink()
     else:
         journal.write_bytes(damaged)
-    with pytest.raises(SecplanError, match="history") as caught:
+    with pytest.raises(SessionUnreadable, match="history") as caught:
         ws.history(session_id) if damage != "bad entry" else [ws.action_history(session_id), ws.history(session_id)]
     assert "intact" in caught.value.message and "Nothing was deleted" in caught.value.message
     if damaged is not None:
@@ -933,7 +947,7 @@ def test_newer_format_is_refused_and_left_in_place(ws: Workspace) -> None:
     before = path.read_bytes()
     fresh = Workspace(ws.path)
     assert fresh.sessions() == [] and any("Upgrade secplan" in n for n in fresh.notices)
-    with pytest.raises(SecplanError, match="format 99"):
+    with pytest.raises(SessionTooNew, match="format 99"):
         fresh.save_answer(session_id, "q", "a")
     assert path.read_bytes() == before
 
@@ -1030,7 +1044,7 @@ def test_write_failure_leaves_old_file(
         "add_snapshot": lambda: ws.add_snapshot(session_id, "s", {"a": 1}),
         "rename": lambda: ws.rename(session_id, "New name"),
     }
-    with pytest.raises(SecplanError) as caught:
+    with pytest.raises(WriteFailed) as caught:
         action[call]()
     message = caught.value.message
     assert caught.value.exit_code == 1
@@ -1048,7 +1062,7 @@ def test_write_failure_leaves_old_file(
 def test_create_failure_leaves_nothing(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     """A session that cannot be written is not created and leaves no file behind."""
     inject(monkeypatch, "write", errno.ENOSPC)
-    with pytest.raises(SecplanError, match="new session was NOT saved.*Nothing was created"):
+    with pytest.raises(WriteFailed, match="new session was NOT saved.*Nothing was created"):
         new(ws)
     assert [p.name for p in ws.path.iterdir() if p.name.endswith(".json")] == [] and temp_files(ws) == []
 
@@ -1064,7 +1078,7 @@ def test_directory_sync_failure_is_reported(ws: Workspace, monkeypatch: pytest.M
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fake_fsync)
-    with pytest.raises(SecplanError, match="may be lost"):
+    with pytest.raises(WriteFailed, match="may be lost"):
         ws.save_answer(session_id, "q", "a")
     monkeypatch.undo()
     assert ws.answers(session_id) == {"q": "a"}
@@ -1123,9 +1137,9 @@ def test_read_only_directory_leaves_old_file(
         else:
             probe.unlink()  # privileged (root): chmod does not stop us, so simulate the kernel's refusal
             simulate_read_only(monkeypatch, ws.path, code)
-        with pytest.raises(SecplanError) as caught:
+        with pytest.raises(WriteFailed) as caught:
             ws.save_answer(session_id, "q", "new")
-        with pytest.raises(SecplanError, match="NOT"):
+        with pytest.raises(WriteFailed, match="NOT"):
             ws.delete(session_id)
     finally:
         monkeypatch.undo()
@@ -1166,7 +1180,7 @@ def test_busy_session_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     holder = start_holder(ws, session_id)
     try:
         started = time.monotonic()
-        with pytest.raises(SecplanError) as caught:
+        with pytest.raises(StoreBusy) as caught:
             ws.save_answer(session_id, "q", "mine")
         assert time.monotonic() - started >= 0.25
         assert ws.session_path(session_id).read_bytes() == before
@@ -1246,7 +1260,75 @@ def test_store_messages_say_were_for_many_and_was_for_one(ws: Workspace, monkeyp
         raise AtomicWriteError("writing", path, OSError(errno.ENOSPC, "No space left on device"))
 
     monkeypatch.setattr(store_storage, "write_file", failing)  # where AtomicJSONStorage.save looks it up
-    with pytest.raises(SecplanError, match="The 2 answers were NOT saved"):
+    with pytest.raises(WriteFailed, match="The 2 answers were NOT saved"):
         ws.save_answers(session_id, {"q": "a", "r": "b"})
-    with pytest.raises(SecplanError, match="The answer to 'q' was NOT saved"):
+    with pytest.raises(WriteFailed, match="The answer to 'q' was NOT saved"):
         ws.save_answer(session_id, "q", "a")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Errors by class
+# ------------------------------------------------------------------------------------------------------------
+
+
+def test_each_kind_of_store_error_has_its_class(store: SessionStore) -> None:
+    """Callers tell the store's errors apart by class, the same in both twins: unknown NotFound, several Ambiguous,
+    taken AlreadyExists, other bad input InvalidInput itself (all exit 2); damaged SessionUnreadable and too new
+    SessionTooNew (StoreErrors, exit 1)."""
+    acme, bakery = new(store, "Acme Ltd"), new(store, "Bakery")
+    copy_session(store, acme, "0badc0de")
+    damaged, newer = new(store, "Damaged"), new(store, "Newer")
+    tables = json.loads(raw_of(store, newer))
+    tables["meta"]["1"]["format"] = 99
+    put_raw(store, newer, json.dumps(tables).encode())
+    put_raw(store, damaged, b'{"meta": 1')
+    expected: list[tuple[Callable[[], object], type[SecplanError]]] = [
+        (lambda: store.answers(damaged), SessionUnreadable),  # first: listing sessions moves it aside
+        (lambda: store.save_answer(newer, "q", "a"), SessionTooNew),
+        (lambda: store.meta("deadbeef"), NotFound),
+        (lambda: store.resolve("nothing like it"), NotFound),
+        (lambda: store.save_answer("deadbeef", "q", "a"), NotFound),
+        (lambda: store.resolve("acme ltd"), Ambiguous),
+        (lambda: store.create("ACME LTD", "sme", "1.0", "sha256:abc"), AlreadyExists),
+        (lambda: store.rename(acme, "BAKERY"), AlreadyExists),
+        (lambda: store.rename(acme, bakery), AlreadyExists),
+        (lambda: store.create("", "sme", "1.0", "sha256:abc"), InvalidInput),
+        (lambda: store.resolve("  "), InvalidInput),
+        (lambda: store.save_answer(acme, "q", {"not": "an answer"}), InvalidInput),
+        (lambda: store.save_answers(acme, {}, notes={"q": "a note"}), InvalidInput),
+        (lambda: store.set_action_status(acme, "act.x", "finished"), InvalidInput),
+        (lambda: store.set_action_status(acme, "act.x", "deferred"), InvalidInput),
+    ]
+    for call, kind in expected:
+        with pytest.raises(SecplanError) as caught:
+            call()
+        assert type(caught.value) is kind, (kind, caught.value)
+        assert caught.value.exit_code == (2 if issubclass(kind, InvalidInput) else 1)
+        assert issubclass(kind, InvalidInput) or isinstance(caught.value, StoreError)
+
+
+def test_the_disk_workspace_s_own_errors_have_their_class(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that fails is a WriteFailed (a save, a new session, a deletion), a workspace that cannot be used a
+    StoreError; busy sessions are StoreBusy (see test_busy_session_is_refused_with_a_clear_message)."""
+    session_id = new(ws)
+
+    def failing(path: Path, payload: bytes, **_: object) -> None:
+        raise AtomicWriteError("writing", path, OSError(errno.EIO, "I/O error"))
+
+    monkeypatch.setattr(store_storage, "write_file", failing)
+    for call in (lambda: ws.save_answer(session_id, "q", "a"), lambda: new(ws, "Other")):
+        with pytest.raises(WriteFailed) as caught:
+            call()
+        assert caught.value.exit_code == 1 and caught.value.title == "Not saved"
+    def read_only(*_: object, **__: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "unlink", read_only)
+    with pytest.raises(WriteFailed) as deleted:
+        ws.delete(session_id)
+    assert deleted.value.title == "Not deleted"
+    monkeypatch.undo()
+    (ws.path.parent / "a-file").write_text("x")
+    with pytest.raises(StoreError) as caught_open:
+        Workspace(ws.path.parent / "a-file")
+    assert type(caught_open.value) is StoreError and caught_open.value.title == "Cannot open workspace"

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from secplan_tui.cli.main import main
-from secplan_tui.core.errors import SecplanError
+from secplan_tui.core.errors import WriteFailed
 from secplan_tui.store import AtomicJSONStorage, MemoryWorkspace, SessionStore, Workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "format1" / "f0e1d2c3.json"
@@ -387,7 +387,7 @@ def test_journal_write_failure_leaves_the_session_unchanged(tmp_path: Path, monk
         return real_pwrite(fd, data, offset)
 
     monkeypatch.setattr(os, "pwrite", full)
-    with pytest.raises(SecplanError) as caught:
+    with pytest.raises(WriteFailed) as caught:
         ws.save_answer(session_id, "q", "new")
     monkeypatch.undo()
     message = caught.value.message
