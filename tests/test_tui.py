@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Markdown
 
 from secplan_tui.core import catalogue
-from secplan_tui.core.errors import SecplanError
+from secplan_tui.core.errors import NotFound, SecplanError
 from secplan_tui.core.model import AnswerValue
 from secplan_tui.frontends.tui import configure_from_environment, default_theme, parse_keymap
 from secplan_tui.frontends.tui.app import SecplanApp, make_app, questionnaire_entries
@@ -276,8 +276,8 @@ async def test_open_session_resumes_at_first_unanswered_question(tmp_path: Path)
 
 
 def test_make_app_refuses_unknown_session_before_the_screen_is_taken() -> None:
-    """An unknown session is a SecplanError from make_app, for the CLI to report."""
-    with pytest.raises(SecplanError):
+    """An unknown session is a NotFound (a SecplanError) from make_app, for the CLI to report."""
+    with pytest.raises(NotFound):
         make_app(MemoryWorkspace(), session_id="nope")
 
 
