@@ -268,7 +268,7 @@ class QuestionScreen(SecplanScreen[None]):
             position = join(styled(number, "bold"), " · ", plain(section.title if section else question.section))
             stored = self.controller.answers.get(question_id)
             note = self.controller.answer_notes.get(question_id, "") if stored is not None else ""
-            self.panel.show_question(
+            await self.panel.show_question(
                 question, position=position, current=stored, answer_text=self._answer_text(question, stored),
                 note=note,
             )

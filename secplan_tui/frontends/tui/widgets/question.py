@@ -5,13 +5,13 @@ The panel posts :class:`AnswerGiven` when the user confirms a value in its contr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Input, Static
 
 from secplan_tui.core.engine import DEFAULT_TEXT_LENGTH
 from secplan_tui.core.model import SPECIAL_VALUES, AnswerValue, Question, QuestionType
@@ -21,6 +21,9 @@ from secplan_tui.frontends.tui.text import Glyphs, join, plain, styled
 from secplan_tui.frontends.tui.widgets.choices import ChoiceList
 from secplan_tui.frontends.tui.widgets.inputs import CleanInput
 from secplan_tui.frontends.tui.widgets.quiet import QuietStatic, QuietVertical, QuietVerticalScroll
+
+if TYPE_CHECKING:
+    from secplan_tui.frontends.tui.widgets.long_answer import LongAnswer
 
 
 def _number(x: float) -> str:
@@ -53,7 +56,9 @@ class QuestionPanel(QuietVerticalScroll):
     """Shows one question at a time, or the end of the questionnaire.
 
     The three controls (a choice list, a text box, a long-text area) stay mounted and only the one that fits the
-    question is shown: changing question then repaints what changed, without mounting anything.
+    question is shown: changing question then repaints what changed, without mounting anything. The long-text
+    area is the exception: it is mounted when the first long-text question is shown (Textual's TextArea costs the
+    first frame a dozen milliseconds or more, and most sessions show few such questions), and stays.
     """
 
     def __init__(self, glyphs: Glyphs, *, id: str | None = None) -> None:
@@ -61,6 +66,7 @@ class QuestionPanel(QuietVerticalScroll):
         self.glyphs = glyphs
         self.question: Question | None = None
         self.cursor_blink = True
+        self._long: LongAnswer | None = None
 
     def compose(self) -> ComposeResult:
         yield QuietStatic(id="q-position")
@@ -73,11 +79,6 @@ class QuestionPanel(QuietVerticalScroll):
             box.cursor_blink = self.cursor_blink
             box.display = False
             yield box
-            area = AnswerArea(soft_wrap=True, tab_behavior="focus", show_line_numbers=False, id="answer-long")
-            area.cursor_blink = self.cursor_blink
-            long = _LongAnswer(area)
-            long.display = False
-            yield long
         yield QuietStatic(id="q-keys")
         yield QuietStatic(id="q-error")
         yield QuietStatic(id="q-answer")
@@ -86,12 +87,14 @@ class QuestionPanel(QuietVerticalScroll):
 
     # -- what the screen calls -------------------------------------------------------------------------------
 
-    def show_question(
+    async def show_question(
         self, question: Question, *, position: Content, current: AnswerValue | None, answer_text: str | None,
         note: str = "",
     ) -> None:
         """Show a question with its current answer (if any) and the answer's note in the control that fits it, and
         focus that."""
+        if question.type is QuestionType.LONGTEXT and self._long is None:
+            await self._mount_long_answer()
         self.question = question
         self._set("#q-position", position)
         self._set("#q-text", styled(question.text, "bold"))
@@ -146,18 +149,27 @@ class QuestionPanel(QuietVerticalScroll):
             return control.pending_value()
         if isinstance(control, Input):
             return control.value
-        if isinstance(control, _LongAnswer):
-            return control.area.text
+        if control is not None and control is self._long:
+            return self._long.area.text
         return None
 
     # -- building --------------------------------------------------------------------------------------------
 
     def _controls(self) -> tuple[Widget, ...]:
-        return (
+        controls: tuple[Widget, ...] = (
             self.query_one("#answer-choices", ChoiceList),
             self.query_one("#answer-text", Input),
-            self.query_one(_LongAnswer),
         )
+        return controls if self._long is None else (*controls, self._long)
+
+    async def _mount_long_answer(self) -> None:
+        """Mount the long-text control, hidden, after the other controls (see the class docstring)."""
+        from secplan_tui.frontends.tui.widgets.long_answer import LongAnswer
+
+        long = LongAnswer(cursor_blink=self.cursor_blink)
+        long.display = False
+        await self.query_one("#q-control", QuietVertical).mount(long)
+        self._long = long
 
     def _load(self, question: Question, current: AnswerValue | None) -> Widget:
         """Put the question into the control that fits its type; returns that control."""
@@ -166,11 +178,9 @@ class QuestionPanel(QuietVerticalScroll):
             choices = self.query_one("#answer-choices", ChoiceList)
             choices.load(question, current)
             return choices
-        if kind is QuestionType.LONGTEXT:
-            long = self.query_one(_LongAnswer)
-            long.area.load_text(_typed(current, keep_newlines=True))
-            long.area.move_cursor(long.area.document.end)
-            return long
+        if kind is QuestionType.LONGTEXT and self._long is not None:
+            self._long.load(_typed(current, keep_newlines=True))
+            return self._long
         box = self.query_one("#answer-text", Input)
         if kind is QuestionType.NUMBER:
             box.type = "integer" if question.integer else "number"
@@ -223,53 +233,13 @@ class QuestionPanel(QuietVerticalScroll):
         parts.append("F4 skip")
         return " · ".join(parts)
 
-    @on(TextArea.Changed, "#answer-long")
-    def _clean_long(self, event: TextArea.Changed) -> None:
-        # Pasted text can carry escape sequences; they never reach the screen (the engine cleans what is saved).
-        text = event.text_area.text
-        cleaned = clean_text(text, keep_newlines=True)
-        if cleaned != text:
-            event.text_area.load_text(cleaned)
-
     @on(Input.Submitted, "#answer-text")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.question is not None:
             self.post_message(AnswerGiven(self.question.id, event.value))
 
-    @on(Button.Pressed, "#save-long")
-    def _save_long(self, event: Button.Pressed) -> None:
+    def on_long_answer_saved(self, event: LongAnswer.Saved) -> None:
         event.stop()
-        if self.question is not None:
-            self.post_message(AnswerGiven(self.question.id, self.query_one(_LongAnswer).area.text))
-
-
-class AnswerArea(TextArea, inherit_bindings=False):
-    """A TextArea without its F5-F7 selection keys, which the question screen uses for navigation."""
-
-    BINDINGS = [b for b in TextArea.BINDINGS if not (isinstance(b, Binding) and b.key in ("f5", "f6", "f7"))]
-
-
-class _LongAnswer(Vertical):
-    """A text area with a Save button (Enter makes a new line in the text, so saving needs its own key)."""
-
-    DEFAULT_CSS = """
-    _LongAnswer {
-        height: auto;
-    }
-    _LongAnswer TextArea {
-        height: 6;
-    }
-    """
-
-    def __init__(self, area: TextArea) -> None:
-        super().__init__(id="answer-long-box")
-        self.area = area
-
-    def compose(self) -> ComposeResult:
-        yield self.area
-        yield Button(Content("Save answer"), id="save-long", compact=True)
-
-    def focus(self, scroll_visible: bool = True) -> _LongAnswer:
-        self.area.focus(scroll_visible)
-        return self
+        if self.question is not None and self._long is not None:
+            self.post_message(AnswerGiven(self.question.id, self._long.area.text))
