@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 
 from secplan_tui.core.errors import SecplanError
@@ -78,6 +80,8 @@ class SecplanApp(App[int]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending_signal: int | None = None
         self._terminal_check: tuple[int, float, Callable[[], None]] | None = None
+        self._first_frame_out = False
+        self._after_first_frame: list[tuple[MessagePump, Callable[[], object]]] = []
 
     # -- services the screens use ---------------------------------------------------------------------------
 
@@ -136,6 +140,29 @@ class SecplanApp(App[int]):
             self.screen.check_idle()
 
         self.set_timer(delay, release, name="secplan-hold-repaint")
+
+    def after_first_frame(self, pump: MessagePump, callback: Callable[[], object]) -> None:
+        """Run ``callback`` (for ``pump``, a screen or widget) once the first frame is out: work the first frame
+        can do without (reading a questionnaire, compiling a plan) then never delays it.
+
+        After the first frame this is ``pump.call_after_refresh``. Before it, that is not enough: Textual runs
+        such callbacks at once whenever repaints are held (while the app starts, while a widget recomposes), so
+        one queued by a screen's on_mount can run before anything was drawn. Held here until the first frame is
+        sent (see _display), they are then queued to run after the refresh that follows it.
+        """
+        if self._first_frame_out:
+            pump.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append((pump, callback))
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        super()._display(screen, renderable)
+        if not self._first_frame_out and renderable is not None and not self._batch_count:
+            # Textual sends a frame here unless repaints are held (it drops it then).
+            self._first_frame_out = True
+            waiting, self._after_first_frame = self._after_first_frame, []
+            for pump, callback in waiting:
+                pump.call_after_refresh(callback)
 
     def report(self, error: SecplanError) -> None:
         """Tell the user about an error they can act on (never parsed as markup); a refused answer in the owner's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -44,6 +45,10 @@ class HomeScreen(SecplanScreen[None]):
         self.metas: list[SessionMeta] = []
         self._progress: dict[str, str] = {}
         """"done n of m · k overdue" by session id, while the list is shown (read again on refresh)."""
+        self._painted = False
+        """Whether the first frame is out: until then a session's plan column waits (see _plan_progress)."""
+        self._deferred: set[str] = set()
+        """Sessions whose plan column waits for the first frame."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -57,9 +62,22 @@ class HomeScreen(SecplanScreen[None]):
         self.query_one(TitleBar).set_title(Content("secplan · security plans"))
         self.refresh_sessions()
         self.query_one(SessionList).focus()
+        self.secplan.after_first_frame(self, self._after_first_frame)
         # Reading every questionnaire and scenario file takes a moment: do it in a thread once the screen is up
         # (not before the first frame, which it would slow down), rather than when n is pressed.
         self.set_timer(0.5, self._read_questionnaires)
+
+    def _after_first_frame(self) -> None:
+        """Fill in the plan column of the sessions whose actions are being ticked off (each a compile)."""
+        self._painted = True
+        deferred, self._deferred = self._deferred, set()
+        waiting = [meta for meta in self.metas if meta.id in deferred]
+        if not waiting:
+            return
+        for meta in waiting:
+            self._plan_progress(meta)
+        self.query_one(SessionList).redraw_rows()
+        self._show_details()
 
     def _read_questionnaires(self) -> None:
         def read() -> None:
@@ -77,14 +95,20 @@ class HomeScreen(SecplanScreen[None]):
 
     def refresh_sessions(self, select: str | None = None) -> None:
         """Read the sessions again and show them, keeping (or moving) the cursor."""
-        listing = self.query_one(SessionList)
         current = select or self._selected_id()
+        self._read_sessions()
+        self._show_sessions(current)
+
+    def _read_sessions(self) -> None:
         self._progress.clear()
         try:
             self.metas = self.secplan.store.sessions()
         except SecplanError as exc:
             self.secplan.report(exc)
             self.metas = []
+
+    def _show_sessions(self, current: str | None = None) -> None:
+        listing = self.query_one(SessionList)
         listing.show_sessions(self.metas, keep=current, plan=self._plan_cell)
         self.query_one("#sessions-header", Static).update(listing.header() if self.metas else Content(""))
         intro = self.query_one("#home-intro", Static)
@@ -144,7 +168,7 @@ class HomeScreen(SecplanScreen[None]):
         key = "pass:" + meta.id
         if key not in self._progress:
             # Counting by pass loads the questionnaire: done after the first frame, which shows the stored count.
-            self.call_after_refresh(self._count_by_pass, meta)
+            self.secplan.after_first_frame(self, partial(self._count_by_pass, meta))
             return f"{meta.answered} of {meta.total} answered"
         return self._progress[key]
 
@@ -167,15 +191,26 @@ class HomeScreen(SecplanScreen[None]):
         the session cannot be read."""
         key = meta.id
         if key not in self._progress:
+            try:
+                statuses = self.secplan.store.action_statuses(meta.id)
+            except SecplanError:
+                return ""  # opening the session says why
+            if not statuses:
+                # A plan nobody has started ticking off costs no compile (nor the compiler's import); its actions
+                # screen shows it.
+                self._progress[key] = self._progress["cell:" + key] = ""
+                return ""
+            if not self._painted:
+                # Compiling loads the questionnaire and the compiler: done after the first frame (see on_mount).
+                self._deferred.add(meta.id)
+                return ""
             from secplan_tui.plan.living import action_progress, counts
 
             try:
-                statuses = self.secplan.store.action_statuses(meta.id)
-                # A plan nobody has started ticking off costs no compile here; its actions screen shows it.
-                plan = self.secplan.controller(meta.id).living_plan(self.secplan.plan_date) if statuses else None
+                plan = self.secplan.controller(meta.id).living_plan(self.secplan.plan_date)
             except SecplanError:
                 return ""  # opening the session says why
-            items = action_progress(plan.actions(), statuses, self.secplan.plan_date) if plan else []
+            items = action_progress(plan.actions(), statuses, self.secplan.plan_date)
             total = counts(items)
             self._progress[key] = total.text() if items else ""
             self._progress["cell:" + key] = plan_cell(total.text(), total.done, total.total, total.overdue) \

@@ -144,11 +144,15 @@ class SessionList(MarkedOptionList):
             return None
         return self.metas[self.highlighted]
 
+    def redraw_rows(self) -> None:
+        """Draw every row again (the plan column of a session may have been filled in since)."""
+        for index, meta in enumerate(self.metas):
+            self.replace_option_prompt_at_index(index, self._row(meta))
+
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._width:
             self._width = event.size.width
-            for index, meta in enumerate(self.metas):
-                self.replace_option_prompt_at_index(index, self._row(meta))
+            self.redraw_rows()
             self.post_message(self.Resized())
 
     class Resized(Message):
