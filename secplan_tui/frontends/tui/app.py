@@ -225,13 +225,13 @@ class SecplanApp(App[int]):
         ``secplan open SESSION`` starts on the session's questions instead, without building the home screen
         first (it would cost its own frame); F9 then brings the home screen up over them (see action_home).
         """
-        from secplan_tui.frontends.tui.screens.home import HomeScreen
-
         if self.start_session is not None:
             screen = self._session_screen(self.start_session)
             self.start_session = None
             if screen is not None:
                 return screen
+        from secplan_tui.frontends.tui.screens.home import HomeScreen
+
         return HomeScreen()
 
     def on_mount(self) -> None:

@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -47,6 +48,28 @@ class SecplanScreen(Screen[ResultType]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     """As Screen's, but a focus move repaints only the widgets whose focus style changes, not the whole screen:
     every answer moves the focus, and a full repaint costs several KB over a slow SSH link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._start_with_breakpoint()
+
+    def _start_with_breakpoint(self) -> None:
+        """Take the width's breakpoint class (``-narrow``, ``-normal``) now, before the widgets are styled.
+
+        Textual gives it on the screen's first resize, which restyles every widget of the screen a second time
+        before the first frame; with the class already there, that resize changes nothing.
+        """
+        try:
+            width = self.app.size.width
+        except NoActiveAppError:
+            return
+        breakpoints = self.HORIZONTAL_BREAKPOINTS
+        if breakpoints is None:
+            breakpoints = self.app.HORIZONTAL_BREAKPOINTS
+        for threshold, name in sorted(breakpoints or [], reverse=True):
+            if width >= threshold:
+                self.add_class(name, update=False)
+                return
 
     @property
     def secplan(self) -> SecplanApp:

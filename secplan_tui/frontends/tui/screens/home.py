@@ -51,6 +51,9 @@ class HomeScreen(SecplanScreen[None]):
         """Sessions whose plan column waits for the first frame."""
 
     def compose(self) -> ComposeResult:
+        # The sessions are read first, so that the keys that need one (open, delete, ...) are right when the
+        # footer is built: else it is built for an empty list, then again, before the first frame.
+        self._read_sessions()
         yield TitleBar()
         yield Static(id="home-intro")
         yield Static(id="sessions-header")
@@ -60,7 +63,7 @@ class HomeScreen(SecplanScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(TitleBar).set_title(Content("secplan · security plans"))
-        self.refresh_sessions()
+        self._show_sessions()
         self.query_one(SessionList).focus()
         self.secplan.after_first_frame(self, self._after_first_frame)
         # Reading every questionnaire and scenario file takes a moment: do it in a thread once the screen is up
@@ -89,7 +92,8 @@ class HomeScreen(SecplanScreen[None]):
         self.run_worker(read, thread=True, exclusive=True, group="entries", exit_on_error=False)
 
     def on_screen_resume(self) -> None:
-        self.refresh_sessions()
+        if self._painted:  # else on_mount has just shown them
+            self.refresh_sessions()
 
     # -- reactions ----------------------------------------------------------------------------------------------
 

@@ -158,6 +158,10 @@ class QuestionScreen(SecplanScreen[None]):
     ]
     HELP_ALWAYS: ClassVar[frozenset[str]] = frozenset({"question.details"})
     """Keys F1 lists even while they do nothing (Enter works only between the passes)."""
+    AUTO_FOCUS = ""
+    """No focus on the first focusable widget (the section list) when the screen is built or shown: each question
+    focuses its control, and the end and the pause between the passes focus nothing (Enter is for the screen).
+    Giving the sections the focus first only to take it away costs the first frame a restyle and a footer."""
 
     def __init__(self, controller: SessionController, *, start_at: str | None = None) -> None:
         super().__init__()
@@ -170,6 +174,14 @@ class QuestionScreen(SecplanScreen[None]):
         """After the last essential question: (that question, the first detail question), until the user goes on."""
 
     def compose(self) -> ComposeResult:
+        start = self.start_at
+        if start is None or not self.controller.flow.is_visible(start):
+            resume = self.controller.resume_point()
+            start = resume.id if resume else None
+        # The footer's keys depend on the question on show (check_action) and on the width: both are settled
+        # before the footer is built, so that it is built once for the first frame, not again right after it.
+        self.current = start
+        narrow = self._fit_footer()
         yield TitleBar()
         with Horizontal(id="question-body"):
             yield SectionSidebar(self.secplan.glyphs, id="sidebar")
@@ -177,16 +189,14 @@ class QuestionScreen(SecplanScreen[None]):
             panel.cursor_blink = self.secplan.cursor_blink
             yield panel
         yield Static(Content(""), id="status")
-        yield KeyFooter()
+        yield KeyFooter(compact=narrow)
 
     async def on_mount(self) -> None:
         if is_learner(self.controller):
             self.panel.put_hint_first()
-        start = self.start_at
-        if start is None or not self.controller.flow.is_visible(start):
-            resume = self.controller.resume_point()
-            start = resume.id if resume else None
-        await self.show(start)
+        # Not show(): nothing is drawn yet, so there is no repaint to hold (holding it would only delay the first
+        # frame, and make Textual lay the screen out twice).
+        await self._show(self.current)
         if is_learner(self.controller) and not self.controller.answers:
             # A new exercise: every answer comes from the briefing's facts, so it comes first (as in plain mode).
             self.action_briefing()
@@ -200,12 +210,13 @@ class QuestionScreen(SecplanScreen[None]):
         self._fit_footer()
         self._update_title()
 
-    def _fit_footer(self) -> None:
+    def _fit_footer(self) -> bool:
         """Show in the footer as many keys as fit the width, in the order of FOOTER_ORDER; under 80 columns the
-        footer is compact and the labels short (SHORT_LABELS), so that the keys most needed still fit."""
+        footer is compact and the labels short (SHORT_LABELS), so that the keys most needed still fit. Returns
+        whether the footer is compact."""
         # Textual has no per-width footer, so the screen's own bindings get their `show` flag and label set here;
         # the keys themselves never change, so a keymap applied by the user is left as it is.
-        width = self.size.width - 1
+        width = (self.size.width or self.app.size.width) - 1
         narrow = width < 79
         footers = self.query(KeyFooter)
         for footer in footers:
@@ -237,6 +248,7 @@ class QuestionScreen(SecplanScreen[None]):
                 changed = True
         if changed:
             self.refresh_bindings()
+        return narrow
 
     @property
     def panel(self) -> QuestionPanel:

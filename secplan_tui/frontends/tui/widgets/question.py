@@ -110,7 +110,9 @@ class QuestionPanel(QuietVerticalScroll):
             widget.display = widget is control
         if self.scroll_y:
             self.scroll_home(animate=False)
-        control.focus(scroll_visible=False)
+        # Focused now rather than on the app's next turn (Widget.focus), so the first frame of a session shows the
+        # control focused instead of drawing it again a moment later.
+        self.screen.set_focus(self._long.area if control is self._long else control, scroll_visible=False)
 
     def show_end(self, message: Content, details: Content) -> None:
         """Show the end of the questionnaire (no control)."""
