@@ -168,3 +168,19 @@ def test_the_cache_key_names_modules_that_exist() -> None:
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("secplan_tui.core.")
         }
         assert used <= named, f"{module} imports {sorted(used - named)}, which the cache key does not cover"
+
+
+def test_a_file_replaced_by_one_of_the_same_size_and_mtime_is_read_again(tmp_path: Path) -> None:
+    """A file swapped for another of the same size with its mtime set back (a coarse-time file system, a copy that
+    keeps times) is a new version: the stamp has the inode and ctime too."""
+    path = tmp_path / "x.yaml"
+    path.write_text("id: shop_a\n", encoding="utf-8")
+    before = path.stat()
+    cache: catalogue.FileCache[str] = catalogue.FileCache(keep=1)
+    assert cache.get([path], lambda: path.read_text(encoding="utf-8")) == "id: shop_a\n"
+    swap = tmp_path / "x.yaml.new"
+    swap.write_text("id: shop_b\n", encoding="utf-8")
+    os.utime(swap, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(swap, path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert cache.get([path], lambda: path.read_text(encoding="utf-8")) == "id: shop_b\n"

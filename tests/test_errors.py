@@ -90,11 +90,28 @@ def test_an_unknown_question_is_not_found() -> None:
         controller.answer("profile.no_such_question", "x")
 
 
-def test_writing_into_a_missing_folder_is_not_found(tmp_path: Path) -> None:
-    """``-o FILE`` in a folder that does not exist says so, as NotFound (exit 2), and writes nothing."""
-    with pytest.raises(NotFound, match="does not exist"):
+def test_writing_into_a_missing_folder_fails_as_before(tmp_path: Path) -> None:
+    """``-o FILE`` in a folder that does not exist says so, as WriteFailed (exit 1, as it always was), and writes
+    nothing."""
+    with pytest.raises(WriteFailed, match="does not exist") as caught:
         write_output("text", str(tmp_path / "missing" / "plan.md"))
+    assert caught.value.exit_code == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_synced_does_not_fail_a_written_file(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a folder this user may write to but not read (a drop box), the folder cannot be synced after the file
+    is in place: the file is written and ``-o`` succeeds, as it did before the folder was synced."""
+    target = tmp_path / "plan.md"
+
+    def unreadable_folder(directory: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr("secplan_tui.core.files.fsync_dir", unreadable_folder)
+    assert write_output("the plan\n", str(target)) is False
+    assert target.read_text() == "the plan\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]
 
 
 def test_a_failed_write_is_write_failed_and_leaves_the_old_file(tmp_path: Path,

@@ -84,18 +84,19 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
 
 # -- the one cache ------------------------------------------------------------------------------------------------
 
-Stamp = tuple[str, int, int]
-"""A file as the caches know it: its resolved path, mtime (ns) and size."""
+Stamp = tuple[str, int, int, int, int]
+"""A file as the caches know it: its resolved path, mtime (ns), size, inode and ctime (ns). The inode and ctime
+tell a file replaced by another of the same size and mtime (a coarse-time file system, a copy that keeps times)."""
 
 
 def stamp(path: Path) -> Stamp:
-    """The file's (resolved path, mtime in ns, size).
+    """The file's (resolved path, mtime in ns, size, inode, ctime in ns).
 
     Raises:
         OSError: the file cannot be looked at.
     """
     info = path.stat()
-    return (str(path.resolve()), info.st_mtime_ns, info.st_size)
+    return (str(path.resolve()), info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
 
 class FileCache(Generic[T]):

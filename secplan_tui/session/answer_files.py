@@ -377,11 +377,14 @@ def write_output(text: str, target: str | None) -> bool:
     replaced = path.is_file()
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise NotFound("Cannot write file", f"folder {terminal_safe(str(folder))} does not exist")
+        raise WriteFailed("Cannot write file", f"folder {terminal_safe(str(folder))} does not exist")
     try:
         write_atomic(folder / path.name, text.encode("utf-8"))
     except AtomicWriteError as exc:
-        raise WriteFailed("Cannot write file", f"{shown}: {exc.error.strerror or exc.error}") from None
+        if not exc.committed:
+            raise WriteFailed("Cannot write file", f"{shown}: {exc.error.strerror or exc.error}") from None
+        # The file is in place; only its folder could not be synced (a drop-box folder this user may write to but
+        # not read). That is as durable as this user can make it, and what secplan did before it synced folders.
     return replaced
 
 
