@@ -467,3 +467,20 @@ def test_no_app_says_why(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type:
     monkeypatch.setenv("TERM", "dumb")
     status, _, err = run()
     assert status == 2 and 'TERM is "dumb"' in err
+
+
+def test_a_damaged_snapshot_file_is_named_before_the_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`diff S@1` when snapshot 1's file is damaged warns that it cannot be read (and what to do) before saying the
+    session has no snapshot (the store's notice used to be dropped, leaving only "no snapshots yet")."""
+    status, out, _ = run("new", "acme")
+    assert status == 0
+    status, _, err = run("plan", "acme", "--snapshot", "--label", "first", "-o", str(tmp_path / "plan.md"))
+    assert status == 0, err
+    [snap] = (tmp_path / "ws").glob("*.snap-0001.json")
+    snap.write_text("{not json", encoding="utf-8")
+    status, _, err = run("diff", "acme@1", "acme")
+    lines = err.splitlines()
+    assert status == 2
+    assert lines[0].startswith("secplan: warning: Snapshot 1 of session ") and "it is not JSON" in lines[0]
+    assert "restore the file from a backup" in lines[0]
+    assert lines[1].startswith("secplan: error: No snapshots")

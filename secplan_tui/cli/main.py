@@ -123,11 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    _opened.clear()
     try:
         code = _dispatch(parser, args)
         sys.stdout.flush()
+        _late_notices()
         return code
     except SecplanError as exc:
+        _late_notices()
         _error(f"{exc.title}: {exc.message}")
         return exc.exit_code
     except KeyboardInterrupt:
@@ -179,13 +182,26 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return commands[args.command](args)
 
 
+_opened: list[tuple[SessionStore, list[int]]] = []
+"""The workspaces this command opened, each with how many of its notices were shown."""
+
+
 def _store(args: argparse.Namespace) -> SessionStore:
     from secplan_tui.store import Workspace, default_data_dir
 
     workspace = Workspace(default_data_dir(args.data_dir))
-    for notice in workspace.notices:
-        sys.stderr.write(f"secplan: warning: {terminal_safe(notice)}\n")
+    _opened.append((workspace, [0]))
+    _late_notices()
     return workspace
+
+
+def _late_notices() -> None:
+    """Show, as warnings, the notices the store made since the last look (a damaged session left out of a list,
+    a snapshot file that cannot be read): before the command's own error, so it reads as its cause."""
+    for workspace, shown in _opened:
+        for notice in workspace.notices[shown[0]:]:
+            sys.stderr.write(f"secplan: warning: {terminal_safe(notice)}\n")
+        shown[0] = len(workspace.notices)
 
 
 def _questionnaire_for(store: SessionStore, meta: SessionMeta) -> Questionnaire:
