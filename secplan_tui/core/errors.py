@@ -74,9 +74,6 @@ class InvalidInput(SecplanError):
 
     exit_code = 2
 
-    def __init__(self, title: str, message: str) -> None:
-        super().__init__(title, message)
-
 
 class NotFound(InvalidInput):
     """Nothing of that name: a session, question, action, snapshot, scenario, questionnaire or file."""
@@ -115,14 +112,6 @@ class MessageCode(Enum):
     def template(self) -> str:
         """The message template, formatted with keyword arguments."""
         return self.value[2]  # type: ignore[no-any-return]
-
-    @classmethod
-    def by_number(cls, number: str) -> MessageCode:
-        """The member whose number this is; KeyError if none."""
-        for member in cls:
-            if member.number == number:
-                return member
-        raise KeyError(number)
 
 
 class Code(MessageCode):
